@@ -1,0 +1,99 @@
+/**
+ * What every billing rule group shares: the stack's selector and labels, runbook and dashboard links, and the
+ * factory for ratio alerts with a low-traffic guard.
+ */
+import type { BillingConfig } from "../config";
+import { PANEL_IDS, type PanelKey } from "../dashboards/panel-ids";
+import { type Duration, describeDuration } from "../duration";
+import { literal, type Matchers } from "../promql";
+import type { AlertAnnotations, AlertLabels, AlertRule, Severity } from "./types";
+
+/** Runbook files in docs/runbooks/, one per alert family. Each holds a section named after each of its alerts. */
+export const RUNBOOKS = {
+  payments: "payment-failures.md",
+  webhooks: "stripe-webhook-failures.md",
+  subscriptions: "subscriptions.md",
+  credits: "credits.md",
+  pipeline: "monitoring-pipeline.md",
+} as const;
+
+export type RunbookFile = (typeof RUNBOOKS)[keyof typeof RUNBOOKS];
+
+/** The section anchor GitHub and most Markdown renderers give a `## AlertName` heading. */
+export function runbookAnchor(alertName: string): string {
+  return alertName.toLowerCase();
+}
+
+/** Everything a rule group builder needs from the stack config, derived once. */
+export interface RuleContext {
+  readonly cfg: BillingConfig;
+  /** Selects the app's series of this stack. */
+  readonly app: Matchers;
+  /** The label every aggregation keeps, so alerts say which app they are about. */
+  readonly by: readonly string[];
+  /** Rate window text (e.g. `5m`), used in recording rule names. */
+  readonly window: string;
+}
+
+export function ruleContext(cfg: BillingConfig): RuleContext {
+  return { cfg, app: { namespace: cfg.app.namespace }, by: ["namespace"], window: cfg.thresholds.rateWindow.text };
+}
+
+export function labels(ctx: RuleContext, severity: Severity, family?: string): AlertLabels {
+  return { severity, ...(family ? { family } : {}), environment: ctx.cfg.environment };
+}
+
+export function annotations(
+  ctx: RuleContext,
+  alertName: string,
+  text: { summary: string; description: string; action: readonly string[] },
+  runbook: RunbookFile,
+  panel: PanelKey,
+): AlertAnnotations {
+  const { runbookBaseUrl } = ctx.cfg.alerting;
+  const { url, dashboardUid } = ctx.cfg.grafana;
+  return {
+    summary: text.summary,
+    description: text.description,
+    action: text.action.map((step, i) => `${i + 1}. ${step}`).join("\n"),
+    runbook_url: `${runbookBaseUrl}/${runbook}#${runbookAnchor(alertName)}`,
+    dashboard_url: `${url}/d/${dashboardUid}?viewPanel=${PANEL_IDS[panel]}`,
+  };
+}
+
+/** `0.1` → `10%`, for prose next to a ratio threshold. */
+export function percent(ratio: number): string {
+  return `${Number((ratio * 100).toFixed(4))}%`;
+}
+
+export interface RatioAlertSpec {
+  readonly alert: string;
+  /** The recorded failure ratio (0 to 1), one series per namespace. */
+  readonly ratio: string;
+  /** Events in the ratio's window, one series per namespace: the low-traffic guard's volume. */
+  readonly eventsInWindow: string;
+  readonly threshold: number;
+  readonly for: Duration;
+  readonly labels: AlertLabels;
+  readonly annotations: AlertAnnotations;
+}
+
+/**
+ * A ratio alert that stays quiet on low traffic: 1 failure in 2 payments is 50 %, but no incident. It fires only
+ * when the ratio is above the threshold and the window saw at least `minEventsPerWindow` events.
+ */
+export function ratioAlert(ctx: RuleContext, spec: RatioAlertSpec): AlertRule {
+  const minEvents = ctx.cfg.thresholds.minEventsPerWindow;
+  return {
+    alert: spec.alert,
+    expr: `${spec.ratio} > ${literal(spec.threshold)}\nand on (${ctx.by.join(", ")})\n${spec.eventsInWindow} >= ${minEvents}`,
+    for: spec.for,
+    labels: spec.labels,
+    annotations: spec.annotations,
+  };
+}
+
+/** The guard's prose, shared by every ratio alert description. */
+export function lowTrafficNote(ctx: RuleContext, window: Duration, what: string): string {
+  return `(only counted when at least ${ctx.cfg.thresholds.minEventsPerWindow} ${what} happened in the last ${describeDuration(window)})`;
+}

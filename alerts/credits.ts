@@ -1,0 +1,38 @@
+/** Credits: unusually large grants. */
+import { describeDuration } from "../duration";
+import { METRICS } from "../metrics";
+import { histogramQuantile, literal, rate, select, sumBy } from "../promql";
+import { annotations, labels, RUNBOOKS, type RuleContext } from "./common";
+import type { RuleGroup } from "./types";
+
+export function creditsGroup(ctx: RuleContext): RuleGroup {
+  const { creditGrant } = ctx.cfg.thresholds;
+  return {
+    name: "billing-credits",
+    interval: ctx.cfg.monitoring.ruleEvaluationInterval,
+    rules: [
+      {
+        alert: "BillingCreditGrantAnomalyDetected",
+        expr: `${histogramQuantile(0.99, sumBy(["namespace", "le"], rate(select(METRICS.creditsAdded, ctx.app, "bucket"), creditGrant.window.text)))} > ${literal(creditGrant.p99)}`,
+        for: creditGrant.for,
+        labels: labels(ctx, "info"),
+        annotations: annotations(
+          ctx,
+          "BillingCreditGrantAnomalyDetected",
+          {
+            summary: "Unusually large credit grants",
+            description:
+              `p99 of credits per grant in {{ $labels.namespace }} is {{ $value | humanize }} over the last ${describeDuration(creditGrant.window)}, ` +
+              `above ${creditGrant.p99} for ${describeDuration(creditGrant.for)}.`,
+            action: [
+              "List the largest recent grants in the credit ledger and their source (purchase, admin, refund).",
+              "Confirm admin grants with whoever made them; a bug in a signup bonus shows as many equal grants.",
+            ],
+          },
+          RUNBOOKS.credits,
+          "creditsOverview",
+        ),
+      },
+    ],
+  };
+}

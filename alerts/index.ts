@@ -1,0 +1,42 @@
+/** Entry point of the alerting content: the rule groups and the Alertmanager configuration of a stack. */
+import type { BillingConfig } from "../config";
+import { ruleContext } from "./common";
+import { creditsGroup } from "./credits";
+import { metaGroup } from "./meta";
+import { paymentsGroup } from "./payments";
+import { subscriptionsGroup } from "./subscriptions";
+import { isAlertRule, type AlertRule, type RuleGroup } from "./types";
+import { webhooksGroup } from "./webhooks";
+
+export { buildAlertmanagerConfig, configHoldsSecrets, emailTemplates } from "./routing";
+
+/** The file name of the rule file inside its ConfigMap. */
+export const RULE_FILE = "billing-alerts.yml";
+
+export function buildRuleGroups(cfg: BillingConfig): RuleGroup[] {
+  const ctx = ruleContext(cfg);
+  return [paymentsGroup(ctx), webhooksGroup(ctx), subscriptionsGroup(ctx), creditsGroup(ctx), metaGroup(ctx)];
+}
+
+export function alertRules(groups: readonly RuleGroup[]): AlertRule[] {
+  return groups.flatMap((group) => group.rules.filter(isAlertRule));
+}
+
+/** The rule groups as Prometheus' rule file format reads them (durations as text, keys in rule-file order). */
+export interface RuleFileDocument {
+  groups: { name: string; interval: string; rules: Record<string, unknown>[] }[];
+}
+
+export function ruleFileDocument(groups: readonly RuleGroup[]): RuleFileDocument {
+  return {
+    groups: groups.map((group) => ({
+      name: group.name,
+      interval: group.interval.text,
+      rules: group.rules.map((rule) =>
+        isAlertRule(rule)
+          ? { alert: rule.alert, expr: rule.expr, for: rule.for.text, labels: { ...rule.labels }, annotations: { ...rule.annotations } }
+          : { record: rule.record, expr: rule.expr },
+      ),
+    })),
+  };
+}

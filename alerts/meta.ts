@@ -1,0 +1,62 @@
+/** The alerting pipeline itself: a heartbeat that always fires, and missing billing metrics. */
+import { describeDuration, duration } from "../duration";
+import { METRICS } from "../metrics";
+import { select } from "../promql";
+import { annotations, labels, RUNBOOKS, type RuleContext } from "./common";
+import { HEARTBEAT_SEVERITY, type RuleGroup } from "./types";
+
+export const WATCHDOG = "Watchdog";
+export const METRICS_ABSENT = "BillingMetricsAbsent";
+
+export function metaGroup(ctx: RuleContext): RuleGroup {
+  const { cfg } = ctx;
+  return {
+    name: "billing-meta",
+    interval: cfg.monitoring.ruleEvaluationInterval,
+    rules: [
+      {
+        alert: WATCHDOG,
+        expr: "vector(1)",
+        // Fires at once and for ever: its absence at the heartbeat service is the alert.
+        for: duration("0s"),
+        labels: { severity: HEARTBEAT_SEVERITY, environment: cfg.environment },
+        annotations: annotations(
+          ctx,
+          WATCHDOG,
+          {
+            summary: "Alerting pipeline heartbeat",
+            description: `Always firing, so the heartbeat service notices when Prometheus or Alertmanager of ${cfg.environment} stop delivering.`,
+            action: ["Nothing while it fires. When the heartbeat service reports it missing, follow the runbook."],
+          },
+          RUNBOOKS.pipeline,
+          "firingAlerts",
+        ),
+      },
+      {
+        alert: METRICS_ABSENT,
+        // The polled gauge exists whenever the billing plugin is scraped, so its absence means the scrape target is
+        // down, gone, or no longer exports billing metrics: every other billing alert is blind then.
+        expr: `absent(${select(METRICS.subscriptionsActive, ctx.app)})`,
+        for: cfg.thresholds.metricsAbsentFor,
+        labels: labels(ctx, "critical"),
+        annotations: annotations(
+          ctx,
+          METRICS_ABSENT,
+          {
+            summary: "Billing metrics are missing",
+            description:
+              `Prometheus has had no billing metrics from ${cfg.app.namespace} for ${describeDuration(cfg.thresholds.metricsAbsentFor)}: ` +
+              "the app is down, not scraped, or its billing plugin is off. Every other billing alert is blind until this clears.",
+            action: [
+              `Check the pods of ${cfg.app.deployment} in ${cfg.app.namespace} and their /metrics endpoint.`,
+              "Check the scrape target's state on Prometheus' Targets page.",
+              "Follow the runbook.",
+            ],
+          },
+          RUNBOOKS.pipeline,
+          "activeSubscriptions",
+        ),
+      },
+    ],
+  };
+}

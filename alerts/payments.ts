@@ -1,0 +1,93 @@
+/** Payment processing: failure ratio, warning and critical. */
+import { describeDuration } from "../duration";
+import { METRICS } from "../metrics";
+import { rate, recorded, select, sumBy } from "../promql";
+import { annotations, labels, lowTrafficNote, percent, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
+import type { RecordingRule, RuleGroup } from "./types";
+
+/** Family label shared by the warning and the critical alert, so the critical inhibits the warning. */
+export const PAYMENT_FAILURE_FAMILY = "billing-payment-failure-rate";
+
+/** Names of the recorded series, for alerts and panels. */
+export function paymentRecords(ctx: RuleContext) {
+  return {
+    /** Payments per second, by namespace and status. */
+    rateByStatus: `namespace_status:${METRICS.paymentProcessed.name.replace(/_total$/, "")}:rate${ctx.window}`,
+    /** Failed payments / all payments, by namespace. */
+    failureRatio: `namespace:rsolv_billing_payment_failure:ratio_rate${ctx.window}`,
+  };
+}
+
+export function paymentsGroup(ctx: RuleContext): RuleGroup {
+  const { thresholds: t } = ctx.cfg;
+  const records = paymentRecords(ctx);
+  const byStatus = ["namespace", "status"];
+  const recordingRules: RecordingRule[] = [
+    { record: records.rateByStatus, expr: sumBy(byStatus, rate(select(METRICS.paymentProcessed, ctx.app), ctx.window)) },
+    {
+      record: records.failureRatio,
+      expr: `${sumBy(ctx.by, recorded(records.rateByStatus, { status: "failed" }))}\n/\n${sumBy(ctx.by, recorded(records.rateByStatus))}`,
+    },
+  ];
+  // rate × window seconds: the events the ratio was computed from.
+  const eventsInWindow = `${sumBy(ctx.by, recorded(records.rateByStatus))} * ${t.rateWindow.seconds}`;
+  const guard = lowTrafficNote(ctx, t.rateWindow, "payments");
+  return {
+    name: "billing-payments",
+    interval: ctx.cfg.monitoring.ruleEvaluationInterval,
+    rules: [
+      ...recordingRules,
+      ratioAlert(ctx, {
+        alert: "BillingPaymentFailureRateHigh",
+        ratio: recorded(records.failureRatio),
+        eventsInWindow,
+        threshold: t.paymentFailureWarning.ratio,
+        for: t.paymentFailureWarning.for,
+        labels: labels(ctx, "warning", PAYMENT_FAILURE_FAMILY),
+        annotations: annotations(
+          ctx,
+          "BillingPaymentFailureRateHigh",
+          {
+            summary: "Payment failure rate is high",
+            description:
+              `{{ $value | humanizePercentage }} of payments in {{ $labels.namespace }} failed over the last ${describeDuration(t.rateWindow)}, ` +
+              `above ${percent(t.paymentFailureWarning.ratio)} for ${describeDuration(t.paymentFailureWarning.for)} ${guard}.`,
+            action: [
+              "Open the dashboard's Failed Payments by Reason panel: one dominant failure code points at its cause.",
+              "Check the Stripe status page and the Stripe dashboard's failed payments list.",
+              "Follow the runbook's immediate steps; escalate if the rate keeps rising.",
+            ],
+          },
+          RUNBOOKS.payments,
+          "failedPaymentsByReason",
+        ),
+      }),
+      ratioAlert(ctx, {
+        alert: "BillingPaymentFailureRateCritical",
+        ratio: recorded(records.failureRatio),
+        eventsInWindow,
+        threshold: t.paymentFailureCritical.ratio,
+        for: t.paymentFailureCritical.for,
+        labels: labels(ctx, "critical", PAYMENT_FAILURE_FAMILY),
+        annotations: annotations(
+          ctx,
+          "BillingPaymentFailureRateCritical",
+          {
+            summary: "Payment failure rate is critical",
+            description:
+              `{{ $value | humanizePercentage }} of payments in {{ $labels.namespace }} failed over the last ${describeDuration(t.rateWindow)}, ` +
+              `above ${percent(t.paymentFailureCritical.ratio)} for ${describeDuration(t.paymentFailureCritical.for)} ${guard}. Revenue is being lost.`,
+            action: [
+              "Acknowledge within 15 minutes and post in the incident channel.",
+              "Check the Stripe status page and the app's recent deploys: roll back a deploy that coincides with the rise.",
+              "Read the top failure codes on the dashboard; card_declined alone is customers, api_error or rate_limit is us or Stripe.",
+              "Follow the runbook; escalate to the billing lead if not mitigated in 30 minutes.",
+            ],
+          },
+          RUNBOOKS.payments,
+          "failedPaymentsByReason",
+        ),
+      }),
+    ],
+  };
+}

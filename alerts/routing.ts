@@ -1,0 +1,260 @@
+/**
+ * The Alertmanager configuration as one typed object: global Postmark SMTP, the route tree by severity, receivers,
+ * inhibition and business-hours time intervals. Pure: credentials are referenced as files inside the mounted Secret;
+ * only values Alertmanager 0.25 cannot read from a file are passed in (see {@link InlineSecrets}).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import type { BillingConfig } from "../config";
+import { METRICS_ABSENT, WATCHDOG } from "./meta";
+import { HEARTBEAT_SEVERITY, SEVERITIES, type Severity } from "./types";
+import { WEBHOOKS_STALLED } from "./webhooks";
+
+// --- The subset of Alertmanager's configuration schema we emit (names as Alertmanager spells them). -----------------
+
+export interface AlertmanagerConfig {
+  global: {
+    resolve_timeout: string;
+    smtp_smarthost: string;
+    smtp_from: string;
+    smtp_auth_username: string;
+    smtp_auth_password_file: string;
+    smtp_require_tls: boolean;
+  };
+  templates: string[];
+  route: Route;
+  inhibit_rules: InhibitRule[];
+  time_intervals: TimeInterval[];
+  receivers: Receiver[];
+}
+
+export interface Route {
+  receiver: string;
+  matchers?: string[];
+  group_by?: string[];
+  group_wait?: string;
+  group_interval?: string;
+  repeat_interval?: string;
+  active_time_intervals?: string[];
+  continue?: boolean;
+  routes?: Route[];
+}
+
+export interface InhibitRule {
+  source_matchers: string[];
+  target_matchers: string[];
+  equal: string[];
+}
+
+export interface TimeInterval {
+  name: string;
+  time_intervals: { times: { start_time: string; end_time: string }[]; weekdays: string[]; location: string }[];
+}
+
+export interface EmailConfig {
+  to: string;
+  send_resolved: boolean;
+  require_tls: boolean;
+  headers: Record<string, string>;
+  html: string;
+  text: string;
+  tls_config?: { ca_file?: string; server_name?: string };
+}
+
+export interface Receiver {
+  name: string;
+  email_configs?: EmailConfig[];
+  slack_configs?: { api_url_file: string; channel: string; send_resolved: boolean; title: string; text: string }[];
+  pagerduty_configs?: { routing_key_file: string; send_resolved: boolean; severity: string; description: string }[];
+  webhook_configs?: { url: string; send_resolved: boolean }[];
+}
+
+// --- Names shared with components and tests. ------------------------------------------------------------------------
+
+/** Receiver names, one per severity plus the catch-all and the heartbeat. */
+export const RECEIVERS = {
+  critical: "billing-critical",
+  warning: "billing-warning",
+  info: "billing-info",
+  default: "billing-default",
+  heartbeat: "heartbeat",
+} as const;
+
+export const BUSINESS_HOURS = "business-hours";
+
+/** Files inside the credentials Secret, as mounted next to each other in `alertmanagerSecretPath`. */
+export const SECRET_FILES = {
+  smtpPassword: "smtp-password",
+  slackWebhookUrl: "slack-webhook-url",
+  pagerdutyRoutingKey: "pagerduty-routing-key",
+} as const;
+
+/** File names inside the configuration ConfigMap (or Secret, see {@link configHoldsSecrets}). */
+export const CONFIG_FILE = "alertmanager.yml";
+export const TEMPLATE_FILE = "billing-email.tmpl";
+
+/** Labels every notification group is split by. */
+export const GROUP_BY = ["alertname", "severity", "environment"];
+
+/**
+ * Whether the rendered configuration itself must carry a secret, and so live in the Secret rather than the ConfigMap:
+ * with the server-token login the token is also the SMTP username, which has no `_file` form; and Alertmanager 0.25's
+ * webhook receiver has no `url_file`, so a heartbeat URL (which carries its token) must be inline.
+ */
+export function configHoldsSecrets(cfg: BillingConfig): boolean {
+  return cfg.alerting.smtpLogin === "server-token" || cfg.alerting.heartbeat;
+}
+
+/** Secret values that must be written into the configuration itself (only when {@link configHoldsSecrets}). */
+export interface InlineSecrets {
+  /** The server API token, with smtpLogin server-token. */
+  readonly smtpServerToken?: string;
+  readonly heartbeatUrl?: string;
+}
+
+/** Extra settings for local tests: the sandbox trusts its own throwaway certificate authority. */
+export interface TestOverrides {
+  readonly tlsCaFile?: string;
+  readonly tlsServerName?: string;
+}
+
+/** The email templates, shipped next to the configuration. */
+export function emailTemplates(): Record<string, string> {
+  return { [TEMPLATE_FILE]: fs.readFileSync(path.join(__dirname, "templates", TEMPLATE_FILE), "utf8") };
+}
+
+const matcher = (label: string, op: "=" | "=~" | "!=", value: string): string => `${label}${op}${JSON.stringify(value)}`;
+
+export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecrets = {}, test: TestOverrides = {}): AlertmanagerConfig {
+  const { alerting: a, monitoring: m } = cfg;
+  const secretFile = (name: string): string => `${m.alertmanagerSecretPath}/${name}`;
+  if (a.smtpLogin === "server-token" && !inline.smtpServerToken) throw new Error("smtpLogin server-token needs the server token inline");
+  if (a.heartbeat && !inline.heartbeatUrl) throw new Error("a heartbeat receiver needs its URL inline");
+
+  const email = (severity: Severity | "default", recipients: readonly string[]): EmailConfig => ({
+    to: recipients.join(", "),
+    // Email defaults to false; people must learn that an incident ended.
+    send_resolved: true,
+    require_tls: true,
+    headers: {
+      Subject: `{{ template "billing.subject.${severity}" . }}`,
+      "X-PM-Message-Stream": a.postmarkMessageStream,
+    },
+    html: '{{ template "billing.email.html" . }}',
+    text: '{{ template "billing.email.text" . }}',
+    ...(test.tlsCaFile || test.tlsServerName
+      ? { tls_config: { ...(test.tlsCaFile ? { ca_file: test.tlsCaFile } : {}), ...(test.tlsServerName ? { server_name: test.tlsServerName } : {}) } }
+      : {}),
+  });
+
+  const receivers: Receiver[] = [
+    {
+      name: RECEIVERS.critical,
+      email_configs: [email("critical", a.recipients.critical)],
+      ...(a.pagerduty
+        ? {
+            pagerduty_configs: [
+              {
+                routing_key_file: secretFile(SECRET_FILES.pagerdutyRoutingKey),
+                send_resolved: true,
+                severity: "critical",
+                description: '{{ template "billing.subject.critical" . }}',
+              },
+            ],
+          }
+        : {}),
+    },
+    {
+      name: RECEIVERS.warning,
+      email_configs: [email("warning", a.recipients.warning)],
+      ...(a.slack
+        ? {
+            slack_configs: [
+              {
+                api_url_file: secretFile(SECRET_FILES.slackWebhookUrl),
+                channel: a.slack.channel,
+                send_resolved: true,
+                title: '{{ template "billing.subject.warning" . }}',
+                text: "{{ range .Alerts }}{{ .Annotations.description }}\n{{ .Annotations.runbook_url }}\n{{ end }}",
+              },
+            ],
+          }
+        : {}),
+    },
+    { name: RECEIVERS.info, email_configs: [email("info", a.recipients.info)] },
+    { name: RECEIVERS.default, email_configs: [email("default", a.recipients.default)] },
+    // Without a heartbeat URL the Watchdog still needs a route that never reaches people: a receiver with no configs.
+    { name: RECEIVERS.heartbeat, ...(a.heartbeat ? { webhook_configs: [{ url: inline.heartbeatUrl!, send_resolved: false }] } : {}) },
+  ];
+
+  const severityRoute = (severity: Severity): Route => ({
+    receiver: RECEIVERS[severity],
+    matchers: [matcher("severity", "=", severity)],
+    repeat_interval: a.repeatIntervals[severity].text,
+  });
+
+  return {
+    global: {
+      resolve_timeout: "5m",
+      smtp_smarthost: a.smtpSmarthost,
+      smtp_from: a.emailFrom,
+      smtp_auth_username: a.smtpLogin === "server-token" ? inline.smtpServerToken! : a.smtpUsername!,
+      smtp_auth_password_file: secretFile(SECRET_FILES.smtpPassword),
+      // Postmark's port 587 offers STARTTLS; never send credentials in clear.
+      smtp_require_tls: true,
+    },
+    templates: [`${m.alertmanagerConfigPath}/*.tmpl`],
+    route: {
+      receiver: RECEIVERS.default,
+      group_by: GROUP_BY,
+      group_wait: a.groupWait.text,
+      group_interval: a.groupInterval.text,
+      repeat_interval: a.repeatIntervals.warning.text,
+      routes: [
+        {
+          receiver: RECEIVERS.heartbeat,
+          matchers: [matcher("alertname", "=", WATCHDOG), matcher("severity", "=", HEARTBEAT_SEVERITY)],
+          group_wait: "0s",
+          group_interval: a.heartbeatRepeatInterval.text,
+          repeat_interval: a.heartbeatRepeatInterval.text,
+        },
+        {
+          receiver: RECEIVERS.info,
+          matchers: [matcher("alertname", "=", WEBHOOKS_STALLED)],
+          active_time_intervals: [BUSINESS_HOURS],
+          repeat_interval: a.repeatIntervals.info.text,
+        },
+        ...SEVERITIES.map(severityRoute),
+      ],
+    },
+    inhibit_rules: [
+      {
+        // Only alerts that belong to a family: a label missing on both sides counts as equal, so without this
+        // matcher any critical alert would silence every family-less warning.
+        source_matchers: [matcher("severity", "=", "critical"), matcher("family", "=~", ".+")],
+        target_matchers: [matcher("severity", "=", "warning")],
+        equal: ["family", "environment"],
+      },
+      {
+        // No metrics at all also reads as "no webhooks": report the cause once.
+        source_matchers: [matcher("alertname", "=", METRICS_ABSENT)],
+        target_matchers: [matcher("alertname", "=", WEBHOOKS_STALLED)],
+        equal: ["environment"],
+      },
+    ],
+    time_intervals: [
+      {
+        name: BUSINESS_HOURS,
+        time_intervals: [
+          {
+            times: [{ start_time: a.businessHours.start, end_time: a.businessHours.end }],
+            weekdays: [a.businessHours.days],
+            location: a.businessHours.timezone,
+          },
+        ],
+      },
+    ],
+    receivers,
+  };
+}

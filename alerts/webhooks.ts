@@ -1,0 +1,110 @@
+/** Stripe webhooks: failure ratio, processing time, and silence. */
+import { describeDuration } from "../duration";
+import { METRICS } from "../metrics";
+import { histogramQuantile, increase, literal, rate, recorded, select, sumBy } from "../promql";
+import { annotations, labels, lowTrafficNote, percent, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
+import type { RuleGroup } from "./types";
+
+export function webhookRecords(ctx: RuleContext) {
+  return {
+    /** Webhooks per second, by namespace and status. */
+    rateByStatus: `namespace_status:${METRICS.webhookReceived.name.replace(/_total$/, "")}:rate${ctx.window}`,
+    /** Failed webhooks / all webhooks, by namespace. */
+    failureRatio: `namespace:rsolv_billing_stripe_webhook_failure:ratio_rate${ctx.window}`,
+  };
+}
+
+/** Name of the alert that Alertmanager only notifies during business hours. */
+export const WEBHOOKS_STALLED = "StripeWebhooksStalled";
+
+export function webhooksGroup(ctx: RuleContext): RuleGroup {
+  const { thresholds: t } = ctx.cfg;
+  const records = webhookRecords(ctx);
+  const stalledWindow = t.webhookStalled.window;
+  return {
+    name: "billing-stripe-webhooks",
+    interval: ctx.cfg.monitoring.ruleEvaluationInterval,
+    rules: [
+      { record: records.rateByStatus, expr: sumBy(["namespace", "status"], rate(select(METRICS.webhookReceived, ctx.app), ctx.window)) },
+      {
+        record: records.failureRatio,
+        expr: `${sumBy(ctx.by, recorded(records.rateByStatus, { status: "failed" }))}\n/\n${sumBy(ctx.by, recorded(records.rateByStatus))}`,
+      },
+      ratioAlert(ctx, {
+        alert: "StripeWebhookFailureRateHigh",
+        ratio: recorded(records.failureRatio),
+        // rate × window seconds: the events the ratio was computed from.
+        eventsInWindow: `${sumBy(ctx.by, recorded(records.rateByStatus))} * ${t.rateWindow.seconds}`,
+        threshold: t.webhookFailure.ratio,
+        for: t.webhookFailure.for,
+        labels: labels(ctx, "warning"),
+        annotations: annotations(
+          ctx,
+          "StripeWebhookFailureRateHigh",
+          {
+            summary: "Stripe webhook failure rate is high",
+            description:
+              `{{ $value | humanizePercentage }} of Stripe webhooks in {{ $labels.namespace }} failed over the last ${describeDuration(t.rateWindow)}, ` +
+              `above ${percent(t.webhookFailure.ratio)} for ${describeDuration(t.webhookFailure.for)} ${lowTrafficNote(ctx, t.rateWindow, "webhooks")}. ` +
+              "Stripe retries failed deliveries for up to 3 days, but subscription state lags until they succeed.",
+            action: [
+              "Check the app logs for webhook_controller errors and the Stripe dashboard's webhook delivery attempts.",
+              "Verify the webhook signing secret matches the endpoint's in Stripe.",
+              "Follow the runbook; after the fix, reconcile events that exhausted their retries.",
+            ],
+          },
+          RUNBOOKS.webhooks,
+          "webhookHealth",
+        ),
+      }),
+      {
+        alert: "StripeWebhookProcessingDurationHigh",
+        expr: `${histogramQuantile(0.95, sumBy(["namespace", "le"], rate(select(METRICS.webhookDuration, ctx.app, "bucket"), ctx.window)))} > ${literal(t.webhookDuration.p95Seconds)}`,
+        for: t.webhookDuration.for,
+        labels: labels(ctx, "warning"),
+        annotations: annotations(
+          ctx,
+          "StripeWebhookProcessingDurationHigh",
+          {
+            summary: "Stripe webhook processing is slow",
+            description:
+              `p95 Stripe webhook processing time in {{ $labels.namespace }} is {{ $value | humanizeDuration }} over the last ${describeDuration(t.rateWindow)}, ` +
+              `above ${t.webhookDuration.p95Seconds}s for ${describeDuration(t.webhookDuration.for)}. Stripe times out deliveries after 20 seconds.`,
+            action: [
+              "Check database latency and the app's pool queue time for the webhook handlers.",
+              "Look for a slow event type in the Webhook Health panel.",
+              "Follow the runbook if deliveries start timing out.",
+            ],
+          },
+          RUNBOOKS.webhooks,
+          "webhookHealth",
+        ),
+      },
+      {
+        alert: WEBHOOKS_STALLED,
+        // `or vector(0)`: once no webhook arrived for the whole window, the counters have no samples left in it and
+        // increase() returns nothing at all, which must read as zero, not as "no data".
+        expr: `(${sumBy([], increase(select(METRICS.webhookReceived, ctx.app), stalledWindow.text))} or vector(0)) == 0`,
+        for: t.webhookStalled.for,
+        labels: { ...labels(ctx, "info"), namespace: ctx.cfg.app.namespace },
+        annotations: annotations(
+          ctx,
+          WEBHOOKS_STALLED,
+          {
+            summary: "No Stripe webhooks received",
+            description:
+              `No Stripe webhook reached ${ctx.cfg.app.namespace} in the last ${describeDuration(stalledWindow)}. ` +
+              "Notified during business hours only; outside them the alert waits in Alertmanager.",
+            action: [
+              "Check the webhook endpoint's status in the Stripe dashboard (disabled endpoints stop all deliveries).",
+              "Check that the ingress route for /webhooks/stripe answers.",
+              "Follow the runbook to replay missed events.",
+            ],
+          },
+          RUNBOOKS.webhooks,
+          "webhookHealth",
+        ),
+      },
+    ],
+  };
+}

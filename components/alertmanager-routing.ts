@@ -1,0 +1,52 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface AlertmanagerRoutingArgs {
+  /** Namespace of Alertmanager. */
+  readonly namespace: string;
+  /** ConfigMap with the configuration (unless it holds secrets) and the templates: reviewable in `pulumi preview --diff`. */
+  readonly configMapName: string;
+  /** Secret with the credentials files (and the configuration, when it holds secrets). */
+  readonly secretName: string;
+  /** File name → content of the non-secret files. */
+  readonly files: Readonly<Record<string, string>>;
+  /** File name → secret content. Each value must be a Pulumi secret. */
+  readonly secretFiles: Readonly<Record<string, pulumi.Output<string>>>;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * The Alertmanager configuration: reviewable files in a ConfigMap, credentials in a Secret. Alertmanager mounts
+ * both as directories (never with subPath, which never sees updates) and reads the password from a file.
+ */
+export class AlertmanagerRouting extends pulumi.ComponentResource {
+  public readonly configMapName: pulumi.Output<string>;
+  public readonly secretName: pulumi.Output<string>;
+
+  constructor(name: string, args: AlertmanagerRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("billing-monitoring:alerting:AlertmanagerRouting", name, {}, opts);
+
+    const secret = new k8s.core.v1.Secret(
+      `${name}-credentials`,
+      {
+        metadata: { name: args.secretName, namespace: args.namespace, labels: { ...args.labels } },
+        type: "Opaque",
+        stringData: pulumi.secret(args.secretFiles),
+      },
+      { parent: this },
+    );
+
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      {
+        metadata: { name: args.configMapName, namespace: args.namespace, labels: { ...args.labels } },
+        data: { ...args.files },
+      },
+      { parent: this },
+    );
+
+    this.configMapName = configMap.metadata.name;
+    this.secretName = secret.metadata.name;
+    this.registerOutputs({ configMapName: this.configMapName, secretName: this.secretName });
+  }
+}

@@ -1,0 +1,51 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as grafana from "@pulumiverse/grafana";
+
+export interface DashboardsArgs {
+  /** Grafana base URL. */
+  readonly url: string;
+  /** Grafana service account token (a Pulumi secret). */
+  readonly token: pulumi.Output<string>;
+  readonly folderTitle: string;
+  /** Dashboard JSON documents, each with its `uid`. */
+  readonly dashboards: readonly { readonly uid: string; readonly json: string }[];
+  /** A deployment annotation: one per rollout, kept in Grafana after the next rollout replaces it here. */
+  readonly deployment?: { readonly dashboardUid: string; readonly text: string; readonly tags: readonly string[]; readonly id: string };
+}
+
+/** The billing folder and dashboards on the stack's Grafana, through a provider built from the stack's URL and token. */
+export class Dashboards extends pulumi.ComponentResource {
+  public readonly folderUid: pulumi.Output<string>;
+  public readonly dashboardUrls: pulumi.Output<string[]>;
+
+  constructor(name: string, args: DashboardsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("billing-monitoring:dashboards:Dashboards", name, {}, opts);
+
+    const provider = new grafana.Provider(`${name}-grafana`, { url: args.url, auth: args.token }, { parent: this });
+    const childOpts = { parent: this, provider };
+
+    const folder = new grafana.oss.Folder(`${name}-folder`, { title: args.folderTitle }, childOpts);
+
+    const dashboards = args.dashboards.map(
+      (dashboard) =>
+        new grafana.oss.Dashboard(
+          `${name}-${dashboard.uid}`,
+          { folder: folder.uid, configJson: dashboard.json, overwrite: true, message: "Updated by the billing-monitoring Pulumi stack" },
+          childOpts,
+        ),
+    );
+
+    if (args.deployment) {
+      new grafana.oss.Annotation(
+        `${name}-deploy-${args.deployment.id}`,
+        { dashboardUid: args.deployment.dashboardUid, text: args.deployment.text, tags: [...args.deployment.tags] },
+        // A new rollout is a new resource; the old annotation stays in Grafana as history.
+        { ...childOpts, retainOnDelete: true, dependsOn: dashboards },
+      );
+    }
+
+    this.folderUid = folder.uid;
+    this.dashboardUrls = pulumi.all(dashboards.map((dashboard) => dashboard.url));
+    this.registerOutputs({ folderUid: this.folderUid, dashboardUrls: this.dashboardUrls });
+  }
+}

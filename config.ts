@@ -1,0 +1,579 @@
+/**
+ * Typed stack configuration: the only module that reads Pulumi config.
+ *
+ * {@link CONFIG_SCHEMA} lists every key with its meaning, default and check. {@link parseConfig} is pure: it takes
+ * the raw strings Pulumi holds for a stack and returns a {@link BillingConfig}, or throws one {@link ConfigError}
+ * listing every bad value at once. {@link loadConfig} is the thin Pulumi-facing wrapper.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+import { SEVERITIES, type Severity } from "./alerts/types";
+import { type Duration, parseDuration } from "./duration";
+
+export const PROJECT = "billing-monitoring";
+
+/** The stacks this project ships settings for. Other stack names work too, with every default derived from the name. */
+export const KNOWN_STACKS = ["staging", "production"] as const;
+
+/** What a check returns: the value, or why the raw text is not allowed. */
+type Check<T> = { ok: T } | { problem: string };
+
+interface FieldSpec<T> {
+  /** Meaning and unit, for the README's config reference. */
+  readonly doc: string;
+  readonly check: (raw: string) => Check<T>;
+  /** Used when the key is unset; a function derives it from the stack name. Absent: the key is required. */
+  readonly default?: T | ((stack: string) => T);
+  /** Shown in the config reference instead of the default value. */
+  readonly defaultText?: string | ((stack: string) => string);
+  /** Only set with `pulumi config set --secret`; its value is never echoed. */
+  readonly secret?: boolean;
+  /** May be left unset even without a default (the feature it drives is then off). */
+  readonly optional?: boolean;
+}
+
+function field<T>(spec: FieldSpec<T>): FieldSpec<T> {
+  return spec;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Checks. Each returns the parsed value or a sentence saying what is allowed.
+
+const ok = <T>(value: T): Check<T> => ({ ok: value });
+const problem = (text: string): Check<never> => ({ problem: text });
+
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** OCI distribution spec: registry host (optionally with port) and lowercase path components. */
+const IMAGE_REPOSITORY = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
+const CLOCK = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+function dnsLabel(raw: string): Check<string> {
+  return DNS_LABEL.test(raw) ? ok(raw) : problem("must be a Kubernetes namespace name: lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit");
+}
+
+function objectName(raw: string): Check<string> {
+  return DNS_SUBDOMAIN.test(raw) ? ok(raw) : problem("must be a Kubernetes object name: lowercase letters, digits, '-' and '.', at most 253 characters");
+}
+
+function text(raw: string): Check<string> {
+  return raw.trim() === raw && raw.length > 0 ? ok(raw) : problem("must be non-empty text without surrounding spaces");
+}
+
+function email(raw: string): Check<string> {
+  return EMAIL.test(raw) ? ok(raw) : problem("must be an email address like name@example.com");
+}
+
+function ratio(raw: string): Check<number> {
+  const value = Number(raw);
+  return raw.trim() !== "" && Number.isFinite(value) && value > 0 && value < 1
+    ? ok(value)
+    : problem("must be a ratio greater than 0 and less than 1 (0.1 means 10 %)");
+}
+
+function positiveNumber(raw: string): Check<number> {
+  const value = Number(raw);
+  return raw.trim() !== "" && Number.isFinite(value) && value > 0 ? ok(value) : problem("must be a number greater than 0");
+}
+
+function wholeNumber(min: number, max: number) {
+  return (raw: string): Check<number> => {
+    const value = Number(raw);
+    return /^\d+$/.test(raw) && value >= min && value <= max ? ok(value) : problem(`must be a whole number from ${min} to ${max}`);
+  };
+}
+
+function durationCheck(raw: string): Check<Duration> {
+  const parsed = parseDuration(raw);
+  return parsed && parsed.seconds > 0 ? ok(parsed) : problem("must be a Prometheus duration such as 30s, 15m, 1h30m or 6h");
+}
+
+function bool(raw: string): Check<boolean> {
+  return raw === "true" ? ok(true) : raw === "false" ? ok(false) : problem("must be true or false");
+}
+
+function oneOf<T extends string>(allowed: readonly T[]) {
+  return (raw: string): Check<T> => (allowed.includes(raw as T) ? ok(raw as T) : problem(`must be one of: ${allowed.join(", ")}`));
+}
+
+function url(raw: string): Check<string> {
+  try {
+    const parsed = new URL(raw);
+    if ((parsed.protocol === "https:" || parsed.protocol === "http:") && parsed.hostname !== "") return ok(raw.replace(/\/+$/, ""));
+  } catch {
+    // fall through to the problem below
+  }
+  return problem("must be an http:// or https:// URL");
+}
+
+function hostPort(raw: string): Check<string> {
+  const match = /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw);
+  return match && Number(match[2]) >= 1 && Number(match[2]) <= 65535 ? ok(raw) : problem("must be host:port, e.g. smtp.postmarkapp.com:587");
+}
+
+function timezone(raw: string): Check<string> {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: raw });
+    return raw.includes("/") || raw === "UTC" ? ok(raw) : problem("must be an IANA time zone such as UTC or Europe/Berlin");
+  } catch {
+    return problem("must be an IANA time zone such as UTC or Europe/Berlin");
+  }
+}
+
+function clock(raw: string): Check<string> {
+  return CLOCK.test(raw) ? ok(raw) : problem("must be a time of day as HH:MM (24 h), e.g. 09:00");
+}
+
+function weekdayRange(raw: string): Check<string> {
+  const parts = raw.split(":");
+  const valid = parts.length <= 2 && parts.every((day) => WEEKDAYS.includes(day)) && (parts.length === 1 || WEEKDAYS.indexOf(parts[0]) <= WEEKDAYS.indexOf(parts[1]));
+  return valid ? ok(raw) : problem(`must be a weekday or an inclusive range of them such as monday:friday (days: ${WEEKDAYS.join(", ")})`);
+}
+
+function imageRepository(raw: string): Check<string> {
+  return IMAGE_REPOSITORY.test(raw) && raw.length <= 255 ? ok(raw) : problem("must be an image repository such as ghcr.io/rsolv-dev/rsolv-platform (lowercase path, no tag or digest)");
+}
+
+function imageTag(raw: string): Check<string> {
+  return IMAGE_TAG.test(raw) ? ok(raw) : problem("must be an image tag: letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-'");
+}
+
+function imageDigest(raw: string): Check<string> {
+  return IMAGE_DIGEST.test(raw) ? ok(raw) : problem("must be an image digest: sha256: followed by 64 lowercase hex digits");
+}
+
+/** A JSON object whose keys are severities (plus `default` where `withDefault`), each checked by `value`. */
+function perSeverity<T>(value: (raw: string) => Check<T>, withDefault: boolean) {
+  const allowedKeys: string[] = [...SEVERITIES, ...(withDefault ? ["default"] : [])];
+  return (raw: string): Check<Record<string, T>> => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return problem(`must be an object with the keys ${allowedKeys.join(", ")}`);
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return problem(`must be an object with the keys ${allowedKeys.join(", ")}`);
+    const result: Record<string, T> = {};
+    const problems: string[] = [];
+    for (const [key, item] of Object.entries(parsed)) {
+      if (!allowedKeys.includes(key)) {
+        problems.push(`"${key}" is not a severity; allowed: ${allowedKeys.join(", ")}`);
+        continue;
+      }
+      const checked = value(typeof item === "string" ? item : JSON.stringify(item));
+      if ("problem" in checked) problems.push(`${key}: ${checked.problem}`);
+      else result[key] = checked.ok;
+    }
+    for (const key of allowedKeys) if (!(key in parsed)) problems.push(`${key} is missing`);
+    return problems.length > 0 ? problem(problems.join("; ")) : ok(result);
+  };
+}
+
+function emailList(raw: string): Check<string[]> {
+  let items: unknown = raw;
+  try {
+    items = JSON.parse(raw);
+  } catch {
+    items = raw.split(",").map((item) => item.trim());
+  }
+  if (!Array.isArray(items) || items.length === 0) return problem("must be a non-empty list of email addresses");
+  const bad = items.filter((item) => typeof item !== "string" || !EMAIL.test(item));
+  if (bad.length > 0) return problem(`${bad.map((item) => JSON.stringify(item)).join(", ")} ${bad.length === 1 ? "is not an email address" : "are not email addresses"}`);
+  return ok(items as string[]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The schema: every key the program reads.
+
+const perStackName = (production: string, other: (stack: string) => string) => (stack: string) =>
+  stack === "production" ? production : other(stack);
+
+export const CONFIG_SCHEMA = {
+  environment: field({ doc: "Environment name put on every alert as the `environment` label.", check: dnsLabel, default: (stack) => stack, defaultText: "the stack name" }),
+  kubeContext: field({ doc: "kubeconfig context to deploy into. Unset: the current context.", check: text, optional: true }),
+
+  appNamespace: field({ doc: "Namespace of the billing app; alerts and panels select its series by it.", check: dnsLabel, default: (stack) => `rsolv-${stack}` }),
+  appDeployment: field({ doc: "The app's existing Deployment, whose container image the stack sets.", check: objectName, default: perStackName("rsolv-platform", (stack) => `${stack}-rsolv-platform`) }),
+  appContainer: field({ doc: "Name of the app container inside that Deployment.", check: dnsLabel, default: "rsolv-platform" }),
+  imageRepository: field({ doc: "Image repository of the app.", check: imageRepository, default: "ghcr.io/rsolv-dev/rsolv-platform" }),
+  imageTag: field({ doc: "Image tag to run. Set this, `imageDigest`, or both (the digest then pins the tag). `latest` is refused.", check: imageTag, optional: true }),
+  imageDigest: field({ doc: "Image digest to run (`sha256:…`).", check: imageDigest, optional: true }),
+
+  monitoringNamespace: field({ doc: "Namespace where Prometheus and Alertmanager run.", check: dnsLabel, default: "monitoring" }),
+  rulesConfigMap: field({ doc: "ConfigMap holding the billing rule file; the stack owns it whole (never a shared one).", check: objectName, default: (stack) => `prometheus-billing-rules-${stack}` }),
+  prometheusRule: field({ doc: "Also declare the rules as a prometheus-operator `PrometheusRule`.", check: bool, default: false }),
+  alertmanagerConfigMap: field({ doc: "ConfigMap holding the Alertmanager configuration and its templates (no credentials).", check: objectName, default: (stack) => `alertmanager-billing-${stack}` }),
+  alertmanagerSecret: field({ doc: "Secret holding the Alertmanager credentials (SMTP password, receiver keys).", check: objectName, default: (stack) => `alertmanager-billing-${stack}-credentials` }),
+  alertmanagerConfigPath: field({ doc: "Directory where Alertmanager mounts the configuration ConfigMap (a directory mount, never subPath).", check: text, default: "/etc/alertmanager/billing" }),
+  alertmanagerSecretPath: field({ doc: "Directory where Alertmanager mounts the credentials Secret.", check: text, default: "/etc/alertmanager/secrets/billing" }),
+  scrapeInterval: field({ doc: "Prometheus' scrape interval for the app; rate windows must be at least 4× this.", check: durationCheck, default: parseDuration("30s")! }),
+  ruleEvaluationInterval: field({ doc: "Evaluation interval of the billing rule groups.", check: durationCheck, default: parseDuration("1m")! }),
+
+  emailRecipients: field({
+    doc: "Email recipients per severity, as an object with the keys critical, warning, info and default (anything unmatched).",
+    check: perSeverity(emailList, true),
+    default: {
+      critical: ["admin@rsolv.dev", "billing-oncall@rsolv.dev"],
+      warning: ["admin@rsolv.dev", "alerts@rsolv.dev"],
+      info: ["alerts@rsolv.dev"],
+      default: ["admin@rsolv.dev"],
+    },
+  }),
+  repeatIntervals: field({
+    doc: "How often a still-firing alert is sent again, per severity (object with the keys critical, warning, info).",
+    check: perSeverity(durationCheck, false),
+    default: { critical: parseDuration("2h")!, warning: parseDuration("4h")!, info: parseDuration("12h")! },
+  }),
+  groupWait: field({ doc: "How long Alertmanager waits to batch the first notification of a group.", check: durationCheck, default: parseDuration("30s")! }),
+  groupInterval: field({ doc: "How long Alertmanager waits before notifying about new alerts in a group it already notified.", check: durationCheck, default: parseDuration("5m")! }),
+  emailFrom: field({ doc: "Sender address of alert emails (a Postmark sender signature).", check: email, default: "alerts@rsolv.dev" }),
+  smtpSmarthost: field({ doc: "Postmark SMTP host:port; STARTTLS is required on it.", check: hostPort, default: "smtp.postmarkapp.com:587" }),
+  smtpLogin: field({
+    doc: "`smtp-token`: a per-stream SMTP token (access key `smtpUsername` in the config, secret key `smtpPassword` in a Secret file). `server-token`: the server API token `smtpPassword` as both username and password, so the whole configuration goes into the Secret.",
+    check: oneOf(["smtp-token", "server-token"] as const),
+    default: "smtp-token" as const,
+  }),
+  smtpUsername: field({ doc: "Postmark SMTP token access key (with smtpLogin smtp-token). Not a secret: Alertmanager shows it on its status page.", check: text, optional: true }),
+  smtpPassword: field({ doc: "Postmark SMTP token secret key, or the server API token (with smtpLogin server-token).", check: text, secret: true }),
+  postmarkMessageStream: field({ doc: "Postmark message stream, sent as the X-PM-Message-Stream header.", check: text, default: "outbound" }),
+  businessHoursTimezone: field({ doc: "Time zone of business hours (IANA name).", check: timezone, default: "UTC" }),
+  businessHoursStart: field({ doc: "Start of business hours, HH:MM.", check: clock, default: "09:00" }),
+  businessHoursEnd: field({ doc: "End of business hours, HH:MM (exclusive).", check: clock, default: "17:00" }),
+  businessDays: field({ doc: "Business days, a weekday or a range such as monday:friday.", check: weekdayRange, default: "monday:friday" }),
+  slackWebhookUrl: field({ doc: "Slack incoming-webhook URL. Set: warnings also go to Slack.", check: url, secret: true, optional: true }),
+  slackChannel: field({ doc: "Slack channel for warnings.", check: text, default: "#billing-alerts" }),
+  pagerdutyRoutingKey: field({ doc: "PagerDuty Events API v2 routing key. Set: critical alerts also page through PagerDuty.", check: text, secret: true, optional: true }),
+  heartbeatUrl: field({ doc: "Dead man's switch URL the Watchdog alert is posted to. Unset: the Watchdog goes to a receiver that sends nothing.", check: url, secret: true, optional: true }),
+  heartbeatRepeatInterval: field({ doc: "How often the Watchdog heartbeat is sent.", check: durationCheck, default: parseDuration("5m")! }),
+  runbookBaseUrl: field({ doc: "Where `docs/runbooks/` is published; each alert's runbook_url points into it.", check: url, default: "https://github.com/rsolv-dev/billing-monitoring/blob/main/docs/runbooks" }),
+
+  grafanaUrl: field({ doc: "Grafana base URL.", check: url, default: "https://grafana.rsolv.dev" }),
+  grafanaToken: field({ doc: "Grafana service account token.", check: text, secret: true }),
+  grafanaFolder: field({ doc: "Grafana folder holding the billing dashboards.", check: text, default: perStackName("Billing", (stack) => `Billing (${stack})`) }),
+  dashboardUid: field({ doc: "Stable uid of the billing dashboard (links and alerts point at it).", check: (raw) => (/^[A-Za-z0-9_-]{1,40}$/.test(raw) ? ok(raw) : problem("must be 1 to 40 letters, digits, '_' or '-'")), default: perStackName("billing-metrics", (stack) => `billing-metrics-${stack}`) }),
+
+  rateWindow: field({ doc: "Window of the payment and webhook rates, ratios and quantiles.", check: durationCheck, default: parseDuration("5m")! }),
+  minEventsPerWindow: field({ doc: "Low-traffic guard: a ratio alert needs at least this many events in its window.", check: wholeNumber(1, 1_000_000), default: 10 }),
+  paymentFailureWarningRatio: field({ doc: "Payment failure ratio above which BillingPaymentFailureRateHigh fires.", check: ratio, default: 0.1 }),
+  paymentFailureWarningFor: field({ doc: "How long the ratio must stay above it.", check: durationCheck, default: parseDuration("15m")! }),
+  paymentFailureCriticalRatio: field({ doc: "Payment failure ratio above which BillingPaymentFailureRateCritical fires.", check: ratio, default: 0.25 }),
+  paymentFailureCriticalFor: field({ doc: "How long the ratio must stay above it.", check: durationCheck, default: parseDuration("10m")! }),
+  webhookFailureRatio: field({ doc: "Stripe webhook failure ratio above which StripeWebhookFailureRateHigh fires.", check: ratio, default: 0.1 }),
+  webhookFailureFor: field({ doc: "How long the ratio must stay above it.", check: durationCheck, default: parseDuration("15m")! }),
+  webhookDurationP95Seconds: field({ doc: "p95 webhook processing time, in seconds, above which StripeWebhookProcessingDurationHigh fires.", check: positiveNumber, default: 1 }),
+  webhookDurationFor: field({ doc: "How long the p95 must stay above it.", check: durationCheck, default: parseDuration("20m")! }),
+  webhookStalledWindow: field({ doc: "StripeWebhooksStalled fires when no webhook arrived in this window (notified in business hours only).", check: durationCheck, default: parseDuration("6h")! }),
+  webhookStalledFor: field({ doc: "How long the stall must last before the alert fires.", check: durationCheck, default: parseDuration("15m")! }),
+  cancellationRatio: field({ doc: "Cancellations as a fraction of creations above which SubscriptionCancellationRateHigh fires.", check: ratio, default: 0.1 }),
+  cancellationWindow: field({ doc: "Window over which cancellations and creations are counted.", check: durationCheck, default: parseDuration("1h")! }),
+  cancellationFor: field({ doc: "How long the ratio must stay above the threshold.", check: durationCheck, default: parseDuration("1h")! }),
+  creditGrantP99Threshold: field({ doc: "p99 of credits per grant above which BillingCreditGrantAnomalyDetected fires.", check: positiveNumber, default: 1000 }),
+  creditGrantWindow: field({ doc: "Window of the credit grant quantile.", check: durationCheck, default: parseDuration("1h")! }),
+  creditGrantFor: field({ doc: "How long the p99 must stay above the threshold.", check: durationCheck, default: parseDuration("5m")! }),
+  metricsAbsentFor: field({ doc: "How long the app's billing metrics may be missing before BillingMetricsAbsent fires.", check: durationCheck, default: parseDuration("10m")! }),
+};
+
+export type ConfigKey = keyof typeof CONFIG_SCHEMA;
+type ValueOf<K extends ConfigKey> = (typeof CONFIG_SCHEMA)[K] extends FieldSpec<infer T> ? T : never;
+type RawValues = { [K in ConfigKey]: ValueOf<K> | undefined };
+
+/** Keys whose values are secrets. */
+export const SECRET_KEYS = (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter((key) => (CONFIG_SCHEMA[key] as FieldSpec<unknown>).secret);
+export type SecretKey = "smtpPassword" | "grafanaToken" | "slackWebhookUrl" | "pagerdutyRoutingKey" | "heartbeatUrl";
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The typed result.
+
+export interface ImageRef {
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+  /** What goes into the container spec: `repo:tag`, `repo@digest` or `repo:tag@digest`. */
+  readonly reference: string;
+}
+
+export interface BillingConfig {
+  readonly stack: string;
+  readonly environment: string;
+  readonly kubeContext?: string;
+  readonly app: {
+    readonly namespace: string;
+    readonly deployment: string;
+    readonly container: string;
+    readonly image: ImageRef;
+  };
+  readonly monitoring: {
+    readonly namespace: string;
+    readonly rulesConfigMap: string;
+    readonly prometheusRule: boolean;
+    readonly alertmanagerConfigMap: string;
+    readonly alertmanagerSecret: string;
+    readonly alertmanagerConfigPath: string;
+    readonly alertmanagerSecretPath: string;
+    readonly scrapeInterval: Duration;
+    readonly ruleEvaluationInterval: Duration;
+  };
+  readonly alerting: {
+    readonly recipients: Readonly<Record<Severity | "default", readonly string[]>>;
+    readonly repeatIntervals: Readonly<Record<Severity, Duration>>;
+    readonly groupWait: Duration;
+    readonly groupInterval: Duration;
+    readonly emailFrom: string;
+    readonly smtpSmarthost: string;
+    readonly smtpLogin: "smtp-token" | "server-token";
+    /** The access key; only with smtpLogin smtp-token. */
+    readonly smtpUsername?: string;
+    readonly postmarkMessageStream: string;
+    readonly businessHours: { readonly timezone: string; readonly start: string; readonly end: string; readonly days: string };
+    readonly slack?: { readonly channel: string };
+    readonly pagerduty: boolean;
+    readonly heartbeat: boolean;
+    readonly heartbeatRepeatInterval: Duration;
+    readonly runbookBaseUrl: string;
+  };
+  readonly grafana: {
+    readonly url: string;
+    readonly folder: string;
+    readonly dashboardUid: string;
+  };
+  readonly thresholds: {
+    readonly rateWindow: Duration;
+    readonly minEventsPerWindow: number;
+    readonly paymentFailureWarning: { readonly ratio: number; readonly for: Duration };
+    readonly paymentFailureCritical: { readonly ratio: number; readonly for: Duration };
+    readonly webhookFailure: { readonly ratio: number; readonly for: Duration };
+    readonly webhookDuration: { readonly p95Seconds: number; readonly for: Duration };
+    readonly webhookStalled: { readonly window: Duration; readonly for: Duration };
+    readonly cancellation: { readonly ratio: number; readonly window: Duration; readonly for: Duration };
+    readonly creditGrant: { readonly p99: number; readonly window: Duration; readonly for: Duration };
+    readonly metricsAbsentFor: Duration;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Parsing.
+
+/** Every problem found in a stack's config, reported together. */
+export class ConfigError extends Error {
+  constructor(
+    readonly stack: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `Stack "${stack}" has ${problems.length} config problem${problems.length === 1 ? "" : "s"}; nothing was deployed:\n` +
+        problems.map((line) => `  - ${line}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** The raw config of one stack as Pulumi holds it: key (without project prefix) → string, and which keys are secret. */
+export interface RawConfig {
+  readonly stack: string;
+  readonly values: Readonly<Record<string, string>>;
+  readonly secretKeys: ReadonlySet<string>;
+}
+
+function describeValue(key: ConfigKey, raw: string): string {
+  return (CONFIG_SCHEMA[key] as FieldSpec<unknown>).secret ? "(secret value not shown)" : JSON.stringify(raw);
+}
+
+function setSecretCommand(key: string, stack: string): string {
+  return `pulumi config set --secret ${key} <value> --stack ${stack}`;
+}
+
+/** Nearest schema key to a misspelt one (edit distance ≤ 3), for "did you mean". */
+function nearestKey(unknown: string): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const current = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+        previous = current;
+      }
+    }
+    return row[b.length];
+  };
+  const ranked = Object.keys(CONFIG_SCHEMA)
+    .map((key) => ({ key, d: distance(unknown, key) }))
+    .sort((a, b) => a.d - b.d);
+  return ranked[0] && ranked[0].d <= 3 ? ranked[0].key : undefined;
+}
+
+function readValues(raw: RawConfig, problems: string[]): RawValues {
+  const values: Partial<Record<ConfigKey, unknown>> = {};
+  for (const key of Object.keys(raw.values)) {
+    if (!(key in CONFIG_SCHEMA)) {
+      const near = nearestKey(key);
+      problems.push(`${PROJECT}:${key} is not a setting of this project${near ? ` (did you mean ${near}?)` : ""}; see the config reference in README.md`);
+    }
+  }
+  for (const key of Object.keys(CONFIG_SCHEMA) as ConfigKey[]) {
+    const spec = CONFIG_SCHEMA[key] as FieldSpec<unknown>;
+    const text = raw.values[key];
+    const name = `${PROJECT}:${key}`;
+    if (text === undefined) {
+      if (spec.default !== undefined) values[key] = typeof spec.default === "function" ? (spec.default as (stack: string) => unknown)(raw.stack) : spec.default;
+      else if (!spec.optional) problems.push(spec.secret ? `${name} is required and not set; run: ${setSecretCommand(key, raw.stack)}` : `${name} is required and not set; run: pulumi config set ${key} <value> --stack ${raw.stack}`);
+      continue;
+    }
+    if (spec.secret && !raw.secretKeys.has(key)) {
+      problems.push(`${name} is a secret but is stored in plain text in Pulumi.${raw.stack}.yaml; remove it there and run: ${setSecretCommand(key, raw.stack)}`);
+      continue;
+    }
+    const checked = spec.check(text);
+    if ("problem" in checked) problems.push(`${name}: ${describeValue(key, text)} is not allowed: ${checked.problem}`);
+    else values[key] = checked.ok;
+  }
+  return values as RawValues;
+}
+
+function imageRef(v: RawValues, stack: string, problems: string[]): ImageRef {
+  const repository = v.imageRepository ?? "";
+  const { imageTag: tag, imageDigest: digest } = v;
+  if (!tag && !digest) {
+    problems.push(`${PROJECT}:imageTag or ${PROJECT}:imageDigest must be set; run: pulumi config set imageTag <tag> --stack ${stack}`);
+  }
+  if (tag === "latest") {
+    problems.push(`${PROJECT}:imageTag: "latest" is not allowed: it names no fixed image, so a rollout could not be reproduced or rolled back; use a version tag or imageDigest`);
+  }
+  const reference = `${repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
+  return { repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}), reference };
+}
+
+function crossChecks(config: BillingConfig, problems: string[]): void {
+  const { thresholds: t, monitoring: m, alerting: a } = config;
+  if (t.paymentFailureCritical.ratio <= t.paymentFailureWarning.ratio) {
+    problems.push(`${PROJECT}:paymentFailureCriticalRatio (${t.paymentFailureCritical.ratio}) must be greater than ${PROJECT}:paymentFailureWarningRatio (${t.paymentFailureWarning.ratio})`);
+  }
+  const minWindow = 4 * m.scrapeInterval.seconds;
+  for (const key of ["rateWindow", "cancellationWindow", "creditGrantWindow", "webhookStalledWindow"] as const) {
+    const window = key === "rateWindow" ? t.rateWindow : key === "cancellationWindow" ? t.cancellation.window : key === "creditGrantWindow" ? t.creditGrant.window : t.webhookStalled.window;
+    if (window.seconds < minWindow) {
+      problems.push(`${PROJECT}:${key}: "${window.text}" is not allowed: a rate window must be at least 4× scrapeInterval (${m.scrapeInterval.text}), i.e. ${minWindow}s, or a single missed scrape empties it`);
+    }
+  }
+  if (t.metricsAbsentFor.seconds < 2 * m.scrapeInterval.seconds) {
+    problems.push(`${PROJECT}:metricsAbsentFor: "${t.metricsAbsentFor.text}" is not allowed: it must be at least 2× scrapeInterval (${m.scrapeInterval.text}) so one failed scrape does not fire it`);
+  }
+  if (a.businessHours.start >= a.businessHours.end) {
+    problems.push(`${PROJECT}:businessHoursStart (${a.businessHours.start}) must be before ${PROJECT}:businessHoursEnd (${a.businessHours.end})`);
+  }
+  if (a.smtpLogin === "smtp-token" && !a.smtpUsername) {
+    problems.push(`${PROJECT}:smtpUsername is required with smtpLogin smtp-token (the Postmark SMTP token's access key); run: pulumi config set smtpUsername <access key> --stack ${config.stack}`);
+  }
+  if (!m.alertmanagerConfigPath.startsWith("/") || !m.alertmanagerSecretPath.startsWith("/")) {
+    problems.push(`${PROJECT}:alertmanagerConfigPath and ${PROJECT}:alertmanagerSecretPath must be absolute paths`);
+  }
+}
+
+/**
+ * Checks a stack's raw config and returns it typed. Throws a {@link ConfigError} naming every bad key, its value
+ * (never a secret's) and what is allowed.
+ */
+export function parseConfig(raw: RawConfig): BillingConfig {
+  const problems: string[] = [];
+  const v = readValues(raw, problems);
+  const image = imageRef(v, raw.stack, problems);
+  const recipients = v.emailRecipients as Record<Severity | "default", string[]> | undefined;
+  const repeat = v.repeatIntervals as Record<Severity, Duration> | undefined;
+  // Missing values were reported above; the casts below only run through to collect cross-field problems too.
+  const config: BillingConfig = {
+    stack: raw.stack,
+    environment: v.environment!,
+    ...(v.kubeContext ? { kubeContext: v.kubeContext } : {}),
+    app: { namespace: v.appNamespace!, deployment: v.appDeployment!, container: v.appContainer!, image },
+    monitoring: {
+      namespace: v.monitoringNamespace!,
+      rulesConfigMap: v.rulesConfigMap!,
+      prometheusRule: v.prometheusRule!,
+      alertmanagerConfigMap: v.alertmanagerConfigMap!,
+      alertmanagerSecret: v.alertmanagerSecret!,
+      alertmanagerConfigPath: v.alertmanagerConfigPath!,
+      alertmanagerSecretPath: v.alertmanagerSecretPath!,
+      scrapeInterval: v.scrapeInterval!,
+      ruleEvaluationInterval: v.ruleEvaluationInterval!,
+    },
+    alerting: {
+      recipients: recipients!,
+      repeatIntervals: repeat!,
+      groupWait: v.groupWait!,
+      groupInterval: v.groupInterval!,
+      emailFrom: v.emailFrom!,
+      smtpSmarthost: v.smtpSmarthost!,
+      smtpLogin: v.smtpLogin!,
+      ...(v.smtpLogin === "smtp-token" && v.smtpUsername ? { smtpUsername: v.smtpUsername } : {}),
+      postmarkMessageStream: v.postmarkMessageStream!,
+      businessHours: { timezone: v.businessHoursTimezone!, start: v.businessHoursStart!, end: v.businessHoursEnd!, days: v.businessDays! },
+      ...(raw.values.slackWebhookUrl !== undefined ? { slack: { channel: v.slackChannel! } } : {}),
+      pagerduty: raw.values.pagerdutyRoutingKey !== undefined,
+      heartbeat: raw.values.heartbeatUrl !== undefined,
+      heartbeatRepeatInterval: v.heartbeatRepeatInterval!,
+      runbookBaseUrl: v.runbookBaseUrl!,
+    },
+    grafana: { url: v.grafanaUrl!, folder: v.grafanaFolder!, dashboardUid: v.dashboardUid! },
+    thresholds: {
+      rateWindow: v.rateWindow!,
+      minEventsPerWindow: v.minEventsPerWindow!,
+      paymentFailureWarning: { ratio: v.paymentFailureWarningRatio!, for: v.paymentFailureWarningFor! },
+      paymentFailureCritical: { ratio: v.paymentFailureCriticalRatio!, for: v.paymentFailureCriticalFor! },
+      webhookFailure: { ratio: v.webhookFailureRatio!, for: v.webhookFailureFor! },
+      webhookDuration: { p95Seconds: v.webhookDurationP95Seconds!, for: v.webhookDurationFor! },
+      webhookStalled: { window: v.webhookStalledWindow!, for: v.webhookStalledFor! },
+      cancellation: { ratio: v.cancellationRatio!, window: v.cancellationWindow!, for: v.cancellationFor! },
+      creditGrant: { p99: v.creditGrantP99Threshold!, window: v.creditGrantWindow!, for: v.creditGrantFor! },
+      metricsAbsentFor: v.metricsAbsentFor!,
+    },
+  };
+  if (problems.length === 0) crossChecks(config, problems);
+  if (problems.length > 0) throw new ConfigError(raw.stack, problems);
+  return config;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Pulumi-facing.
+
+/** Secret config values, as Pulumi secrets. Optional ones are undefined when unset. */
+export type Secrets = { readonly [K in SecretKey]: K extends "smtpPassword" | "grafanaToken" ? pulumi.Output<string> : pulumi.Output<string> | undefined };
+
+/** Reads the current stack's config, checks it whole, and returns it with its secrets as Pulumi secrets. */
+export function loadConfig(): { config: BillingConfig; secrets: Secrets } {
+  const prefix = `${PROJECT}:`;
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  // isConfigSecret is exported by the runtime but not declared in its typings.
+  const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
+  for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    values[key] = value;
+    if (isConfigSecret(fullKey)) secretKeys.add(key);
+  }
+  const stack = pulumi.getStack();
+  let config: BillingConfig;
+  try {
+    config = parseConfig({ stack, values, secretKeys });
+  } catch (error) {
+    // RunError prints the message alone, without a stack trace.
+    if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+  const cfg = new pulumi.Config(PROJECT);
+  return {
+    config,
+    secrets: {
+      smtpPassword: cfg.requireSecret("smtpPassword"),
+      grafanaToken: cfg.requireSecret("grafanaToken"),
+      slackWebhookUrl: cfg.getSecret("slackWebhookUrl"),
+      pagerdutyRoutingKey: cfg.getSecret("pagerdutyRoutingKey"),
+      heartbeatUrl: cfg.getSecret("heartbeatUrl"),
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/** Payment panels: success rate, revenue, processing time, failure codes. */
+import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
+import * as piechart from "@grafana/grafana-foundation-sdk/piechart";
+import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+
+import { percent } from "../../alerts/common";
+import type { BillingConfig } from "../../config";
+import { METRICS } from "../../metrics";
+import { histogramQuantile, increase, rate, sumBy } from "../../promql";
+import { DATASOURCE, HEIGHT, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
+import { PANEL_IDS } from "../panel-ids";
+
+/** The seed's target: at least 95 % of payments succeed. */
+export const PAYMENT_SUCCESS_TARGET = 0.95;
+
+export function paymentSuccessRate(cfg: BillingConfig): gauge.PanelBuilder {
+  const warning = 1 - cfg.thresholds.paymentFailureWarning.ratio;
+  const critical = 1 - cfg.thresholds.paymentFailureCritical.ratio;
+  return new gauge.PanelBuilder()
+    .id(PANEL_IDS.paymentSuccessRate)
+    .title("Payment Success Rate")
+    .description(
+      `Share of payments that succeeded. Target: above ${percent(PAYMENT_SUCCESS_TARGET)} (green). ` +
+        `Below ${percent(warning)} the failure-rate warning fires, below ${percent(critical)} the critical alert (red).`,
+    )
+    .datasource(DATASOURCE)
+    .unit("percentunit")
+    .min(0)
+    .max(1)
+    .height(HEIGHT.chart)
+    .span(6)
+    .thresholds(
+      thresholds(
+        [
+          { value: critical, color: "orange" },
+          { value: warning, color: "yellow" },
+          { value: PAYMENT_SUCCESS_TARGET, color: "green" },
+        ],
+        "red",
+      ),
+    )
+    .withTarget(
+      instantQuery(
+        `${sumBy([], rate(panelSelect(cfg, METRICS.paymentProcessed, { status: "succeeded" }), RATE_INTERVAL))}\n/\n${sumBy([], rate(panelSelect(cfg, METRICS.paymentProcessed), RATE_INTERVAL))}`,
+        "success rate",
+      ),
+    );
+}
+
+export function revenueByPlan(cfg: BillingConfig): piechart.PanelBuilder {
+  return new piechart.PanelBuilder()
+    .id(PANEL_IDS.revenueByPlan)
+    .title("Revenue by Plan (24h)")
+    .description("Amount of succeeded payments over the last 24 hours, by plan, in dollars.")
+    .datasource(DATASOURCE)
+    .unit("currencyUSD")
+    .height(HEIGHT.chart)
+    .span(6)
+    .pieType(piechart.PieChartType.Donut)
+    .displayLabels([piechart.PieChartLabels.Name, piechart.PieChartLabels.Percent])
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false))
+    // The histogram's _sum is in cents; / 100 gives dollars for the currency unit.
+    .withTarget(instantQuery(`${sumBy(["plan"], increase(panelSelect(cfg, METRICS.paymentAmount, { status: "succeeded" }, "sum"), "24h"))} / 100`, "{{plan}}"));
+}
+
+export function paymentDuration(cfg: BillingConfig): timeseries.PanelBuilder {
+  return new timeseries.PanelBuilder()
+    .id(PANEL_IDS.paymentDuration)
+    .title("Payment Processing Duration (p95)")
+    .description("95th percentile of the time to process a payment against Stripe, by payment method.")
+    .datasource(DATASOURCE)
+    .unit("s")
+    .min(0)
+    .height(HEIGHT.chart)
+    .span(12)
+    .withTarget(
+      rangeQuery(histogramQuantile(0.95, sumBy(["payment_method", "le"], rate(panelSelect(cfg, METRICS.paymentDuration, {}, "bucket"), RATE_INTERVAL))), "{{payment_method}}"),
+    );
+}
+
+/** How many failure codes the panel lists. */
+export const TOP_FAILURE_CODES = 10;
+
+export function failedPaymentsByReason(cfg: BillingConfig): bargauge.PanelBuilder {
+  return new bargauge.PanelBuilder()
+    .id(PANEL_IDS.failedPaymentsByReason)
+    .title("Failed Payments by Reason")
+    .description(`The ${TOP_FAILURE_CODES} most frequent Stripe failure codes of failed payments in the selected time range.`)
+    .datasource(DATASOURCE)
+    .unit("short")
+    .min(0)
+    .height(HEIGHT.chart)
+    .span(12)
+    .orientation(common.VizOrientation.Horizontal)
+    .displayMode(common.BarGaugeDisplayMode.Basic)
+    .withTarget(
+      instantQuery(`topk(${TOP_FAILURE_CODES}, ${sumBy(["failure_code"], increase(panelSelect(cfg, METRICS.paymentProcessed, { status: "failed" }), "$__range"))})`, "{{failure_code}}"),
+    );
+}

@@ -1,0 +1,84 @@
+/** Subscription panels: creations, cancellations, active subscriptions, the conversion funnel. */
+import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+
+import { percent } from "../../alerts/common";
+import type { BillingConfig } from "../../config";
+import { describeDuration } from "../../duration";
+import { METRICS } from "../../metrics";
+import { increase, rate, sumBy } from "../../promql";
+import { DATASOURCE, HEIGHT, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
+import { PANEL_IDS } from "../panel-ids";
+
+export function subscriptionCreationRate(cfg: BillingConfig): timeseries.PanelBuilder {
+  return new timeseries.PanelBuilder()
+    .id(PANEL_IDS.subscriptionCreationRate)
+    .title("Subscription Creation Rate")
+    .description("Subscriptions created per second, by plan and initial status (active, trialing, incomplete).")
+    .datasource(DATASOURCE)
+    .unit("cps")
+    .height(HEIGHT.chart)
+    .span(12)
+    .withTarget(rangeQuery(sumBy(["plan", "status"], rate(panelSelect(cfg, METRICS.subscriptionCreated), RATE_INTERVAL)), "{{plan}} / {{status}}"));
+}
+
+export function cancellationRate(cfg: BillingConfig): timeseries.PanelBuilder {
+  const { cancellation } = cfg.thresholds;
+  const window = cancellation.window.text;
+  return new timeseries.PanelBuilder()
+    .id(PANEL_IDS.cancellationRate)
+    .title("Subscription Cancellation Rate")
+    .description(
+      `Cancellations as a share of creations over the last ${describeDuration(cancellation.window)}. ` +
+        `SubscriptionCancellationRateHigh fires above ${percent(cancellation.ratio)} (the red line).`,
+    )
+    .datasource(DATASOURCE)
+    .unit("percentunit")
+    .min(0)
+    .height(HEIGHT.chart)
+    .span(12)
+    .thresholds(thresholds([{ value: cancellation.ratio, color: "red" }]))
+    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
+    .withTarget(
+      rangeQuery(
+        `${sumBy([], increase(panelSelect(cfg, METRICS.subscriptionCancelled), window))}\n/\n${sumBy([], increase(panelSelect(cfg, METRICS.subscriptionCreated), window))}`,
+        "cancelled / created",
+      ),
+    );
+}
+
+export function activeSubscriptions(cfg: BillingConfig): timeseries.PanelBuilder {
+  return new timeseries.PanelBuilder()
+    .id(PANEL_IDS.activeSubscriptions)
+    .title("Active Subscriptions by Plan")
+    .description("Subscriptions currently active, by plan, as the app polls them.")
+    .datasource(DATASOURCE)
+    .unit("short")
+    .height(HEIGHT.chart)
+    .span(12)
+    .withTarget(rangeQuery(sumBy(["plan"], panelSelect(cfg, METRICS.subscriptionsActive)), "{{plan}}"));
+}
+
+/** Funnel stages in the order a customer goes through them. */
+export const FUNNEL_STAGES = ["signed_up", "billing_added", "pro"] as const;
+
+export function conversionFunnel(cfg: BillingConfig): bargauge.PanelBuilder {
+  return new bargauge.PanelBuilder()
+    .id(PANEL_IDS.conversionFunnel)
+    .title("Customer Conversion Funnel")
+    .description("Customers at each stage: signed up, then added a payment method, then on the Pro plan.")
+    .datasource(DATASOURCE)
+    .unit("short")
+    .min(0)
+    .height(HEIGHT.chart)
+    .span(12)
+    .orientation(common.VizOrientation.Horizontal)
+    .displayMode(common.BarGaugeDisplayMode.Gradient)
+    .targets(
+      // One query per stage, so the bars keep the funnel's order.
+      FUNNEL_STAGES.map((stage, i) =>
+        instantQuery(sumBy([], panelSelect(cfg, METRICS.customersByFunnelStage, { stage })), stage, String.fromCharCode(65 + i)),
+      ),
+    );
+}

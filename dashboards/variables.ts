@@ -1,0 +1,41 @@
+/** Dashboard variables: the Prometheus datasource, then `plan` and `customer_id`, each narrowing the next. */
+import type * as cog from "@grafana/grafana-foundation-sdk/cog";
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+
+import type { BillingConfig } from "../config";
+import { METRICS } from "../metrics";
+import { select } from "../promql";
+
+export const DATASOURCE_VARIABLE = "datasource";
+
+/** Labels that have a dashboard variable of the same name; panel queries filter by each one the metric carries. */
+export const VARIABLE_LABELS = ["plan", "customer_id"] as const;
+
+const DATASOURCE_REF: dashboard.DataSourceRef = { type: "prometheus", uid: `\${${DATASOURCE_VARIABLE}}` };
+
+export function variables(cfg: BillingConfig): cog.Builder<dashboard.VariableModel>[] {
+  const app = { namespace: cfg.app.namespace };
+  return [
+    new dashboard.DatasourceVariableBuilder(DATASOURCE_VARIABLE).label("Data source").type("prometheus"),
+    new dashboard.QueryVariableBuilder("plan")
+      .label("Plan")
+      .description("Subscription plan.")
+      .datasource(DATASOURCE_REF)
+      .query(`label_values(${select(METRICS.subscriptionsActive, app)}, plan)`)
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+      .multi(true)
+      .includeAll(true)
+      .allValue(".*")
+      .sort(dashboard.VariableSort.AlphabeticalAsc),
+    new dashboard.QueryVariableBuilder("customer_id")
+      .label("Customer")
+      .description("Customer id; narrowed by the plan variable.")
+      .datasource(DATASOURCE_REF)
+      .query(`label_values(${select(METRICS.paymentProcessed, { ...app, plan: { op: "=~", value: "$plan" } })}, customer_id)`)
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+      .multi(true)
+      .includeAll(true)
+      .allValue(".*")
+      .sort(dashboard.VariableSort.AlphabeticalAsc),
+  ];
+}

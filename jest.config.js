@@ -1,0 +1,9 @@
+/** Unit tests: TypeScript transpiled by swc (no type-checking here; test/typecheck.test.ts runs tsc once). */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "/test/e2e/"],
+  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
+  testTimeout: 60000,
+};

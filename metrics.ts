@@ -1,0 +1,192 @@
+/**
+ * The metric catalogue: every metric the billing app (`rsolv-platform`, PromEx `Rsolv.PromEx.BillingPlugin`)
+ * exports, and the only place a metric name is spelled out. Alerts and dashboards take names, types and labels
+ * from here; the PromQL checker rejects any expression that names something else.
+ *
+ * Naming rule (PromEx / Telemetry.Metrics conventions, as exported by the Prometheus reporter):
+ * - every metric starts with the event prefix `[:rsolv, :billing]` joined by `_`: `rsolv_billing_`;
+ * - an event that is counted (`counter/2`) becomes `<prefix>_<event>_total`:
+ *   `[:rsolv, :billing, :subscription_created]` → `rsolv_billing_subscription_created_total`;
+ * - a measurement summed over events (`sum/2`) becomes `<prefix>_<event>_<measurement>_total`;
+ * - a measurement distributed into buckets (`distribution/2`) becomes a histogram named
+ *   `<prefix>_<event>_<measurement>_<unit>` with the base unit last: durations in `seconds`, money in `cents`,
+ *   credits in `credits`. Prometheus adds `_bucket`, `_sum` and `_count`;
+ * - a value polled by the plugin (`last_value/2` in `polling_metrics`) becomes a gauge named after what it holds:
+ *   `<prefix>_<noun>` (`rsolv_billing_subscriptions_active`).
+ *
+ * Counters about one customer's activity carry `customer_id`, so the dashboard can filter by customer; alerts never
+ * aggregate by it (it is the high-cardinality label), and histograms leave it out (it would multiply every bucket).
+ *
+ * Every series also carries the labels Prometheus adds at scrape time (`namespace`, `pod`, `job`, `instance`);
+ * the catalogue lists them once in {@link SCRAPE_LABELS}.
+ */
+
+/** The Prometheus metric types the app exports. */
+export type MetricType = "counter" | "gauge" | "histogram";
+
+/** One exported metric. */
+export interface MetricDefinition {
+  /** Full Prometheus name as scraped (a histogram's base name, without `_bucket`/`_sum`/`_count`). */
+  readonly name: string;
+  readonly type: MetricType;
+  /** Labels the app sets (not the scrape-time ones). */
+  readonly labels: readonly string[];
+  /** HELP text, as the app exports it. */
+  readonly help: string;
+  /** The telemetry event it is derived from, or `polling` for a polled gauge, or `prometheus` for synthetic series. */
+  readonly source: string;
+}
+
+/** Labels added to every scraped series by Prometheus' Kubernetes service discovery. */
+export const SCRAPE_LABELS = ["namespace", "pod", "job", "instance"] as const;
+
+/** Subscription plans, the values of the `plan` label. */
+export const PLANS = ["trial", "pay_as_you_go", "pro"] as const;
+
+const PREFIX = "rsolv_billing";
+
+function metric(
+  suffix: string,
+  type: MetricType,
+  labels: readonly string[],
+  help: string,
+  source: string,
+): MetricDefinition {
+  return { name: `${PREFIX}_${suffix}`, type, labels, help, source };
+}
+
+/** The catalogue, keyed by the name code uses to refer to each metric. */
+export const METRICS = {
+  subscriptionCreated: metric(
+    "subscription_created_total",
+    "counter",
+    ["plan", "status", "customer_id"],
+    "Subscriptions created, by plan and initial status (active, trialing, incomplete).",
+    "[:rsolv, :billing, :subscription_created]",
+  ),
+  subscriptionRenewed: metric(
+    "subscription_renewed_total",
+    "counter",
+    ["plan"],
+    "Subscriptions renewed at the end of a billing period.",
+    "[:rsolv, :billing, :subscription_renewed]",
+  ),
+  subscriptionCancelled: metric(
+    "subscription_cancelled_total",
+    "counter",
+    ["plan", "reason", "customer_id"],
+    "Subscriptions cancelled, by plan and cancellation reason.",
+    "[:rsolv, :billing, :subscription_cancelled]",
+  ),
+  subscriptionsActive: metric(
+    "subscriptions_active",
+    "gauge",
+    ["plan"],
+    "Subscriptions currently active, by plan (polled every 15 s).",
+    "polling",
+  ),
+  customersByFunnelStage: metric(
+    "funnel_customers",
+    "gauge",
+    ["stage"],
+    "Customers that reached each conversion stage: signed_up, billing_added, pro (polled every 15 s).",
+    "polling",
+  ),
+  paymentProcessed: metric(
+    "payment_processed_total",
+    "counter",
+    ["plan", "payment_method", "status", "failure_code", "customer_id"],
+    "Payments processed, by outcome (status succeeded or failed) and Stripe failure code (none on success).",
+    "[:rsolv, :billing, :payment_processed]",
+  ),
+  paymentDuration: metric(
+    "payment_processed_duration_seconds",
+    "histogram",
+    ["plan", "payment_method"],
+    "Time to process a payment against Stripe, in seconds.",
+    "[:rsolv, :billing, :payment_processed]",
+  ),
+  paymentAmount: metric(
+    "payment_processed_amount_cents",
+    "histogram",
+    ["plan", "status"],
+    "Amount of each processed payment, in cents.",
+    "[:rsolv, :billing, :payment_processed]",
+  ),
+  invoicePaid: metric(
+    "invoice_paid_total",
+    "counter",
+    ["plan"],
+    "Invoices paid.",
+    "[:rsolv, :billing, :invoice_paid]",
+  ),
+  invoiceFailed: metric(
+    "invoice_failed_total",
+    "counter",
+    ["plan", "failure_code"],
+    "Invoices whose payment failed, by Stripe failure code.",
+    "[:rsolv, :billing, :invoice_failed]",
+  ),
+  webhookReceived: metric(
+    "stripe_webhook_received_total",
+    "counter",
+    ["event_type", "status"],
+    "Stripe webhooks received, by Stripe event type and processing outcome (status succeeded or failed).",
+    "[:rsolv, :billing, :stripe_webhook_received]",
+  ),
+  webhookDuration: metric(
+    "stripe_webhook_received_duration_seconds",
+    "histogram",
+    ["event_type"],
+    "Time to process a Stripe webhook, in seconds.",
+    "[:rsolv, :billing, :stripe_webhook_received]",
+  ),
+  usageTracked: metric(
+    "usage_tracked_total",
+    "counter",
+    ["plan", "customer_id"],
+    "Usage records tracked.",
+    "[:rsolv, :billing, :usage_tracked]",
+  ),
+  fixesConsumed: metric(
+    "usage_tracked_fixes_total",
+    "counter",
+    ["plan", "customer_id"],
+    "Fixes consumed, summed over usage records.",
+    "[:rsolv, :billing, :usage_tracked]",
+  ),
+  creditsAdded: metric(
+    "credits_added_amount_credits",
+    "histogram",
+    ["source"],
+    "Credits granted per grant, by source (purchase, signup_bonus, admin, refund).",
+    "[:rsolv, :billing, :credits_added]",
+  ),
+  creditsConsumed: metric(
+    "credits_consumed_amount_credits",
+    "histogram",
+    ["plan"],
+    "Credits consumed per consumption.",
+    "[:rsolv, :billing, :credits_consumed]",
+  ),
+} as const satisfies Record<string, MetricDefinition>;
+
+export type MetricKey = keyof typeof METRICS;
+
+/**
+ * Series Prometheus itself produces, which rules and panels may also read. They are not exported by the app, so the
+ * metric simulator does not serve them.
+ */
+export const SYNTHETIC_METRICS = {
+  up: { name: "up", type: "gauge", labels: [], help: "1 when the last scrape of the target succeeded.", source: "prometheus" },
+  alerts: {
+    name: "ALERTS",
+    type: "gauge",
+    labels: ["alertname", "alertstate", "severity", "environment", "family"],
+    help: "One series per pending or firing alert.",
+    source: "prometheus",
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+/** Every metric the checker accepts: the app's and Prometheus' own. */
+export const ALL_METRICS: readonly MetricDefinition[] = [...Object.values(METRICS), ...Object.values(SYNTHETIC_METRICS)];
