@@ -237,7 +237,7 @@ export const CONFIG_SCHEMA = {
     check: oneOf(["smtp-token", "server-token"] as const),
     default: "smtp-token" as const,
   }),
-  smtpUsername: field({ doc: "Postmark SMTP token access key (with smtpLogin smtp-token). Not a secret: Alertmanager shows it on its status page.", check: text, optional: true }),
+  smtpUsername: field({ doc: "Postmark SMTP token access key (with smtpLogin smtp-token). Not a secret: Alertmanager shows it on its status page.", check: text, optional: true, defaultText: "**required** with smtp-token" }),
   smtpPassword: field({ doc: "Postmark SMTP token secret key, or the server API token (with smtpLogin server-token).", check: text, secret: true }),
   postmarkMessageStream: field({ doc: "Postmark message stream, sent as the X-PM-Message-Stream header.", check: text, default: "outbound" }),
   businessHoursTimezone: field({ doc: "Time zone of business hours (IANA name).", check: timezone, default: "UTC" }),
@@ -379,7 +379,9 @@ export interface RawConfig {
 }
 
 function describeValue(key: ConfigKey, raw: string): string {
-  return (CONFIG_SCHEMA[key] as FieldSpec<unknown>).secret ? "(secret value not shown)" : JSON.stringify(raw);
+  if ((CONFIG_SCHEMA[key] as FieldSpec<unknown>).secret) return "(secret value not shown)";
+  // Objects and lists (structured config) read best as they are; plain values are quoted.
+  return /^[[{]/.test(raw) ? raw : JSON.stringify(raw);
 }
 
 function setSecretCommand(key: string, stack: string): string {

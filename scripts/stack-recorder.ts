@@ -81,6 +81,7 @@ export async function recordStack(options: RecordOptions): Promise<StackRun> {
   const resources: RecordedResource[] = [];
   const flat: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...options.config, ...options.secrets })) {
+    if (value === undefined) continue;
     flat[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   }
   pulumi.runtime.setAllConfig(flat, Object.keys(options.secrets).map((key) => `${PROJECT}:${key}`));

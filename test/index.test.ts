@@ -1,17 +1,192 @@
+/**
+ * The real index.ts, run for each stack under Pulumi's mocks: what it declares, where, and with what content.
+ */
 import { parse } from "yaml";
 
+import type { RecordedResource, StackRun } from "../scripts/stack-recorder";
 import { ofType, runStack, single, TYPES } from "./helpers/stack";
 
-describe("index.ts under mocks", () => {
-  it.each(["staging", "production"])("declares the four parts for %s", async (stack) => {
-    const run = await runStack(stack);
-    const summary = run.resources.map((r) => `${r.type} ${r.name} <- ${r.parent ?? "stack"}`);
-    console.log(summary.join("\n"));
-    console.log(run.outputs, run.secretOutputs);
-    const rules = ofType(run, TYPES.configMap);
-    expect(rules.length).toBe(2);
-    const doc = parse((rules[0].inputs.data as Record<string, string>)["billing-alerts.yml"]);
-    expect(doc.groups.length).toBe(5);
-    expect(single(run, TYPES.deploymentPatch).inputs).toBeDefined();
+const SEED_ALERTS = [
+  "BillingPaymentFailureRateHigh",
+  "BillingPaymentFailureRateCritical",
+  "StripeWebhookFailureRateHigh",
+  "StripeWebhookProcessingDurationHigh",
+  "StripeWebhooksStalled",
+  "SubscriptionCancellationRateHigh",
+  "BillingCreditGrantAnomalyDetected",
+];
+
+const SEED_PANELS = [
+  "Subscription Creation Rate",
+  "Payment Success Rate",
+  "Revenue by Plan (24h)",
+  "Payment Processing Duration (p95)",
+  "Usage Tracking: Fixes Consumed",
+  "Customer Conversion Funnel",
+  "Failed Payments by Reason",
+  "Subscription Cancellation Rate",
+  "Active Subscriptions by Plan",
+  "Credit System Overview",
+];
+
+interface RuleFile {
+  groups: { name: string; rules: { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[];
+}
+
+const data = (resource: RecordedResource): Record<string, string> => resource.inputs.data as Record<string, string>;
+const metadata = (resource: RecordedResource): { name: string; namespace: string } => resource.inputs.metadata as { name: string; namespace: string };
+const byName = (run: StackRun, name: string): RecordedResource => {
+  const found = run.resources.filter((resource) => resource.name === name);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+function ruleFile(run: StackRun): RuleFile {
+  return parse(data(byName(run, "billing-alert-rules-rules"))["billing-alerts.yml"]) as RuleFile;
+}
+
+const EXPECTED = {
+  staging: { namespace: "rsolv-staging", deployment: "staging-rsolv-platform", rules: "prometheus-billing-rules-staging", am: "alertmanager-billing-staging", uid: "billing-metrics-staging", folder: "Billing (staging)" },
+  production: { namespace: "rsolv-production", deployment: "rsolv-platform", rules: "prometheus-billing-rules-production", am: "alertmanager-billing-production", uid: "billing-metrics", folder: "Billing" },
+} as const;
+
+describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
+  const expected = EXPECTED[stack];
+  let run: StackRun;
+  beforeAll(async () => {
+    run = await runStack(stack);
+  });
+
+  it("declares exactly the four components and their children", () => {
+    const tree = run.resources.map((r) => `${r.type} ${r.name} <- ${r.parent ?? "stack"}`);
+    const annotation = tree.filter((line) => line.startsWith("grafana:oss/annotation:Annotation"));
+    expect(annotation).toEqual([expect.stringMatching(/^grafana:oss\/annotation:Annotation billing-dashboards-deploy-[0-9a-f]{12} <- billing-monitoring:dashboards:Dashboards::billing-dashboards$/)]);
+    expect(tree.filter((line) => !annotation.includes(line)).sort()).toEqual(
+      [
+        "billing-monitoring:alerts:AlertRules billing-alert-rules <- stack",
+        "kubernetes:core/v1:ConfigMap billing-alert-rules-rules <- billing-monitoring:alerts:AlertRules::billing-alert-rules",
+        "billing-monitoring:alerting:AlertmanagerRouting billing-alertmanager <- stack",
+        "kubernetes:core/v1:ConfigMap billing-alertmanager-config <- billing-monitoring:alerting:AlertmanagerRouting::billing-alertmanager",
+        "kubernetes:core/v1:Secret billing-alertmanager-credentials <- billing-monitoring:alerting:AlertmanagerRouting::billing-alertmanager",
+        "billing-monitoring:dashboards:Dashboards billing-dashboards <- stack",
+        "pulumi:providers:grafana billing-dashboards-grafana <- billing-monitoring:dashboards:Dashboards::billing-dashboards",
+        "grafana:oss/folder:Folder billing-dashboards-folder <- billing-monitoring:dashboards:Dashboards::billing-dashboards",
+        `grafana:oss/dashboard:Dashboard billing-dashboards-${expected.uid} <- billing-monitoring:dashboards:Dashboards::billing-dashboards`,
+        "billing-monitoring:rollout:AppRollout app-rollout <- stack",
+        "kubernetes:apps/v1:DeploymentPatch app-rollout-image <- billing-monitoring:rollout:AppRollout::app-rollout",
+        "pulumi:providers:kubernetes kubernetes <- stack",
+      ].sort(),
+    );
+  });
+
+  it("puts the rule file in its own ConfigMap in the monitoring namespace", () => {
+    const configMap = byName(run, "billing-alert-rules-rules");
+    expect(metadata(configMap)).toMatchObject({ name: expected.rules, namespace: "monitoring" });
+    expect(Object.keys(data(configMap))).toEqual(["billing-alerts.yml"]);
+  });
+
+  it("renders the seven seed alerts plus Watchdog and the absent-metrics alert, for this environment", () => {
+    const alerts = ruleFile(run).groups.flatMap((group) => group.rules.filter((rule) => rule.alert));
+    expect(alerts.map((rule) => rule.alert).sort()).toEqual([...SEED_ALERTS, "Watchdog", "BillingMetricsAbsent"].sort());
+    for (const rule of alerts) expect(rule.labels?.environment).toBe(stack);
+  });
+
+  it("selects only this stack's app series: every raw billing metric in a rule carries the namespace matcher", () => {
+    const rules = ruleFile(run).groups.flatMap((group) => group.rules);
+    // A raw metric name is not part of a recorded name (level:metric:operations) and may carry a selector.
+    const rawMetric = /(?<![:\w])(rsolv_billing_\w+)(\{[^}]*\})?(?![\w:])/g;
+    const selectors = rules.flatMap((rule) => [...rule.expr.matchAll(rawMetric)].map((m) => ({ metric: m[1], selector: m[2] ?? "" })));
+    expect(selectors.length).toBeGreaterThan(5);
+    for (const { metric, selector } of selectors) expect({ metric, selector }).toEqual({ metric, selector: expect.stringContaining(`namespace="${expected.namespace}"`) });
+  });
+
+  it("uses the seed's thresholds, durations and severities by default", () => {
+    const alerts = Object.fromEntries(ruleFile(run).groups.flatMap((g) => g.rules).filter((r) => r.alert).map((r) => [r.alert!, r]));
+    const seed: [string, string, string, string][] = [
+      ["BillingPaymentFailureRateHigh", "> 0.1", "15m", "warning"],
+      ["BillingPaymentFailureRateCritical", "> 0.25", "10m", "critical"],
+      ["StripeWebhookFailureRateHigh", "> 0.1", "15m", "warning"],
+      ["StripeWebhookProcessingDurationHigh", "> 1", "20m", "warning"],
+      ["StripeWebhooksStalled", "[6h]", "15m", "info"],
+      ["SubscriptionCancellationRateHigh", "> 0.1", "1h", "warning"],
+      ["BillingCreditGrantAnomalyDetected", "> 1000", "5m", "info"],
+    ];
+    for (const [name, exprPart, forText, severity] of seed) {
+      expect({ name, exprHas: alerts[name].expr.includes(exprPart), for: alerts[name].for, severity: alerts[name].labels?.severity }).toEqual({ name, exprHas: true, for: forText, severity });
+    }
+  });
+
+  it("declares the Alertmanager configuration and templates in a ConfigMap, the SMTP password in a Secret", () => {
+    const configMap = byName(run, "billing-alertmanager-config");
+    expect(metadata(configMap)).toMatchObject({ name: expected.am, namespace: "monitoring" });
+    expect(Object.keys(data(configMap)).sort()).toEqual(["alertmanager.yml", "billing-email.tmpl"]);
+    const config = parse(data(configMap)["alertmanager.yml"]);
+    expect(config.global).toMatchObject({
+      smtp_smarthost: "smtp.postmarkapp.com:587",
+      smtp_auth_username: "test-postmark-access-key",
+      smtp_auth_password_file: "/etc/alertmanager/secrets/billing/smtp-password",
+      smtp_require_tls: true,
+    });
+    const recipients = Object.fromEntries(config.receivers.map((r: { name: string; email_configs?: { to: string }[] }) => [r.name, r.email_configs?.[0].to]));
+    expect(recipients).toEqual({
+      "billing-critical": "admin@rsolv.dev, billing-oncall@rsolv.dev",
+      "billing-warning": "admin@rsolv.dev, alerts@rsolv.dev",
+      "billing-info": "alerts@rsolv.dev",
+      "billing-default": "admin@rsolv.dev",
+      heartbeat: undefined,
+    });
+    const secret = byName(run, "billing-alertmanager-credentials");
+    expect(metadata(secret)).toMatchObject({ name: `${expected.am}-credentials`, namespace: "monitoring" });
+    expect(Object.keys(secret.inputs.stringData as object)).toEqual(["smtp-password"]);
+  });
+
+  it("provisions the billing dashboard into its folder, with the ten seed panels", () => {
+    expect(single(run, TYPES.folder).inputs.title).toBe(expected.folder);
+    const dashboard = single(run, TYPES.dashboard);
+    expect(dashboard.inputs).toMatchObject({ folder: "billing-dashboards-folder-uid", overwrite: true });
+    const json = JSON.parse(dashboard.inputs.configJson as string);
+    expect(json.uid).toBe(expected.uid);
+    expect(json.refresh).toBe("30s");
+    const titles = json.panels.filter((p: { type: string }) => p.type !== "row").map((p: { title: string }) => p.title);
+    expect(titles).toEqual(expect.arrayContaining(SEED_PANELS));
+    expect(single(run, TYPES.grafanaProvider).inputs.url).toBe("https://grafana.rsolv.dev");
+  });
+
+  it("sets the app image with a server-side-apply patch of that one field", () => {
+    const patch = single(run, TYPES.deploymentPatch);
+    expect(patch.inputs).toEqual({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: expected.deployment, namespace: expected.namespace, annotations: { "pulumi.com/patchForce": "true" } },
+      spec: { template: { spec: { containers: [{ name: "rsolv-platform", image: "ghcr.io/rsolv-dev/rsolv-platform:billing-monitoring-20251104" }] } } },
+    });
+    expect(run.outputs.image).toBe("ghcr.io/rsolv-dev/rsolv-platform:billing-monitoring-20251104");
+  });
+
+  it("deploys Kubernetes objects through the explicit provider with server-side apply", () => {
+    expect(single(run, TYPES.k8sProvider).inputs.enableServerSideApply).toBe("true");
+  });
+});
+
+describe("stack config reaches the content", () => {
+  it("a per-stack threshold changes the alert's expression and its prose together", async () => {
+    const run = await runStack("staging", { config: { paymentFailureWarningRatio: "0.2", paymentFailureWarningFor: "30m" } });
+    const rule = ruleFile(run).groups.flatMap((g) => g.rules).find((r) => r.alert === "BillingPaymentFailureRateHigh")!;
+    expect(rule.expr).toMatch(/ > 0\.2\n/);
+    expect(rule.for).toBe("30m");
+    expect(rule.annotations?.description).toContain("above 20% for 30 minutes");
+  });
+
+  it("a digest pins the image", async () => {
+    const digest = `sha256:${"ab".repeat(32)}`;
+    const run = await runStack("production", { config: { imageDigest: digest } });
+    expect(run.outputs.image).toBe(`ghcr.io/rsolv-dev/rsolv-platform:billing-monitoring-20251104@${digest}`);
+  });
+
+  it("prometheusRule: true adds a PrometheusRule with the same groups", async () => {
+    const run = await runStack("staging", { config: { prometheusRule: "true" } });
+    const rule = single(run, TYPES.prometheusRule);
+    expect((rule.inputs.spec as RuleFile).groups.map((g) => g.name)).toEqual(ruleFile(run).groups.map((g) => g.name));
+    expect(ofType(run, TYPES.configMap)).toHaveLength(2);
   });
 });

@@ -1,0 +1,156 @@
+/**
+ * Renders what each stack would apply into rendered/<stack>/, by running the real index.ts under the recorder
+ * (no Pulumi CLI, cloud or cluster). Secrets become a fixed marker. Reviewers read the diff of rendered/.
+ *
+ *   npm run render                              both stacks into rendered/
+ *   npm run render -- --check                   fail when rendered/ is stale
+ *   npm run render -- --out DIR                 render somewhere else
+ *   npm run render -- --diff staging production show how two stacks differ
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { KNOWN_STACKS } from "../config";
+import { toJson, toYaml } from "../serialize";
+import { readStackFile, recordStack, type RecordedResource, ROOT, type StackRun } from "./stack-recorder";
+
+/** Stands in for every secret value in rendered files. */
+export const REDACTED = "<redacted: pulumi secret>";
+
+/** Settings each user sets by hand (not in the committed stack files); rendered with visible placeholders. */
+export const PLACEHOLDER_SETTINGS = { smtpUsername: "<smtpUsername: Postmark SMTP access key>" };
+
+const PLACEHOLDER_SECRETS = { smtpPassword: REDACTED, grafanaToken: REDACTED };
+
+export const RENDERED = path.join(ROOT, "rendered");
+
+export function renderStack(stack: string): Promise<StackRun> {
+  return recordStack({ stack, config: { ...readStackFile(stack), ...PLACEHOLDER_SETTINGS }, secrets: PLACEHOLDER_SECRETS });
+}
+
+/** Replaces every input that arrived as a secret with the marker (whatever its placeholder value was). */
+function redact(resource: RecordedResource): Record<string, unknown> {
+  const inputs = structuredClone(resource.inputs);
+  for (const at of resource.secretPaths) {
+    if (at === "") return { [REDACTED]: true };
+    const keys = at.replace(/\[(\d+)\]/g, ".$1").split(".");
+    let node = inputs as Record<string, unknown>;
+    for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+    const last = keys[keys.length - 1];
+    const value = node[last];
+    node[last] = value !== null && typeof value === "object" ? Object.fromEntries(Object.keys(value).map((k) => [k, REDACTED])) : REDACTED;
+  }
+  return inputs;
+}
+
+const KUBERNETES = /^kubernetes:([\w.]+\/)?(\w+):(\w+)$/;
+
+/** File name → content, for one stack. */
+export function renderFiles(run: StackRun): Map<string, string> {
+  const files = new Map<string, string>();
+  const index: Record<string, unknown>[] = [];
+  for (const resource of run.resources) {
+    const inputs = redact(resource);
+    const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
+    index.push({
+      type: resource.type,
+      name: resource.name,
+      ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
+      ...(metadata.name ? { objectName: metadata.name } : {}),
+      parent: resource.parent ?? "stack",
+    });
+    const kube = KUBERNETES.exec(resource.type);
+    if (kube && resource.custom) {
+      files.set(`kubernetes/${kube[3].toLowerCase()}-${metadata.name}.yaml`, toYaml(inputs));
+      const data = (inputs.data ?? {}) as Record<string, string>;
+      if (resource.type === "kubernetes:core/v1:ConfigMap") {
+        for (const [file, content] of Object.entries(data)) files.set(`${file.endsWith(".tmpl") || file === "alertmanager.yml" ? "alertmanager" : "prometheus"}/${file}`, content);
+      }
+    }
+    if (resource.type === "grafana:oss/dashboard:Dashboard") {
+      const json = JSON.parse(inputs.configJson as string) as { uid: string };
+      files.set(`grafana/dashboard-${json.uid}.json`, toJson(json));
+    } else if (resource.type.startsWith("grafana:") || resource.type === "pulumi:providers:grafana") {
+      files.set(`grafana/${resource.type.split(":").pop()!.toLowerCase()}-${resource.name}.yaml`, toYaml(inputs));
+    }
+  }
+  files.set("resources.yaml", toYaml(index));
+  files.set("outputs.yaml", toYaml(run.outputs));
+  return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export async function renderAll(outDir: string, stacks: readonly string[] = KNOWN_STACKS): Promise<void> {
+  for (const stack of stacks) {
+    const dir = path.join(outDir, stack);
+    fs.rmSync(dir, { recursive: true, force: true });
+    for (const [file, content] of renderFiles(await renderStack(stack))) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), content);
+    }
+  }
+}
+
+/** Every file under a directory, relative path → content. */
+export function readTree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (at: string): void => {
+    for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+      const full = path.join(at, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(path.relative(dir, full), fs.readFileSync(full, "utf8"));
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return files;
+}
+
+/** Files that differ between two rendered trees (added, removed or changed). */
+export function staleFiles(expected: Map<string, string>, actual: Map<string, string>): string[] {
+  const names = new Set([...expected.keys(), ...actual.keys()]);
+  return [...names].filter((name) => expected.get(name) !== actual.get(name)).sort();
+}
+
+async function main(argv: string[]): Promise<number> {
+  const outAt = argv.indexOf("--out");
+  const outDir = outAt >= 0 ? path.resolve(argv[outAt + 1]) : RENDERED;
+  if (argv.includes("--check")) {
+    const scratch = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "billing-render-"));
+    try {
+      await renderAll(scratch);
+      const stale = staleFiles(readTree(scratch), readTree(RENDERED));
+      if (stale.length > 0) {
+        process.stderr.write(`rendered/ is stale (${stale.length} file${stale.length === 1 ? "" : "s"}: ${stale.slice(0, 10).join(", ")}${stale.length > 10 ? ", …" : ""}).\nRun: npm run render, and commit rendered/ with your change.\n`);
+        return 1;
+      }
+      process.stdout.write("rendered/ is up to date\n");
+      return 0;
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  const diffAt = argv.indexOf("--diff");
+  if (diffAt >= 0) {
+    const [left, right] = [argv[diffAt + 1], argv[diffAt + 2]];
+    if (!left || !right) throw new Error("usage: npm run render -- --diff <stack> <stack>");
+    const { createTwoFilesPatch } = await import("diff");
+    const [a, b] = [renderFiles(await renderStack(left)), renderFiles(await renderStack(right))];
+    for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+      if (a.get(name) === b.get(name)) continue;
+      process.stdout.write(createTwoFilesPatch(`${left}/${name}`, `${right}/${name}`, a.get(name) ?? "", b.get(name) ?? ""));
+    }
+    return 0;
+  }
+  await renderAll(outDir);
+  process.stdout.write(`rendered ${KNOWN_STACKS.join(", ")} into ${path.relative(process.cwd(), outDir) || "."}/\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
