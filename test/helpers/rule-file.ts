@@ -1,0 +1,32 @@
+/** The rule file and Alertmanager configuration a stack deploys, read back from what index.ts declared. */
+import { parse } from "yaml";
+
+import type { StackRun } from "../../scripts/stack-recorder";
+import { runStack, type Overrides } from "./stack";
+
+export interface RuleFileRule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface RuleFile {
+  groups: { name: string; interval: string; rules: RuleFileRule[] }[];
+}
+
+export function ruleFileOf(run: StackRun): { text: string; parsed: RuleFile } {
+  const configMap = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.endsWith("-rules"));
+  if (!configMap) throw new Error("no rules ConfigMap declared");
+  const text = (configMap.inputs.data as Record<string, string>)["billing-alerts.yml"];
+  return { text, parsed: parse(text) as RuleFile };
+}
+
+export async function deployedRuleFile(stack: string, overrides: Overrides = {}): Promise<{ text: string; parsed: RuleFile }> {
+  return ruleFileOf(await runStack(stack, overrides));
+}
+
+export const allRules = (file: RuleFile): RuleFileRule[] => file.groups.flatMap((group) => group.rules);
+export const alerts = (file: RuleFile): RuleFileRule[] => allRules(file).filter((rule) => rule.alert);
