@@ -93,7 +93,7 @@ export function ratioAlert(ctx: RuleContext, spec: RatioAlertSpec): AlertRule {
   };
 }
 
-/** The guard's prose, shared by every ratio alert description. */
-export function lowTrafficNote(ctx: RuleContext, window: Duration, what: string): string {
-  return `(only counted when at least ${ctx.cfg.thresholds.minEventsPerWindow} ${what} happened in the last ${describeDuration(window)})`;
+/** The guard's prose, shared by every ratio alert description; `events` reads "payments were processed". */
+export function lowTrafficNote(ctx: RuleContext, window: Duration, events: string): string {
+  return `(only counted when at least ${ctx.cfg.thresholds.minEventsPerWindow} ${events} in the last ${describeDuration(window)})`;
 }

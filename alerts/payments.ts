@@ -31,7 +31,7 @@ export function paymentsGroup(ctx: RuleContext): RuleGroup {
   ];
   // rate × window seconds: the events the ratio was computed from.
   const eventsInWindow = `${sumBy(ctx.by, recorded(records.rateByStatus))} * ${t.rateWindow.seconds}`;
-  const guard = lowTrafficNote(ctx, t.rateWindow, "payments");
+  const guard = lowTrafficNote(ctx, t.rateWindow, "payments were processed");
   return {
     name: "billing-payments",
     interval: ctx.cfg.monitoring.ruleEvaluationInterval,

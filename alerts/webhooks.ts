@@ -45,7 +45,7 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
             summary: "Stripe webhook failure rate is high",
             description:
               `{{ $value | humanizePercentage }} of Stripe webhooks in {{ $labels.namespace }} failed over the last ${describeDuration(t.rateWindow)}, ` +
-              `above ${percent(t.webhookFailure.ratio)} for ${describeDuration(t.webhookFailure.for)} ${lowTrafficNote(ctx, t.rateWindow, "webhooks")}. ` +
+              `above ${percent(t.webhookFailure.ratio)} for ${describeDuration(t.webhookFailure.for)} ${lowTrafficNote(ctx, t.rateWindow, "webhooks were received")}. ` +
               "Stripe retries failed deliveries for up to 3 days, but subscription state lags until they succeed.",
             action: [
               "Check the app logs for webhook_controller errors and the Stripe dashboard's webhook delivery attempts.",
