@@ -5,6 +5,7 @@
  *   npm run render                              both stacks into rendered/
  *   npm run render -- --check                   fail when rendered/ is stale
  *   npm run render -- --out DIR                 render somewhere else
+ *   npm run render -- --stacks staging          render only these stacks (comma-separated)
  *   npm run render -- --diff staging production show how two stacks differ
  */
 import * as fs from "node:fs";
@@ -140,8 +141,10 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  await renderAll(outDir);
-  process.stdout.write(`rendered ${KNOWN_STACKS.join(", ")} into ${path.relative(process.cwd(), outDir) || "."}/\n`);
+  const stacksAt = argv.indexOf("--stacks");
+  const stacks = stacksAt >= 0 ? argv[stacksAt + 1].split(",") : KNOWN_STACKS;
+  await renderAll(outDir, stacks);
+  process.stdout.write(`rendered ${stacks.join(", ")} into ${path.relative(process.cwd(), outDir) || "."}/\n`);
   return 0;
 }
 

@@ -13,7 +13,16 @@ import { parse } from "yaml";
 
 import { PROJECT } from "../config";
 
-export const ROOT = path.resolve(__dirname, "..");
+/** The project root: the nearest folder up holding Pulumi.yaml (the compiled copy runs from dist/). */
+export const ROOT = ((): string => {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+  }
+  throw new Error(`no Pulumi.yaml above ${__dirname}`);
+})();
+
+/** The program next to this file's folder: index.ts, or index.js in the compiled copy. */
+const PROGRAM = path.join(__dirname, "..", "index");
 
 export interface RecordedResource {
   readonly type: string;
@@ -123,7 +132,7 @@ export async function recordStack(options: RecordOptions): Promise<StackRun> {
   };
 
   // The program module is loaded once; each run calls its default export afresh.
-  const program = (require(path.join(ROOT, "index")) as { default: () => Record<string, unknown> }).default;
+  const program = (require(PROGRAM) as { default: () => Record<string, unknown> }).default;
   const declared = program();
 
   const outputs: Record<string, unknown> = {};

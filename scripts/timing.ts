@@ -1,0 +1,54 @@
+/**
+ * Side-by-side timing of whole commands: each round runs every command once, in turn, so machine noise hits all of
+ * them alike; the median of the rounds is reported, and ratios between commands are what hold across machines.
+ */
+import { spawnSync } from "node:child_process";
+
+export interface TimedCommand {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+export interface Timing {
+  readonly name: string;
+  readonly commandLine: string;
+  readonly seconds: readonly number[];
+  readonly median: number;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function timeSideBySide(commands: readonly TimedCommand[], rounds: number, cwd: string): Timing[] {
+  const seconds = commands.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    commands.forEach((command, i) => {
+      const start = process.hrtime.bigint();
+      const result = spawnSync(command.command, command.args, { cwd, stdio: "pipe", encoding: "utf8" });
+      const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+      if (result.status !== 0) throw new Error(`${command.name} failed (${result.status}): ${result.stderr}`);
+      seconds[i].push(elapsed);
+    });
+  }
+  return commands.map((command, i) => ({
+    name: command.name,
+    commandLine: [command.command, ...command.args].join(" "),
+    seconds: seconds[i],
+    median: median(seconds[i]),
+  }));
+}
+
+/** The program-run commands: the floor of loading the Pulumi packages, the render, and ts-node with type-checking. */
+export function programRunCommands(outDir: string): TimedCommand[] {
+  const node = process.execPath;
+  return [
+    { name: "floor: load @pulumi/pulumi, @pulumi/kubernetes, @pulumiverse/grafana", command: node, args: ["-e", 'require("@pulumi/pulumi");require("@pulumi/kubernetes");require("@pulumiverse/grafana")'] },
+    { name: "render staging (compiled)", command: node, args: ["dist/scripts/render.js", "--out", outDir, "--stacks", "staging"] },
+    { name: "render both stacks (compiled)", command: node, args: ["dist/scripts/render.js", "--out", outDir] },
+    { name: "render both stacks through ts-node with type-checking", command: node, args: ["-r", "ts-node/register", "scripts/render.ts", "--out", outDir] },
+  ];
+}

@@ -1,0 +1,89 @@
+/**
+ * rendered/: deterministic, free of secrets, checked by promtool and amtool, and its staleness check fails when
+ * the code or a stack file changes without a new render.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { readTree, REDACTED, renderAll, renderFiles, RENDERED, staleFiles } from "../../scripts/render";
+import { ROOT } from "../../scripts/stack-recorder";
+import { runStack, TEST_SECRETS } from "../helpers/stack";
+import { runTool, tempDir } from "../helpers/tools";
+
+describe("render", () => {
+  it("is deterministic: two renders are byte-identical", async () => {
+    const [a, b] = [tempDir("render-a"), tempDir("render-b")];
+    try {
+      await renderAll(a.dir);
+      await renderAll(b.dir);
+      const [first, second] = [readTree(a.dir), readTree(b.dir)];
+      expect(first.size).toBeGreaterThan(20);
+      expect(staleFiles(first, second)).toEqual([]);
+    } finally {
+      a.remove();
+      b.remove();
+    }
+  });
+
+  it("writes every secret as the redaction marker, whatever its value", async () => {
+    const run = await runStack("production", { secrets: { ...TEST_SECRETS, slackWebhookUrl: "https://hooks.slack.example/test-only-path" } });
+    const files = renderFiles(run);
+    const all = [...files.values()].join("\n");
+    for (const secret of [TEST_SECRETS.smtpPassword, TEST_SECRETS.grafanaToken, "test-only-path"]) expect(all).not.toContain(secret);
+    expect(files.get("kubernetes/secret-alertmanager-billing-production-credentials.yaml")).toContain(`smtp-password: "${REDACTED}"`);
+    expect(files.get("grafana/grafana-billing-dashboards-grafana.yaml")).toContain(`auth: "${REDACTED}"`);
+  });
+
+  it("the committed rendered/ passes promtool check rules and amtool check-config", () => {
+    for (const stack of ["staging", "production"]) {
+      const rules = runTool("promtool", ["check", "rules", path.join(RENDERED, stack, "prometheus", "billing-alerts.yml")]);
+      expect({ stack, status: rules.status }).toEqual({ stack, status: 0 });
+      // Templates are mounted next to the configuration; point the glob at the rendered copy so amtool parses them.
+      const work = tempDir(`amtool-${stack}`);
+      try {
+        const config = fs.readFileSync(path.join(RENDERED, stack, "alertmanager", "alertmanager.yml"), "utf8");
+        fs.copyFileSync(path.join(RENDERED, stack, "alertmanager", "billing-email.tmpl"), path.join(work.dir, "billing-email.tmpl"));
+        fs.writeFileSync(path.join(work.dir, "alertmanager.yml"), config.replace("/etc/alertmanager/billing/*.tmpl", `${work.dir}/*.tmpl`));
+        const checked = runTool("amtool", ["check-config", path.join(work.dir, "alertmanager.yml")]);
+        expect({ stack, status: checked.status, templates: checked.output.includes(" - 1 templates") }).toEqual({ stack, status: 0, templates: true });
+      } finally {
+        work.remove();
+      }
+    }
+  });
+});
+
+describe("the staleness check", () => {
+  let scratch: { dir: string; remove: () => void };
+  const check = () => spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/render.ts", "--check"], { cwd: scratch.dir, encoding: "utf8" });
+
+  beforeAll(() => {
+    // A scratch copy of the committed project, sharing node_modules.
+    scratch = tempDir("stale");
+    const tracked = spawnSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).stdout.trim().split("\n");
+    for (const file of tracked) {
+      fs.mkdirSync(path.dirname(path.join(scratch.dir, file)), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, file), path.join(scratch.dir, file));
+    }
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch.dir, "node_modules"));
+  });
+  afterAll(() => scratch.remove());
+
+  it("passes on an unchanged copy", () => {
+    const result = check();
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 0, stdout: "rendered/ is up to date\n" });
+  });
+
+  it("fails, naming the files and the command, when a stack's threshold changes without a new render", () => {
+    const stackFile = path.join(scratch.dir, "Pulumi.staging.yaml");
+    fs.appendFileSync(stackFile, "  billing-monitoring:paymentFailureWarningRatio: \"0.2\"\n");
+    const result = check();
+    expect(result.status).toBe(1);
+    // The ratio drives the alert, the success-rate gauge's thresholds, and so the rule file hash output too.
+    expect(result.stderr).toBe(
+      "rendered/ is stale (4 files: staging/grafana/dashboard-billing-metrics-staging.json, staging/kubernetes/configmap-prometheus-billing-rules-staging.yaml, staging/outputs.yaml, staging/prometheus/billing-alerts.yml).\n" +
+        "Run: npm run render, and commit rendered/ with your change.\n",
+    );
+  });
+});
