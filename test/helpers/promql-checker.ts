@@ -8,12 +8,16 @@
  *   a gauge never inside rate/increase; `histogram_quantile` only over `_bucket` series;
  * - every rate/increase window is at least `minWindowFactor` × the scrape interval.
  */
-import { parser } from "@prometheus-io/lezer-promql";
+import type { LRParser } from "@lezer/lr" with { "resolution-mode": "import" };
 
 import { ALL_METRICS, type MetricDefinition, SCRAPE_LABELS } from "../../metrics";
 import { parseDuration } from "../../duration";
 
-type SyntaxNode = ReturnType<typeof parser.parse>["topNode"];
+// lezer-promql ships CommonJS for require(), but its typings declare only the ES module, so TypeScript refuses a
+// plain import from this CommonJS project; require it and borrow the parser's type.
+const { parser } = require("@prometheus-io/lezer-promql") as { parser: LRParser };
+
+type SyntaxNode = ReturnType<LRParser["parse"]>["topNode"];
 
 export interface CheckOptions {
   /** Recorded series: name → labels it keeps. */
