@@ -143,6 +143,7 @@ export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecret
     },
     html: '{{ template "billing.email.html" . }}',
     text: '{{ template "billing.email.text" . }}',
+    // Alertmanager 0.25 has no global TLS block: TLS settings can only go on each email config.
     ...(test.tlsCaFile || test.tlsServerName
       ? { tls_config: { ...(test.tlsCaFile ? { ca_file: test.tlsCaFile } : {}), ...(test.tlsServerName ? { server_name: test.tlsServerName } : {}) } }
       : {}),

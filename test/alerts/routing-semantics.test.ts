@@ -1,0 +1,156 @@
+/**
+ * What amtool cannot evaluate: inhibition and business hours. Checked with the evaluator in test/helpers (after
+ * Alertmanager's own rules) on each stack's deployed configuration, and the inhibition confirmed against the real
+ * Alertmanager 0.25 binary. Alerts carry the labels the deployed rule file gives them.
+ */
+import { mountedAlertmanagerConfig, removeMounted, type MountedConfig } from "../helpers/alertmanager-config";
+import { inhibited, inTimeInterval, matchingRoutes, notifiedRoutes, type Labels } from "../helpers/alertmanager-semantics";
+import { AlertmanagerServer } from "../helpers/alertmanager-server";
+import { routeReceivers } from "../helpers/amtool";
+import { alerts, ruleFileOf } from "../helpers/rule-file";
+
+/** The alert as Prometheus sends it: its rule's labels, its name, and the namespace its expression keeps. */
+function firing(mounted: MountedConfig, alertName: string, extra: Record<string, string> = {}): Labels {
+  const rule = alerts(ruleFileOf(mounted.run).parsed).find((candidate) => candidate.alert === alertName);
+  if (!rule) throw new Error(`the rule file has no alert ${alertName}`);
+  return { alertname: alertName, ...rule.labels, ...extra };
+}
+
+const names = (list: readonly Labels[]): string[] => list.map((labels) => `${labels.alertname}@${labels.environment}`).sort();
+
+describe.each(["staging", "production"])("the %s stack's evaluator agrees with amtool on routing", (stack) => {
+  let mounted: MountedConfig;
+  beforeAll(async () => {
+    mounted = await mountedAlertmanagerConfig(stack);
+  });
+  afterAll(() => removeMounted(mounted));
+
+  it("GIVEN every alert of the rule file WHEN routed by the evaluator and by amtool THEN both name the same receivers", () => {
+    for (const rule of alerts(ruleFileOf(mounted.run).parsed)) {
+      const labels = firing(mounted, rule.alert!);
+      expect({ alert: rule.alert, receivers: matchingRoutes(mounted.parsed.route, labels).map((route) => route.receiver) }).toEqual({
+        alert: rule.alert,
+        receivers: routeReceivers(mounted.configFile, labels),
+      });
+    }
+  });
+});
+
+describe("inhibition in the production stack", () => {
+  let mounted: MountedConfig;
+  let scenario: Record<string, Labels>;
+  beforeAll(async () => {
+    mounted = await mountedAlertmanagerConfig("production");
+    scenario = {
+      paymentCritical: firing(mounted, "BillingPaymentFailureRateCritical"),
+      paymentWarning: firing(mounted, "BillingPaymentFailureRateHigh"),
+      // The same family firing in another environment (its Prometheus labels it so).
+      paymentWarningStaging: firing(mounted, "BillingPaymentFailureRateHigh", { environment: "staging" }),
+      webhookWarning: firing(mounted, "StripeWebhookFailureRateHigh"),
+      cancellationWarning: firing(mounted, "SubscriptionCancellationRateHigh"),
+    };
+  });
+  afterAll(() => removeMounted(mounted));
+
+  it("GIVEN the payment failure critical firing WHEN inhibition applies THEN only the payment warning of the same environment is suppressed", () => {
+    expect(names(inhibited(mounted.parsed, Object.values(scenario)))).toEqual(["BillingPaymentFailureRateHigh@production"]);
+  });
+
+  it("GIVEN the payment warning alone WHEN inhibition applies THEN nothing is suppressed", () => {
+    expect(inhibited(mounted.parsed, [scenario.paymentWarning, scenario.webhookWarning])).toEqual([]);
+  });
+
+  it("GIVEN BillingMetricsAbsent (critical, no family) and family-less warnings WHEN inhibition applies THEN only StripeWebhooksStalled is suppressed", () => {
+    const absent = firing(mounted, "BillingMetricsAbsent");
+    const stalled = firing(mounted, "StripeWebhooksStalled");
+    const stalledStaging = firing(mounted, "StripeWebhooksStalled", { environment: "staging" });
+    expect(names(inhibited(mounted.parsed, [absent, stalled, stalledStaging, scenario.webhookWarning, scenario.cancellationWarning]))).toEqual([
+      "StripeWebhooksStalled@production",
+    ]);
+  });
+
+  describe("confirmed by the real Alertmanager", () => {
+    let server: AlertmanagerServer | undefined;
+    beforeAll(async () => {
+      server = await AlertmanagerServer.start(mounted.configFile);
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it("GIVEN the same alerts posted to Alertmanager 0.25 WHEN its API reports their state THEN exactly the production payment warning and StripeWebhooksStalled are inhibited", async () => {
+      const posted = [...Object.values(scenario), firing(mounted, "BillingMetricsAbsent"), firing(mounted, "StripeWebhooksStalled")];
+      await server!.post(posted);
+      const expected = ["BillingPaymentFailureRateHigh@production", "StripeWebhooksStalled@production"];
+      // The inhibitor learns of source alerts asynchronously; wait (bounded) for it to settle, then compare.
+      let suppressed: string[] = [];
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+        const statuses = await server!.alerts();
+        suppressed = names(statuses.filter((status) => status.inhibitedBy.length > 0).map((status) => status.labels));
+        if (statuses.length === posted.length && JSON.stringify(suppressed) === JSON.stringify(expected)) break;
+      }
+      expect(suppressed).toEqual(expected);
+      expect(names(inhibited(mounted.parsed, posted))).toEqual(expected);
+      const statuses = await server!.alerts();
+      expect(statuses.filter((s) => s.inhibitedBy.length > 0).map((s) => s.state)).toEqual(["suppressed", "suppressed"]);
+    });
+  });
+});
+
+describe("business hours for StripeWebhooksStalled", () => {
+  describe("in the staging stack (default zone UTC, Monday to Friday 09:00 to 17:00)", () => {
+    let mounted: MountedConfig;
+    beforeAll(async () => {
+      mounted = await mountedAlertmanagerConfig("staging");
+    });
+    afterAll(() => removeMounted(mounted));
+
+    // 2026-11-25 is a Wednesday, 2026-11-28 a Saturday.
+    it.each([
+      ["Wednesday 10:00", "2026-11-25T10:00:00Z", ["billing-info"]],
+      ["Wednesday 09:00 (start, inclusive)", "2026-11-25T09:00:00Z", ["billing-info"]],
+      ["Wednesday 16:59", "2026-11-25T16:59:00Z", ["billing-info"]],
+      ["Wednesday 17:00 (end, exclusive)", "2026-11-25T17:00:00Z", []],
+      ["Wednesday 20:00", "2026-11-25T20:00:00Z", []],
+      ["Wednesday 08:59", "2026-11-25T08:59:00Z", []],
+      ["Saturday 10:00", "2026-11-28T10:00:00Z", []],
+    ])("GIVEN it fires on %s UTC (%s) WHEN notifications go out THEN it reaches %j", (_when, instant, receivers) => {
+      const stalled = firing(mounted, "StripeWebhooksStalled");
+      expect(notifiedRoutes(mounted.parsed, stalled, [stalled], new Date(instant)).map((route) => route.receiver)).toEqual(receivers);
+    });
+
+    it("GIVEN an info alert other than StripeWebhooksStalled WHEN it fires on Saturday night THEN it is still sent (only the stall waits for business hours)", () => {
+      const anomaly = firing(mounted, "BillingCreditGrantAnomalyDetected");
+      expect(notifiedRoutes(mounted.parsed, anomaly, [anomaly], new Date("2026-11-28T23:00:00Z")).map((route) => route.receiver)).toEqual(["billing-info"]);
+    });
+  });
+
+  describe("in a stack with businessHoursTimezone Europe/Berlin, across the change to summer time", () => {
+    let mounted: MountedConfig;
+    beforeAll(async () => {
+      mounted = await mountedAlertmanagerConfig("production", { config: { businessHoursTimezone: "Europe/Berlin" } });
+    });
+    afterAll(() => removeMounted(mounted));
+
+    it("GIVEN the rendered time interval WHEN read THEN it carries the zone", () => {
+      expect(mounted.parsed.time_intervals[0].time_intervals.map((entry) => entry.location)).toEqual(["Europe/Berlin"]);
+    });
+
+    // Berlin is UTC+1 until 2026-03-29 02:00 local, UTC+2 after. 2026-03-23 and 2026-03-30 are Mondays.
+    it.each([
+      ["Monday before the change, 07:00 UTC = 08:00 CET", "2026-03-23T07:00:00Z", false],
+      ["Monday before the change, 08:00 UTC = 09:00 CET", "2026-03-23T08:00:00Z", true],
+      ["Monday before the change, 15:59 UTC = 16:59 CET", "2026-03-23T15:59:00Z", true],
+      ["Monday before the change, 16:00 UTC = 17:00 CET", "2026-03-23T16:00:00Z", false],
+      ["Monday after the change, 07:00 UTC = 09:00 CEST", "2026-03-30T07:00:00Z", true],
+      ["Monday after the change, 15:00 UTC = 17:00 CEST", "2026-03-30T15:00:00Z", false],
+      ["Friday 22:30 UTC = Friday 23:30 CET", "2026-01-16T22:30:00Z", false],
+      ["Sunday 23:30 UTC = Monday 00:30 CET", "2026-01-18T23:30:00Z", false],
+      ["Saturday 10:00 CEST", "2026-07-18T08:00:00Z", false],
+    ])("GIVEN %s (%s) WHEN business hours are evaluated THEN active is %s", (_when, instant, active) => {
+      expect(inTimeInterval(mounted.parsed, "business-hours", new Date(instant))).toBe(active);
+      const stalled = firing(mounted, "StripeWebhooksStalled");
+      expect(notifiedRoutes(mounted.parsed, stalled, [stalled], new Date(instant)).length).toBe(active ? 1 : 0);
+    });
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * The Alertmanager configuration each stack deploys, checked by Alertmanager's own code (amtool 0.25): it loads,
+ * and every severity and every alert the rule file defines reaches exactly the receivers the operations write-up
+ * asks for. Expectations come from the write-up (recipients, repeat intervals) and the issue, not from routing.ts.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import type { AlertmanagerConfig, EmailConfig, Receiver } from "../../alerts/routing";
+import { mountedAlertmanagerConfig, removeMounted, writeVariant, type MountedConfig } from "../helpers/alertmanager-config";
+import { matchingRoutes } from "../helpers/alertmanager-semantics";
+import { checkConfig, routeReceivers, verifyReceivers } from "../helpers/amtool";
+import { requireBinary } from "../helpers/binaries";
+import { alerts, ruleFileOf } from "../helpers/rule-file";
+import { TEST_SECRETS, TEST_SETTINGS, type Overrides } from "../helpers/stack";
+
+const OPTIONAL_SECRETS = {
+  slackWebhookUrl: "https://hooks.slack.example/services/test-only-slack-path",
+  pagerdutyRoutingKey: "test-only-pagerduty-routing-key",
+  heartbeatUrl: "https://heartbeat.example/ping/test-only-heartbeat-path",
+};
+
+/** The ways a stack can be set up that change the configuration's shape. */
+const VARIANTS: Readonly<Record<string, Overrides>> = {
+  "email only (the default)": {},
+  "Slack and PagerDuty on": { secrets: { slackWebhookUrl: OPTIONAL_SECRETS.slackWebhookUrl, pagerdutyRoutingKey: OPTIONAL_SECRETS.pagerdutyRoutingKey } },
+  "heartbeat on (configuration in the Secret)": { secrets: { heartbeatUrl: OPTIONAL_SECRETS.heartbeatUrl } },
+  "server-token login (configuration in the Secret)": { config: { smtpLogin: "server-token", smtpUsername: undefined } },
+};
+
+/** From the operations write-up: who is emailed per severity, and how often a firing alert is repeated. */
+const SEED_ROUTING = {
+  critical: { receiver: "billing-critical", to: "admin@rsolv.dev, billing-oncall@rsolv.dev", repeat: "2h" },
+  warning: { receiver: "billing-warning", to: "admin@rsolv.dev, alerts@rsolv.dev", repeat: "4h" },
+  info: { receiver: "billing-info", to: "alerts@rsolv.dev", repeat: "12h" },
+} as const;
+const DEFAULT_RECEIVER = "billing-default";
+const HEARTBEAT_RECEIVER = "heartbeat";
+
+/** Every alert of the rule file and where it must land: the write-up's severities, the Watchdog to the heartbeat. */
+const EXPECTED_RECEIVER_BY_ALERT: Readonly<Record<string, string>> = {
+  BillingPaymentFailureRateHigh: SEED_ROUTING.warning.receiver,
+  BillingPaymentFailureRateCritical: SEED_ROUTING.critical.receiver,
+  StripeWebhookFailureRateHigh: SEED_ROUTING.warning.receiver,
+  StripeWebhookProcessingDurationHigh: SEED_ROUTING.warning.receiver,
+  StripeWebhooksStalled: SEED_ROUTING.info.receiver,
+  SubscriptionCancellationRateHigh: SEED_ROUTING.warning.receiver,
+  BillingCreditGrantAnomalyDetected: SEED_ROUTING.info.receiver,
+  BillingMetricsAbsent: SEED_ROUTING.critical.receiver,
+  Watchdog: HEARTBEAT_RECEIVER,
+};
+
+const receiver = (config: AlertmanagerConfig, name: string): Receiver => {
+  const found = config.receivers.find((r) => r.name === name);
+  if (!found) throw new Error(`no receiver ${name}`);
+  return found;
+};
+
+describe("the binaries the routing proofs run", () => {
+  it("GIVEN a PATH without amtool WHEN the tests look for it THEN they fail naming the package, never skip", () => {
+    expect(() => requireBinary("amtool", "/nonexistent-dir")).toThrow(
+      "amtool is not installed (not on PATH); the routing tests need it. Install the Debian package prometheus-alertmanager (./scripts/setup.sh does).",
+    );
+  });
+});
+
+describe.each(["staging", "production"])("Alertmanager routing of the %s stack", (stack) => {
+  describe.each(Object.keys(VARIANTS))("set up with %s", (variant) => {
+    let mounted: MountedConfig;
+    beforeAll(async () => {
+      mounted = await mountedAlertmanagerConfig(stack, VARIANTS[variant]);
+    });
+    afterAll(() => removeMounted(mounted));
+
+    it("GIVEN the deployed files mounted as in the pod WHEN amtool check-config reads them THEN it passes", () => {
+      const result = checkConfig(mounted.configFile);
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
+      expect(result.stdout).toContain("SUCCESS");
+      // The password file the configuration names is the one the Secret mount provides.
+      expect(fs.readFileSync(mounted.parsed.global.smtp_auth_password_file, "utf8")).toBe(TEST_SECRETS.smtpPassword);
+    });
+
+    it("GIVEN each alert of the deployed rule file WHEN amtool routes its labels THEN it reaches exactly the expected receiver", () => {
+      const ruleAlerts = alerts(ruleFileOf(mounted.run).parsed);
+      expect(ruleAlerts.map((rule) => rule.alert).sort()).toEqual(Object.keys(EXPECTED_RECEIVER_BY_ALERT).sort());
+      for (const rule of ruleAlerts) {
+        const labels = { alertname: rule.alert!, ...rule.labels };
+        const expected = EXPECTED_RECEIVER_BY_ALERT[rule.alert!];
+        const result = verifyReceivers(mounted.configFile, labels, [expected]);
+        expect({ alert: rule.alert, code: result.code, stdout: result.stdout.trim() }).toEqual({ alert: rule.alert, code: 0, stdout: expected });
+      }
+    });
+
+    it.each([
+      ["critical", SEED_ROUTING.critical.receiver],
+      ["warning", SEED_ROUTING.warning.receiver],
+      ["info", SEED_ROUTING.info.receiver],
+      ["page-me-maybe", DEFAULT_RECEIVER],
+      ["", DEFAULT_RECEIVER],
+    ])("GIVEN a new alert with severity %j WHEN amtool routes it THEN it reaches %s and nothing else", (severity, expected) => {
+      const labels = { alertname: "SomeFutureBillingAlert", ...(severity ? { severity } : {}), environment: stack };
+      expect(routeReceivers(mounted.configFile, labels)).toEqual([expected]);
+      expect(verifyReceivers(mounted.configFile, labels, [expected]).code).toBe(0);
+    });
+
+    it("GIVEN each severity WHEN its route is found THEN it emails the write-up's recipients, repeats at its interval and sends resolutions", () => {
+      for (const [severity, seed] of Object.entries(SEED_ROUTING)) {
+        const routes = matchingRoutes(mounted.parsed.route, { alertname: "SomeFutureBillingAlert", severity, environment: stack });
+        expect(routes.map((route) => [route.receiver, route.repeat_interval])).toEqual([[seed.receiver, seed.repeat]]);
+        const emails = receiver(mounted.parsed, seed.receiver).email_configs!;
+        expect(emails.map((email) => email.to)).toEqual([seed.to]);
+      }
+      expect(mounted.parsed.route.group_by).toEqual(expect.arrayContaining(["alertname", "severity"]));
+    });
+
+    it("GIVEN every email config WHEN read THEN send_resolved is written out as true (email defaults to false) and STARTTLS is required", () => {
+      const emails: EmailConfig[] = mounted.parsed.receivers.flatMap((r) => r.email_configs ?? []);
+      expect(emails).toHaveLength(4);
+      for (const email of emails) {
+        expect({ to: email.to, explicit: Object.hasOwn(email, "send_resolved"), send_resolved: email.send_resolved, require_tls: email.require_tls }).toEqual({
+          to: email.to,
+          explicit: true,
+          send_resolved: true,
+          require_tls: true,
+        });
+        expect(email.headers["X-PM-Message-Stream"]).toBe("outbound");
+      }
+      expect(mounted.parsed.global.smtp_smarthost).toBe("smtp.postmarkapp.com:587");
+      expect(mounted.parsed.global.smtp_require_tls).toBe(true);
+    });
+
+    it("GIVEN the Watchdog WHEN routed THEN it reaches only the heartbeat receiver, which has no email", () => {
+      expect(routeReceivers(mounted.configFile, { alertname: "Watchdog", severity: "none", environment: stack })).toEqual([HEARTBEAT_RECEIVER]);
+      const heartbeat = receiver(mounted.parsed, HEARTBEAT_RECEIVER);
+      expect(heartbeat.email_configs).toBeUndefined();
+      const url = VARIANTS[variant].secrets?.heartbeatUrl;
+      expect(heartbeat.webhook_configs).toEqual(url ? [{ url, send_resolved: false }] : undefined);
+    });
+
+    it("GIVEN the stack's optional secrets WHEN the receivers are read THEN PagerDuty and Slack are on exactly when their secret is set, read from the Secret mount", () => {
+      const secrets = VARIANTS[variant].secrets ?? {};
+      const pagerduty = receiver(mounted.parsed, SEED_ROUTING.critical.receiver).pagerduty_configs;
+      const slack = receiver(mounted.parsed, SEED_ROUTING.warning.receiver).slack_configs;
+      expect(pagerduty?.map((p) => fs.readFileSync(p.routing_key_file, "utf8"))).toEqual(secrets.pagerdutyRoutingKey ? [secrets.pagerdutyRoutingKey] : undefined);
+      expect(slack?.map((s) => fs.readFileSync(s.api_url_file, "utf8"))).toEqual(secrets.slackWebhookUrl ? [secrets.slackWebhookUrl] : undefined);
+      // Nothing else pages or posts: info and the catch-all stay email only.
+      for (const name of [SEED_ROUTING.info.receiver, DEFAULT_RECEIVER]) {
+        expect(Object.keys(receiver(mounted.parsed, name)).sort()).toEqual(["email_configs", "name"]);
+      }
+    });
+
+    it("GIVEN the SMTP login WHEN the global block is read THEN the username is the access key (smtp-token) or the server token (server-token)", () => {
+      const serverToken = VARIANTS[variant].config?.smtpLogin === "server-token";
+      expect(mounted.parsed.global.smtp_auth_username).toBe(serverToken ? TEST_SECRETS.smtpPassword : TEST_SETTINGS.smtpUsername);
+      expect(path.dirname(mounted.configFile)).toBe(serverToken || VARIANTS[variant].secrets?.heartbeatUrl ? mounted.secretDir : mounted.configDir);
+    });
+  });
+});
+
+describe("the routes test can fail", () => {
+  let mounted: MountedConfig;
+  beforeAll(async () => {
+    mounted = await mountedAlertmanagerConfig("production");
+  });
+  afterAll(() => removeMounted(mounted));
+
+  const critical = { alertname: "BillingPaymentFailureRateCritical", severity: "critical", family: "billing-payment-failure-rate", environment: "production" };
+
+  it("GIVEN critical alerts moved to the warning receiver WHEN verified against billing-critical THEN amtool fails", () => {
+    const moved = structuredClone(mounted.parsed);
+    moved.route.routes!.find((route) => route.receiver === SEED_ROUTING.critical.receiver)!.receiver = SEED_ROUTING.warning.receiver;
+    const result = verifyReceivers(writeVariant(mounted, "moved.yml", moved), critical, [SEED_ROUTING.critical.receiver]);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout.trim().split("\n")[0]).toBe(SEED_ROUTING.warning.receiver);
+  });
+
+  it("GIVEN the critical route removed WHEN verified THEN amtool fails because the alert falls to the catch-all", () => {
+    const removed = structuredClone(mounted.parsed);
+    removed.route.routes = removed.route.routes!.filter((route) => route.receiver !== SEED_ROUTING.critical.receiver);
+    const file = writeVariant(mounted, "removed.yml", removed);
+    expect(verifyReceivers(file, critical, [SEED_ROUTING.critical.receiver]).code).not.toBe(0);
+    expect(routeReceivers(file, critical)).toEqual([DEFAULT_RECEIVER]);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * A stack's Alertmanager configuration, as index.ts declares it, written to a temporary directory laid out like the
+ * two directory mounts in the pod: the ConfigMap's files in one directory, the Secret's in another. The stack is run
+ * with its two mount paths pointed at those directories, so the configuration under test is the deployed one apart
+ * from the paths. Secret files hold the test helper's placeholder values, never a real credential.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { parse } from "yaml";
+
+import type { AlertmanagerConfig } from "../../alerts/routing";
+import { toYaml } from "../../serialize";
+import type { StackRun } from "../../scripts/stack-recorder";
+import { runStack, single, TYPES, type Overrides } from "./stack";
+
+export interface MountedConfig {
+  readonly run: StackRun;
+  /** Root of the temporary tree; {@link removeMounted} deletes it. */
+  readonly root: string;
+  readonly configDir: string;
+  readonly secretDir: string;
+  /** The file the stack output `alertmanagerConfigFile` names: what Alertmanager's `--config.file` gets. */
+  readonly configFile: string;
+  readonly text: string;
+  readonly parsed: AlertmanagerConfig;
+}
+
+function writeFiles(dir: string, files: Readonly<Record<string, string>>): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
+}
+
+export async function mountedAlertmanagerConfig(stack: string, overrides: Overrides = {}): Promise<MountedConfig> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `billing-am-${stack}-`));
+  const configDir = path.join(root, "config");
+  const secretDir = path.join(root, "secrets");
+  const run = await runStack(stack, {
+    ...overrides,
+    config: { ...overrides.config, alertmanagerConfigPath: configDir, alertmanagerSecretPath: secretDir },
+  });
+  const configMap = run.resources.find((r) => r.type === TYPES.configMap && r.name === "billing-alertmanager-config");
+  if (!configMap) throw new Error("no Alertmanager ConfigMap declared");
+  writeFiles(configDir, configMap.inputs.data as Record<string, string>);
+  writeFiles(secretDir, single(run, TYPES.secret).inputs.stringData as Record<string, string>);
+  const configFile = run.outputs.alertmanagerConfigFile as string;
+  const text = fs.readFileSync(configFile, "utf8");
+  return { run, root, configDir, secretDir, configFile, text, parsed: parse(text) as AlertmanagerConfig };
+}
+
+/** Writes a changed copy of the configuration next to the original (same mounts), for tests that must fail. */
+export function writeVariant(mounted: MountedConfig, name: string, config: AlertmanagerConfig): string {
+  const file = path.join(mounted.root, name);
+  fs.writeFileSync(file, toYaml(config));
+  return file;
+}
+
+export function removeMounted(mounted: MountedConfig | undefined): void {
+  if (mounted) fs.rmSync(mounted.root, { recursive: true, force: true });
+}

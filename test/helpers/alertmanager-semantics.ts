@@ -1,0 +1,135 @@
+/**
+ * The parts of Alertmanager 0.25 that amtool cannot evaluate, applied to a rendered configuration: route matching
+ * (to find which route's time intervals apply), inhibition and time intervals. Written after Alertmanager's
+ * dispatch/route.go, inhibit/inhibit.go and timeinterval/timeinterval.go. It throws on any field it does not
+ * implement, so a configuration using more than it knows cannot pass by accident.
+ */
+import type { AlertmanagerConfig, InhibitRule, Route, TimeInterval } from "../../alerts/routing";
+
+export type Labels = Readonly<Record<string, string>>;
+
+interface Matcher {
+  readonly name: string;
+  readonly op: "=" | "!=" | "=~" | "!~";
+  readonly value: string;
+}
+
+/** `name="value"` with one of the four operators; the value as Alertmanager quotes it (a JSON-style string). */
+export function parseMatcher(text: string): Matcher {
+  const match = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(".*")\s*$/.exec(text);
+  if (!match) throw new Error(`matcher not understood by the evaluator: ${text}`);
+  return { name: match[1], op: match[2] as Matcher["op"], value: JSON.parse(match[3]) as string };
+}
+
+/** A missing label reads as the empty string, as in Alertmanager; regular expressions are anchored. */
+function matches(matcher: Matcher, labels: Labels): boolean {
+  const actual = labels[matcher.name] ?? "";
+  switch (matcher.op) {
+    case "=":
+      return actual === matcher.value;
+    case "!=":
+      return actual !== matcher.value;
+    case "=~":
+      return new RegExp(`^(?:${matcher.value})$`).test(actual);
+    case "!~":
+      return !new RegExp(`^(?:${matcher.value})$`).test(actual);
+  }
+}
+
+const matchesAll = (matchers: readonly string[] | undefined, labels: Labels): boolean =>
+  (matchers ?? []).every((text) => matches(parseMatcher(text), labels));
+
+const ROUTE_FIELDS = new Set(["receiver", "matchers", "group_by", "group_wait", "group_interval", "repeat_interval", "active_time_intervals", "continue", "routes"]);
+
+/**
+ * The routes an alert is dispatched to: depth first, the first matching child wins unless it sets `continue`; a
+ * route none of whose children match takes the alert itself.
+ */
+export function matchingRoutes(route: Route, labels: Labels): Route[] {
+  for (const key of Object.keys(route)) if (!ROUTE_FIELDS.has(key)) throw new Error(`route field not implemented by the evaluator: ${key}`);
+  if (!matchesAll(route.matchers, labels)) return [];
+  const found: Route[] = [];
+  for (const child of route.routes ?? []) {
+    const below = matchingRoutes(child, labels);
+    found.push(...below);
+    if (below.length > 0 && !child.continue) break;
+  }
+  return found.length > 0 ? found : [route];
+}
+
+// --- Inhibition. -----------------------------------------------------------------------------------------------------
+
+const INHIBIT_FIELDS = new Set(["source_matchers", "target_matchers", "equal"]);
+
+function inhibitedBy(rule: InhibitRule, target: Labels, firing: readonly Labels[]): boolean {
+  for (const key of Object.keys(rule)) if (!INHIBIT_FIELDS.has(key)) throw new Error(`inhibit rule field not implemented by the evaluator: ${key}`);
+  if (!matchesAll(rule.target_matchers, target)) return false;
+  // When the target also matches the source side, sources that also match the target side do not count, so such an
+  // alert cannot inhibit itself (inhibit.go: hasEqual with excludeTwoSidedMatch).
+  const twoSided = matchesAll(rule.source_matchers, target);
+  return firing.some(
+    (source) =>
+      matchesAll(rule.source_matchers, source) &&
+      !(twoSided && matchesAll(rule.target_matchers, source)) &&
+      // A label missing on both sides counts as equal: both read as "".
+      rule.equal.every((name) => (source[name] ?? "") === (target[name] ?? "")),
+  );
+}
+
+/** Which of the firing alerts the configuration's inhibit rules suppress. */
+export function inhibited(config: AlertmanagerConfig, firing: readonly Labels[]): Labels[] {
+  return firing.filter((target) => config.inhibit_rules.some((rule) => inhibitedBy(rule, target, firing)));
+}
+
+// --- Time intervals. -------------------------------------------------------------------------------------------------
+
+const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+const INTERVAL_FIELDS = new Set(["times", "weekdays", "location"]);
+
+/** `monday:friday` or `saturday` → day numbers (0 = Sunday). */
+function weekdayRange(text: string): number[] {
+  const [from, to = from] = text.split(":").map((day) => {
+    const index = WEEKDAYS.indexOf(day.trim().toLowerCase());
+    if (index < 0) throw new Error(`not a weekday: ${day}`);
+    return index;
+  });
+  if (to < from) throw new Error(`weekday range ends before it starts: ${text}`);
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+const minutes = (hhmm: string): number => {
+  const [h, m] = hhmm.split(":").map(Number);
+  return h * 60 + m;
+};
+
+/** Weekday and minute of day of an instant, on the wall clock of an IANA zone. */
+function wallClock(instant: Date, zone: string): { weekday: number; minute: number } {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone, weekday: "long", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(instant);
+  const part = (type: string): string => parts.find((p) => p.type === type)!.value;
+  return { weekday: WEEKDAYS.indexOf(part("weekday").toLowerCase()), minute: Number(part("hour")) * 60 + Number(part("minute")) };
+}
+
+/** Whether an instant lies in a named time interval: in any of its entries, each of which needs all its fields. */
+export function inTimeInterval(config: AlertmanagerConfig, name: string, instant: Date): boolean {
+  const interval: TimeInterval | undefined = config.time_intervals.find((candidate) => candidate.name === name);
+  if (!interval) throw new Error(`no time interval named ${name}`);
+  return interval.time_intervals.some((entry) => {
+    for (const key of Object.keys(entry)) if (!INTERVAL_FIELDS.has(key)) throw new Error(`time interval field not implemented by the evaluator: ${key}`);
+    const clock = wallClock(instant, entry.location ?? "UTC");
+    const dayOk = !entry.weekdays || entry.weekdays.some((range) => weekdayRange(range).includes(clock.weekday));
+    // Start inclusive, end exclusive (timeinterval.go).
+    const timeOk = !entry.times || entry.times.some((range) => clock.minute >= minutes(range.start_time) && clock.minute < minutes(range.end_time));
+    return dayOk && timeOk;
+  });
+}
+
+/**
+ * Whether a notification for the alert would be sent at `instant`: not inhibited by another firing alert, and every
+ * route it lands on is active then (a route with `active_time_intervals` sends only inside one of them).
+ */
+export function notifiedRoutes(config: AlertmanagerConfig, alert: Labels, firing: readonly Labels[], instant: Date): Route[] {
+  if (inhibited(config, firing).includes(alert)) return [];
+  return matchingRoutes(config.route, alert).filter(
+    (route) => !route.active_time_intervals || route.active_time_intervals.some((name) => inTimeInterval(config, name, instant)),
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * A real Alertmanager (Debian's `prometheus-alertmanager`, 0.25) on 127.0.0.1, started on a configuration file with
+ * its own temporary storage and clustering off. Callers must {@link AlertmanagerServer.stop} it (in afterAll or
+ * finally) so no process outlives the test run.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { requireBinary } from "./binaries";
+import type { Labels } from "./alertmanager-semantics";
+
+/** A free TCP port on 127.0.0.1, as the kernel hands one out. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface AlertStatus {
+  readonly labels: Labels;
+  readonly state: string;
+  readonly inhibitedBy: readonly string[];
+}
+
+export class AlertmanagerServer {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+    private readonly storage: string,
+    private readonly output: () => string,
+  ) {}
+
+  static async start(configFile: string): Promise<AlertmanagerServer> {
+    const binary = requireBinary("prometheus-alertmanager");
+    const port = await freePort();
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), "billing-am-storage-"));
+    const child = spawn(
+      binary,
+      [`--config.file=${configFile}`, `--storage.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address=", "--log.level=warn"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let log = "";
+    child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+    const server = new AlertmanagerServer(child, `http://127.0.0.1:${port}`, storage, () => log);
+    try {
+      await server.waitUntilReady();
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return server;
+  }
+
+  private async waitUntilReady(): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`Alertmanager exited with ${this.child.exitCode}:\n${this.output()}`);
+      try {
+        if ((await fetch(`${this.url}/-/ready`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`Alertmanager did not become ready in 15s:\n${this.output()}`);
+  }
+
+  /** Posts firing alerts, as Prometheus would. */
+  async post(alerts: readonly Labels[]): Promise<void> {
+    const body = alerts.map((labels) => ({ labels, annotations: { summary: "test alert" }, startsAt: new Date().toISOString() }));
+    const response = await fetch(`${this.url}/api/v2/alerts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`posting alerts failed: ${response.status} ${await response.text()}`);
+  }
+
+  async alerts(): Promise<AlertStatus[]> {
+    const response = await fetch(`${this.url}/api/v2/alerts`);
+    if (!response.ok) throw new Error(`reading alerts failed: ${response.status}`);
+    const list = (await response.json()) as { labels: Labels; status: { state: string; inhibitedBy: string[] } }[];
+    return list.map((alert) => ({ labels: alert.labels, state: alert.status.state, inhibitedBy: alert.status.inhibitedBy }));
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((resolve) => this.child.once("exit", resolve));
+      this.child.kill("SIGTERM");
+      const timer = setTimeout(() => this.child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    fs.rmSync(this.storage, { recursive: true, force: true });
+  }
+}

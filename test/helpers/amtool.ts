@@ -1,0 +1,46 @@
+/** amtool, run on files: configuration check, routing test, template rendering (all Alertmanager 0.25's own code). */
+import { spawnSync } from "node:child_process";
+
+import { requireBinary } from "./binaries";
+
+export interface ToolResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function amtool(args: readonly string[]): ToolResult {
+  const result = spawnSync(requireBinary("amtool"), args, { encoding: "utf8", timeout: 30_000 });
+  if (result.error) throw result.error;
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function checkConfig(configFile: string): ToolResult {
+  return amtool(["check-config", configFile]);
+}
+
+/** Label set → the receivers amtool resolves it to, in route-tree order. */
+export function routeReceivers(configFile: string, labels: Readonly<Record<string, string>>): string[] {
+  const result = amtool(["config", "routes", "test", `--config.file=${configFile}`, ...labelArgs(labels)]);
+  if (result.code !== 0) throw new Error(`amtool config routes test failed: ${result.stderr}`);
+  return result.stdout.trim().split(",").filter(Boolean);
+}
+
+/** `amtool config routes test --verify.receivers`: exit code 0 only when the label set resolves to exactly these. */
+export function verifyReceivers(configFile: string, labels: Readonly<Record<string, string>>, receivers: readonly string[]): ToolResult {
+  return amtool(["config", "routes", "test", `--config.file=${configFile}`, `--verify.receivers=${receivers.join(",")}`, ...labelArgs(labels)]);
+}
+
+/**
+ * Executes `text` with Alertmanager's template engine over the template files `glob` and the notification data in
+ * `dataFile` (JSON of Alertmanager's template.Data), as the email notifier executes a header or body.
+ */
+export function renderTemplate(glob: string, text: string, dataFile: string, type: "text" | "html"): string {
+  const result = amtool(["template", "render", `--template.glob=${glob}`, `--template.text=${text}`, `--template.type=${type}`, `--template.data=${dataFile}`]);
+  if (result.code !== 0) throw new Error(`amtool template render failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+function labelArgs(labels: Readonly<Record<string, string>>): string[] {
+  return Object.entries(labels).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
+}
