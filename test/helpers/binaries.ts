@@ -25,6 +25,6 @@ export function requireBinary(name: string, searchPath: string = process.env.PAT
     }
   }
   throw new Error(
-    `${name} is not installed (not on PATH); the routing tests need it. Install the Debian package ${PACKAGES[name] ?? name} (./scripts/setup.sh does).`,
+    `${name} is not installed (not on PATH); the tests that run it fail until it is. Install the Debian package ${PACKAGES[name] ?? name} (./scripts/setup.sh does).`,
   );
 }
