@@ -29,6 +29,8 @@ export interface RecordedResource {
   readonly retainOnDelete: boolean;
   /** `type::name` of the provider a custom resource is deployed through; absent for default providers and components. */
   readonly provider?: string;
+  /** `type::name` of every resource this one waits for (dependsOn, and resources its inputs came from). */
+  readonly dependencies: readonly string[];
   /** The customTimeouts resource option, as Pulumi receives it; absent when unset. */
   readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
 }
@@ -111,21 +113,24 @@ export async function recordStack(options: RecordOptions): Promise<StackRun> {
   }
   pulumi.runtime.setAllConfig(flat, Object.keys(options.secrets).map((key) => `${PROJECT}:${key}`));
 
-  const pending = new Map<string, Pick<RecordedResource, "parent" | "retainOnDelete" | "customTimeouts">>();
+  let refused: Error | undefined;
+  const pending = new Map<string, Pick<RecordedResource, "parent" | "retainOnDelete" | "dependencies" | "customTimeouts">>();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const secretPaths: string[] = [];
         const inputs = unwrapSecrets(args.inputs, "", secretPaths) as Record<string, unknown>;
-        const extra = pending.get(`${args.type}::${args.name}`) ?? { retainOnDelete: false };
+        const extra = pending.get(`${args.type}::${args.name}`) ?? { retainOnDelete: false, dependencies: [] };
         // A provider reference is `urn::id`.
         const provider = args.provider ? { provider: typeAndName(args.provider) } : {};
         resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs, secretPaths, ...extra, ...provider });
         if (args.type === "pulumi:pulumi:StackReference") {
           // A read: Pulumi passes the referenced stack's name as the id.
           const outputs = options.stackOutputs?.[args.id ?? ""];
-          if (!outputs) throw new Error(`the program read stack ${args.id} through a StackReference; the recorder was given no outputs for it`);
-          return { id: args.id, state: { name: args.id, outputs, secretOutputNames: [] } };
+          // Not thrown here: a failed read surfaces as an unhandled rejection inside Pulumi's runtime, which kills
+          // the test process. The run is failed with this error once the program returns (or fails).
+          if (!outputs) refused ??= new Error(`the program read stack ${args.id} through a StackReference; the recorder was given no outputs for it`);
+          return { id: args.id, state: { name: args.id, outputs: outputs ?? {}, secretOutputNames: [] } };
         }
         const id = args.custom ? `${args.name}-id` : undefined;
         // Echo inputs back as state; give Grafana objects the computed fields the program reads.
@@ -153,6 +158,7 @@ export async function recordStack(options: RecordOptions): Promise<StackRun> {
     pending.set(`${req.getType()}::${req.getName()}`, {
       ...(parent ? { parent: typeAndName(parent) } : {}),
       retainOnDelete: req.getRetainondelete() ?? false,
+      dependencies: [...new Set(req.getDependenciesList().map(typeAndName))].sort(),
       ...(customTimeouts && Object.keys(customTimeouts).length > 0 ? { customTimeouts } : {}),
     });
     return register(req, callback);
@@ -160,7 +166,13 @@ export async function recordStack(options: RecordOptions): Promise<StackRun> {
 
   // The program module is loaded once; each run calls its default export afresh.
   const program = (require(path.join(ROOT, "index")) as { default: () => Promise<Record<string, unknown>> }).default;
-  const declared = await program();
+  let declared: Record<string, unknown>;
+  try {
+    declared = await program();
+  } catch (error) {
+    throw refused ?? error;
+  }
+  if (refused) throw refused;
 
   const outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
@@ -181,5 +193,6 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getRetainondelete(): boolean | undefined;
+  getDependenciesList(): string[];
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
