@@ -15,6 +15,9 @@ export const PROJECT = "billing-monitoring";
 /** The stacks this project ships settings for. Other stack names work too, with every default derived from the name. */
 export const KNOWN_STACKS = ["staging", "production"] as const;
 
+/** The environment the stricter image rules (digest pinning, promotion gate) apply to. */
+export const PRODUCTION = "production";
+
 /** What a check returns: the value, or why the raw text is not allowed. */
 type Check<T> = { ok: T } | { problem: string };
 
@@ -142,6 +145,11 @@ function imageTag(raw: string): Check<string> {
   return IMAGE_TAG.test(raw) ? ok(raw) : problem("must be an image tag: letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-'");
 }
 
+/** A Pulumi stack reference name: `organization/project/stack` (the DIY backends use the literal `organization`). */
+function stackReference(raw: string): Check<string> {
+  return /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(raw) ? ok(raw) : problem("must be a fully qualified stack name organization/project/stack, e.g. rsolv-dev/billing-monitoring/staging");
+}
+
 function imageDigest(raw: string): Check<string> {
   return IMAGE_DIGEST.test(raw) ? ok(raw) : problem("must be an image digest: sha256: followed by 64 lowercase hex digits");
 }
@@ -202,6 +210,10 @@ export const CONFIG_SCHEMA = {
   imageRepository: field({ doc: "Image repository of the app.", check: imageRepository, default: "ghcr.io/rsolv-dev/rsolv-platform" }),
   imageTag: field({ doc: "Image tag to run. Set this, `imageDigest`, or both (the digest then pins the tag). `latest` is refused.", check: imageTag, optional: true }),
   imageDigest: field({ doc: "Image digest to run (`sha256:…`).", check: imageDigest, optional: true }),
+  allowMutableTag: field({ doc: "With environment `production`: accept `imageTag` without `imageDigest`. A tag can be pushed again to point at another image after staging ran it; a digest cannot.", check: bool, default: false }),
+  rolloutTimeout: field({ doc: "How long `pulumi up` waits for a patched Deployment (app, Prometheus, Alertmanager) to have all new pods ready before failing the update.", check: durationCheck, default: parseDuration("10m")! }),
+  promotionSourceStack: field({ doc: "Promotion gate: the stack (organization/project/stack) whose exported `image` this stack must run. Required with environment `production`. Unset elsewhere: no gate.", check: stackReference, optional: true }),
+  skipPromotionGate: field({ doc: "Emergency override: deploy an image the source stack has not run, without reading that stack. Set for one `pulumi up`, then remove.", check: bool, default: false }),
 
   monitoringNamespace: field({ doc: "Namespace where Prometheus and Alertmanager run.", check: dnsLabel, default: "monitoring" }),
   rulesConfigMap: field({ doc: "ConfigMap holding the billing rule file; the stack owns it whole (never a shared one).", check: objectName, default: (stack) => `prometheus-billing-rules-${stack}` }),
@@ -210,6 +222,8 @@ export const CONFIG_SCHEMA = {
   alertmanagerSecret: field({ doc: "Secret holding the Alertmanager credentials (SMTP password, receiver keys).", check: objectName, default: (stack) => `alertmanager-billing-${stack}-credentials` }),
   alertmanagerConfigPath: field({ doc: "Directory where Alertmanager mounts the configuration ConfigMap (a directory mount, never subPath).", check: text, default: "/etc/alertmanager/billing" }),
   alertmanagerSecretPath: field({ doc: "Directory where Alertmanager mounts the credentials Secret.", check: text, default: "/etc/alertmanager/secrets/billing" }),
+  prometheusDeployment: field({ doc: "Prometheus' existing Deployment in the monitoring namespace; a pod-template annotation with the rule file's hash restarts it when the rules change.", check: objectName, default: "prometheus" }),
+  alertmanagerDeployment: field({ doc: "Alertmanager's existing Deployment in the monitoring namespace; a pod-template annotation with its files' hash restarts it when they change.", check: objectName, default: "alertmanager" }),
   scrapeInterval: field({ doc: "Prometheus' scrape interval for the app; rate windows must be at least 4× this.", check: durationCheck, default: parseDuration("30s")! }),
   ruleEvaluationInterval: field({ doc: "Evaluation interval of the billing rule groups.", check: durationCheck, default: parseDuration("1m")! }),
 
@@ -305,6 +319,15 @@ export interface BillingConfig {
     readonly deployment: string;
     readonly container: string;
     readonly image: ImageRef;
+    /** How long a rollout may take before `pulumi up` fails. */
+    readonly rolloutTimeout: Duration;
+  };
+  /** Set when this stack may only run an image another stack exports. */
+  readonly promotion?: {
+    /** organization/project/stack of the stack whose `image` output is compared. */
+    readonly sourceStack: string;
+    /** The emergency override: the source stack is not read. */
+    readonly skip: boolean;
   };
   readonly monitoring: {
     readonly namespace: string;
@@ -314,6 +337,8 @@ export interface BillingConfig {
     readonly alertmanagerSecret: string;
     readonly alertmanagerConfigPath: string;
     readonly alertmanagerSecretPath: string;
+    readonly prometheusDeployment: string;
+    readonly alertmanagerDeployment: string;
     readonly scrapeInterval: Duration;
     readonly ruleEvaluationInterval: Duration;
   };
@@ -437,14 +462,21 @@ function readValues(raw: RawConfig, problems: string[]): RawValues {
   return values as RawValues;
 }
 
-function imageRef(v: RawValues, stack: string, problems: string[]): ImageRef {
+function imageRef(v: RawValues, raw: RawConfig, problems: string[]): ImageRef {
+  const { stack } = raw;
   const repository = v.imageRepository ?? "";
   const { imageTag: tag, imageDigest: digest } = v;
-  if (!tag && !digest) {
+  // A value that was set but refused is reported by its own check already.
+  if (raw.values.imageTag === undefined && raw.values.imageDigest === undefined) {
     problems.push(`${PROJECT}:imageTag or ${PROJECT}:imageDigest must be set; run: pulumi config set imageTag <tag> --stack ${stack}`);
   }
   if (tag === "latest") {
     problems.push(`${PROJECT}:imageTag: "latest" is not allowed: it names no fixed image, so a rollout could not be reproduced or rolled back; use a version tag or imageDigest`);
+  }
+  if (tag && !digest && v.environment === PRODUCTION && v.allowMutableTag === false) {
+    problems.push(
+      `${PROJECT}:imageTag: "${tag}" without ${PROJECT}:imageDigest is not allowed in production: a tag can be moved to another image after staging ran it; pin it with: pulumi config set imageDigest sha256:<digest> --stack ${stack} (or, knowingly, pulumi config set allowMutableTag true --stack ${stack})`,
+    );
   }
   const reference = `${repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
   return { repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}), reference };
@@ -471,6 +503,9 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
   if (a.smtpLogin === "smtp-token" && !a.smtpUsername) {
     problems.push(`${PROJECT}:smtpUsername is required with smtpLogin smtp-token (the Postmark SMTP token's access key); run: pulumi config set smtpUsername <access key> --stack ${config.stack}`);
   }
+  if (config.environment === PRODUCTION && !config.promotion) {
+    problems.push(`${PROJECT}:promotionSourceStack is required in production (the stack whose exported image production must run); run: pulumi config set promotionSourceStack <organization>/${PROJECT}/staging --stack ${config.stack}`);
+  }
   if (!m.alertmanagerConfigPath.startsWith("/") || !m.alertmanagerSecretPath.startsWith("/")) {
     problems.push(`${PROJECT}:alertmanagerConfigPath and ${PROJECT}:alertmanagerSecretPath must be absolute paths`);
   }
@@ -483,7 +518,7 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
 export function parseConfig(raw: RawConfig): BillingConfig {
   const problems: string[] = [];
   const v = readValues(raw, problems);
-  const image = imageRef(v, raw.stack, problems);
+  const image = imageRef(v, raw, problems);
   const recipients = v.emailRecipients as Record<Severity | "default", string[]> | undefined;
   const repeat = v.repeatIntervals as Record<Severity, Duration> | undefined;
   // Missing values were reported above; the casts below only run through to collect cross-field problems too.
@@ -491,7 +526,8 @@ export function parseConfig(raw: RawConfig): BillingConfig {
     stack: raw.stack,
     environment: v.environment!,
     ...(v.kubeContext ? { kubeContext: v.kubeContext } : {}),
-    app: { namespace: v.appNamespace!, deployment: v.appDeployment!, container: v.appContainer!, image },
+    app: { namespace: v.appNamespace!, deployment: v.appDeployment!, container: v.appContainer!, image, rolloutTimeout: v.rolloutTimeout! },
+    ...(v.promotionSourceStack ? { promotion: { sourceStack: v.promotionSourceStack, skip: v.skipPromotionGate! } } : {}),
     monitoring: {
       namespace: v.monitoringNamespace!,
       rulesConfigMap: v.rulesConfigMap!,
@@ -500,6 +536,8 @@ export function parseConfig(raw: RawConfig): BillingConfig {
       alertmanagerSecret: v.alertmanagerSecret!,
       alertmanagerConfigPath: v.alertmanagerConfigPath!,
       alertmanagerSecretPath: v.alertmanagerSecretPath!,
+      prometheusDeployment: v.prometheusDeployment!,
+      alertmanagerDeployment: v.alertmanagerDeployment!,
       scrapeInterval: v.scrapeInterval!,
       ruleEvaluationInterval: v.ruleEvaluationInterval!,
     },

@@ -1,8 +1,9 @@
 /**
- * Composition root: load and check the stack's config, build the content, declare the four parts, return the
- * stack outputs. Pulumi calls the default export; the tests and the renderer call it under mocks.
- *   1. Prometheus alert rules (ConfigMap, optionally a PrometheusRule)
- *   2. Alertmanager routing (ConfigMap + credentials Secret)
+ * Composition root: load and check the stack's config, build the content, declare the parts, return the stack
+ * outputs. Pulumi calls the default export; the tests and the renderer call it under mocks.
+ *   0. Promotion gate: a gated stack (production) reads its source stack's image first, and stops on a mismatch
+ *   1. Prometheus alert rules (ConfigMap, optionally a PrometheusRule), and Prometheus restarted when they change
+ *   2. Alertmanager routing (ConfigMap + credentials Secret), and Alertmanager restarted when they change
  *   3. Grafana folder, dashboard and deployment annotation
  *   4. The app's image, rolled out by a server-side-apply patch
  */
@@ -16,15 +17,38 @@ import { CONFIG_FILE, SECRET_FILES } from "./alerts/routing";
 import { AlertRules } from "./components/alert-rules";
 import { AlertmanagerRouting } from "./components/alertmanager-routing";
 import { AppRollout } from "./components/app-rollout";
+import { ConfigReload } from "./components/config-reload";
 import { Dashboards } from "./components/dashboards";
-import { loadConfig } from "./config";
+import { type BillingConfig, loadConfig } from "./config";
 import { billingDashboard, deploymentTags } from "./dashboards/billing";
+import { promotionProblem } from "./promotion";
 import { toJson, toYaml } from "./serialize";
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
-export default function billingMonitoring() {
+/** One hash over named files, independent of the order they were added in. */
+const filesHash = (files: Readonly<Record<string, string>>): string => sha256(toJson(Object.entries(files).sort(([a], [b]) => a.localeCompare(b))));
+
+/** Reads the source stack's image and throws unless it is this stack's; says how the gate was passed. */
+async function promotionGate(config: BillingConfig): Promise<string> {
+  if (!config.promotion) return "ungated";
+  const { sourceStack, skip } = config.promotion;
+  if (skip) {
+    pulumi.log.warn(`Promotion gate skipped (skipPromotionGate): ${config.app.image.reference} is deployed without checking that ${sourceStack} runs it`);
+    return `skipped: ${sourceStack} not consulted`;
+  }
+  const source = new pulumi.StackReference("promotion-source", { name: sourceStack });
+  const exported = await source.getOutputDetails("image");
+  const problem = promotionProblem({ stack: config.stack, image: config.app.image.reference, sourceStack, sourceImage: exported.value ?? exported.secretValue });
+  if (problem) throw new pulumi.RunError(problem);
+  return `verified: ${sourceStack} runs it`;
+}
+
+export default async function billingMonitoring() {
   const { config, secrets } = loadConfig();
+  // Before anything else is declared: a refused image leaves the whole stack untouched.
+  const promotion = await promotionGate(config);
+  const timeoutSeconds = config.app.rolloutTimeout.seconds;
 
   const labels = {
     "app.kubernetes.io/part-of": "billing-monitoring",
@@ -35,6 +59,10 @@ export default function billingMonitoring() {
   const kubernetes = new k8s.Provider("kubernetes", {
     ...(config.kubeContext ? { context: config.kubeContext } : {}),
     enableServerSideApply: true,
+    // Our ConfigMaps and Secret have fixed names (Prometheus and Alertmanager mount them by name). Replacing one
+    // (the provider's default on a data change) deletes it before creating it again; updating keeps it in place.
+    enableConfigMapMutable: true,
+    enableSecretMutable: true,
   });
 
   // 1. Alert rules
@@ -49,6 +77,18 @@ export default function billingMonitoring() {
       ruleFile,
       ...(config.monitoring.prometheusRule ? { prometheusRuleSpec: { groups: ruleDocument.groups } } : {}),
       labels,
+    },
+    { providers: [kubernetes] },
+  );
+  const ruleFileHash = sha256(ruleFile);
+  new ConfigReload(
+    "prometheus-reload",
+    {
+      namespace: config.monitoring.namespace,
+      deployment: config.monitoring.prometheusDeployment,
+      annotations: { [reloadAnnotation(config, "rules")]: ruleFileHash },
+      timeoutSeconds,
+      contentObjects: [rules],
     },
     { providers: [kubernetes] },
   );
@@ -87,6 +127,20 @@ export default function billingMonitoring() {
     },
     { providers: [kubernetes] },
   );
+  // Over the credentials too, so a rotated SMTP password is read. Only a hash leaves the secret: unsecret it so the
+  // annotation and the output stay readable.
+  const alertmanagerFilesHash = pulumi.unsecret(pulumi.all(secretFiles).apply((secretContent) => filesHash({ ...alertmanagerFiles, ...secretContent })));
+  new ConfigReload(
+    "alertmanager-reload",
+    {
+      namespace: config.monitoring.namespace,
+      deployment: config.monitoring.alertmanagerDeployment,
+      annotations: { [reloadAnnotation(config, "alertmanager")]: alertmanagerFilesHash },
+      timeoutSeconds,
+      contentObjects: [routing],
+    },
+    { providers: [kubernetes] },
+  );
 
   // 3. Grafana
   const dashboards = new Dashboards("billing-dashboards", {
@@ -110,6 +164,7 @@ export default function billingMonitoring() {
       deployment: config.app.deployment,
       container: config.app.container,
       image: config.app.image.reference,
+      timeoutSeconds,
     },
     { providers: [kubernetes] },
   );
@@ -119,14 +174,24 @@ export default function billingMonitoring() {
   return {
     environment: config.environment,
     image: rollout.image,
+    promotion,
     appNamespace: config.app.namespace,
     rulesConfigMap: rules.configMapName,
-    ruleFileHash: sha256(ruleFile),
+    ruleFileHash,
     alertmanagerConfigMap: routing.configMapName,
     alertmanagerSecret: routing.secretName,
     alertmanagerConfigFile: `${configDirectory}/${CONFIG_FILE}`,
     alertmanagerConfigHash: alertmanagerConfig.apply(sha256),
+    alertmanagerFilesHash,
     dashboardUrl: `${config.grafana.url}/d/${config.grafana.dashboardUid}`,
     grafanaFolderUid: dashboards.folderUid,
   };
+}
+
+/**
+ * The pod-template annotation a stack owns on a shared Prometheus or Alertmanager: the environment is in the prefix
+ * (a DNS subdomain), so staging and production each own their own key and never restart each other's content.
+ */
+function reloadAnnotation(config: BillingConfig, content: "rules" | "alertmanager"): string {
+  return `${config.environment}.billing-monitoring/${content}-sha256`;
 }

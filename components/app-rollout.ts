@@ -10,12 +10,14 @@ export interface AppRolloutArgs {
   readonly container: string;
   /** Full image reference. */
   readonly image: string;
+  /** How long Pulumi waits for the new pods to become ready before it fails the update, in seconds. */
+  readonly timeoutSeconds: number;
 }
 
 /**
  * Sets the image of one container of an existing Deployment, the declarative `kubectl set image`: a server-side
  * apply patch that owns that field only, so the rest of the Deployment stays with whoever manages it. Pulumi waits
- * for the rollout to finish and fails the update when the new pods do not become ready.
+ * for the rollout to finish and fails the update when the new pods do not become ready within the timeout.
  */
 export class AppRollout extends pulumi.ComponentResource {
   public readonly image: pulumi.Output<string>;
@@ -34,7 +36,9 @@ export class AppRollout extends pulumi.ComponentResource {
         },
         spec: { template: { spec: { containers: [{ name: args.container, image: args.image }] } } },
       },
-      { parent: this },
+      // A resource option rather than the pulumi.com/timeoutSeconds annotation: the annotation would be applied to,
+      // and owned on, the live Deployment; the option stays in Pulumi.
+      { parent: this, customTimeouts: { create: `${args.timeoutSeconds}s`, update: `${args.timeoutSeconds}s` } },
     );
 
     this.image = pulumi.output(args.image);

@@ -13,7 +13,7 @@ import * as path from "node:path";
 
 import { KNOWN_STACKS } from "../config";
 import { toJson, toYaml } from "../serialize";
-import { readStackFile, recordStack, type RecordedResource, ROOT, type StackRun } from "./stack-recorder";
+import { readStackFile, recordStack, type RecordedResource, ROOT, sourceStackOutputs, type StackRun } from "./stack-recorder";
 
 /** Stands in for every secret value in rendered files. */
 export const REDACTED = "<redacted: pulumi secret>";
@@ -25,8 +25,10 @@ const PLACEHOLDER_SECRETS = { smtpPassword: REDACTED, grafanaToken: REDACTED };
 
 export const RENDERED = path.join(ROOT, "rendered");
 
-export function renderStack(stack: string): Promise<StackRun> {
-  return recordStack({ stack, config: { ...readStackFile(stack), ...PLACEHOLDER_SETTINGS }, secrets: PLACEHOLDER_SECRETS });
+/** A gated stack (production) is rendered as it would be after its source stack (staging) ran this commit. */
+export async function renderStack(stack: string): Promise<StackRun> {
+  const config = { ...readStackFile(stack), ...PLACEHOLDER_SETTINGS };
+  return recordStack({ stack, config, secrets: PLACEHOLDER_SECRETS, stackOutputs: await sourceStackOutputs(config, renderStack) });
 }
 
 /** Replaces every input that arrived as a secret with the marker (whatever its placeholder value was). */

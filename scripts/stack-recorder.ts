@@ -36,6 +36,12 @@ export interface RecordedResource {
   /** Dotted paths of the inputs that arrived as secrets ("" when the whole input object was one secret). */
   readonly secretPaths: readonly string[];
   readonly retainOnDelete: boolean;
+  /** `type::name` of the provider a custom resource is deployed through; absent for default providers and components. */
+  readonly provider?: string;
+  /** `type::name` of every resource this one waits for (dependsOn, and resources its inputs came from). */
+  readonly dependencies: readonly string[];
+  /** The customTimeouts resource option, as Pulumi receives it; absent when unset. */
+  readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
 }
 
 export interface StackRun {
@@ -83,6 +89,27 @@ export interface RecordOptions {
   readonly config: Readonly<Record<string, unknown>>;
   /** Secret config values by key (what `pulumi config set --secret` stores). */
   readonly secrets: Readonly<Record<string, string>>;
+  /**
+   * Outputs of the other stacks the program may read through a StackReference, by fully qualified stack name.
+   * Reading any other stack fails the run, as an unknown call does.
+   */
+  readonly stackOutputs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/** The stack file a fully qualified stack name (organization/project/stack) refers to, when it is one of ours. */
+export function localStack(qualifiedName: string): string | undefined {
+  const [, project, stack] = qualifiedName.split("/");
+  return project === PROJECT && stack && fs.existsSync(path.join(ROOT, `Pulumi.${stack}.yaml`)) ? stack : undefined;
+}
+
+/**
+ * What a stack reads from other stacks when its source stack is one of ours: that stack run first (by `run`), its
+ * outputs under the fully qualified name. So production is recorded as it would be after staging ran the same commit.
+ */
+export async function sourceStackOutputs(config: Readonly<Record<string, unknown>>, run: (stack: string) => Promise<StackRun>): Promise<Record<string, Record<string, unknown>>> {
+  const source = config.promotionSourceStack;
+  const local = typeof source === "string" ? localStack(source) : undefined;
+  return local ? { [source as string]: { ...(await run(local)).outputs } } : {};
 }
 
 /** Runs index.ts once for a stack and returns everything it declared. Throws what the program throws. */
@@ -95,14 +122,25 @@ export async function recordStack(options: RecordOptions): Promise<StackRun> {
   }
   pulumi.runtime.setAllConfig(flat, Object.keys(options.secrets).map((key) => `${PROJECT}:${key}`));
 
-  const pending = new Map<string, { parent?: string; retainOnDelete: boolean }>();
+  let refused: Error | undefined;
+  const pending = new Map<string, Pick<RecordedResource, "parent" | "retainOnDelete" | "dependencies" | "customTimeouts">>();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const secretPaths: string[] = [];
         const inputs = unwrapSecrets(args.inputs, "", secretPaths) as Record<string, unknown>;
-        const extra = pending.get(`${args.type}::${args.name}`) ?? { retainOnDelete: false };
-        resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs, secretPaths, ...extra });
+        const extra = pending.get(`${args.type}::${args.name}`) ?? { retainOnDelete: false, dependencies: [] };
+        // A provider reference is `urn::id`.
+        const provider = args.provider ? { provider: typeAndName(args.provider) } : {};
+        resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs, secretPaths, ...extra, ...provider });
+        if (args.type === "pulumi:pulumi:StackReference") {
+          // A read: Pulumi passes the referenced stack's name as the id.
+          const outputs = options.stackOutputs?.[args.id ?? ""];
+          // Not thrown here: a failed read surfaces as an unhandled rejection inside Pulumi's runtime, which kills
+          // the test process. The run is failed with this error once the program returns (or fails).
+          if (!outputs) refused ??= new Error(`the program read stack ${args.id} through a StackReference; the recorder was given no outputs for it`);
+          return { id: args.id, state: { name: args.id, outputs: outputs ?? {}, secretOutputNames: [] } };
+        }
         const id = args.custom ? `${args.name}-id` : undefined;
         // Echo inputs back as state; give Grafana objects the computed fields the program reads.
         const state: Record<string, unknown> = { ...args.inputs };
@@ -124,16 +162,26 @@ export async function recordStack(options: RecordOptions): Promise<StackRun> {
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     const parent = req.getParent();
+    const timeouts = req.getCustomtimeouts();
+    const customTimeouts = timeouts ? Object.fromEntries(Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(([, value]) => value !== "")) : undefined;
     pending.set(`${req.getType()}::${req.getName()}`, {
       ...(parent ? { parent: typeAndName(parent) } : {}),
       retainOnDelete: req.getRetainondelete() ?? false,
+      dependencies: [...new Set(req.getDependenciesList().map(typeAndName))].sort(),
+      ...(customTimeouts && Object.keys(customTimeouts).length > 0 ? { customTimeouts } : {}),
     });
     return register(req, callback);
   };
 
   // The program module is loaded once; each run calls its default export afresh.
-  const program = (require(PROGRAM) as { default: () => Record<string, unknown> }).default;
-  const declared = program();
+  const program = (require(PROGRAM) as { default: () => Promise<Record<string, unknown>> }).default;
+  let declared: Record<string, unknown>;
+  try {
+    declared = await program();
+  } catch (error) {
+    throw refused ?? error;
+  }
+  if (refused) throw refused;
 
   const outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
@@ -154,4 +202,6 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getRetainondelete(): boolean | undefined;
+  getDependenciesList(): string[];
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }

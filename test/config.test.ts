@@ -15,6 +15,10 @@ function raw(values: Record<string, string> = {}, stack = "staging", secretKeys 
   };
 }
 
+/** What production needs on top: a pinned image and the stack it is promoted from. */
+const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
+const PRODUCTION_VALUES = { imageDigest: DIGEST, promotionSourceStack: "rsolv-dev/billing-monitoring/staging" };
+
 function problemsOf(input: RawConfig): string[] {
   try {
     parseConfig(input);
@@ -28,7 +32,7 @@ function problemsOf(input: RawConfig): string[] {
 describe("defaults", () => {
   it("come from the seed, per stack", () => {
     const staging = parseConfig(raw());
-    const production = parseConfig(raw({}, "production"));
+    const production = parseConfig(raw(PRODUCTION_VALUES, "production"));
     expect([staging.app, production.app].map((app) => [app.namespace, app.deployment, app.container])).toEqual([
       ["rsolv-staging", "staging-rsolv-platform", "rsolv-platform"],
       ["rsolv-production", "rsolv-platform", "rsolv-platform"],
@@ -92,6 +96,39 @@ const BAD_INPUTS: [string, Record<string, string>, string][] = [
     'billing-monitoring:imageTag: "latest" is not allowed: it names no fixed image, so a rollout could not be reproduced or rolled back; use a version tag or imageDigest',
   ],
   ["malformed digest", { imageDigest: "sha256:xyz" }, 'billing-monitoring:imageDigest: "sha256:xyz" is not allowed: must be an image digest: sha256: followed by 64 lowercase hex digits'],
+  ["digest with its repository", { imageDigest: `ghcr.io/rsolv-dev/rsolv-platform@${DIGEST}` }, `billing-monitoring:imageDigest: "ghcr.io/rsolv-dev/rsolv-platform@${DIGEST}" is not allowed: must be an image digest: sha256: followed by 64 lowercase hex digits`],
+  [
+    "tag with a space",
+    { imageTag: "billing monitoring" },
+    "billing-monitoring:imageTag: \"billing monitoring\" is not allowed: must be an image tag: letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-'",
+  ],
+  [
+    "tag starting with a dash",
+    { imageTag: "-rc1" },
+    "billing-monitoring:imageTag: \"-rc1\" is not allowed: must be an image tag: letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-'",
+  ],
+  [
+    "mutable tag in production",
+    { environment: "production", promotionSourceStack: "rsolv-dev/billing-monitoring/staging" },
+    'billing-monitoring:imageTag: "v1.2.3" without billing-monitoring:imageDigest is not allowed in production: a tag can be moved to another image after staging ran it; pin it with: pulumi config set imageDigest sha256:<digest> --stack staging (or, knowingly, pulumi config set allowMutableTag true --stack staging)',
+  ],
+  [
+    "production without a promotion source",
+    { environment: "production", imageDigest: DIGEST },
+    "billing-monitoring:promotionSourceStack is required in production (the stack whose exported image production must run); run: pulumi config set promotionSourceStack <organization>/billing-monitoring/staging --stack staging",
+  ],
+  [
+    "promotion source without organization and project",
+    { promotionSourceStack: "staging" },
+    'billing-monitoring:promotionSourceStack: "staging" is not allowed: must be a fully qualified stack name organization/project/stack, e.g. rsolv-dev/billing-monitoring/staging',
+  ],
+  ["override not a boolean", { skipPromotionGate: "yes" }, 'billing-monitoring:skipPromotionGate: "yes" is not allowed: must be true or false'],
+  ["rollout timeout in words", { rolloutTimeout: "ten minutes" }, 'billing-monitoring:rolloutTimeout: "ten minutes" is not allowed: must be a Prometheus duration such as 30s, 15m, 1h30m or 6h'],
+  [
+    "Prometheus Deployment name with capitals",
+    { prometheusDeployment: "Prometheus" },
+    "billing-monitoring:prometheusDeployment: \"Prometheus\" is not allowed: must be a Kubernetes object name: lowercase letters, digits, '-' and '.', at most 253 characters",
+  ],
   [
     "bad namespace name",
     { appNamespace: "Rsolv_Staging" },
@@ -130,7 +167,7 @@ describe("bad input", () => {
   });
 
   it("a secret stored in plain text is refused, without echoing it", () => {
-    const problems = problemsOf(raw({}, "production", ["grafanaToken"]));
+    const problems = problemsOf(raw(PRODUCTION_VALUES, "production", ["grafanaToken"]));
     expect(problems).toEqual([
       "billing-monitoring:smtpPassword is a secret but is stored in plain text in Pulumi.production.yaml; remove it there and run: pulumi config set --secret smtpPassword <value> --stack production",
     ]);
@@ -159,6 +196,34 @@ describe("bad input", () => {
     await expect(runStack("staging", { config: { appNamespace: "Bad_Name", webhookFailureRatio: "7" }, secrets: { grafanaToken: undefined as unknown as string } })).rejects.toThrow(
       /Stack "staging" has 3 config problems; nothing was deployed:\n  - billing-monitoring:appNamespace: "Bad_Name" is not allowed: .*\n  - billing-monitoring:grafanaToken is required and not set; .*\n  - billing-monitoring:webhookFailureRatio: "7" is not allowed/s,
     );
+  });
+});
+
+describe("image policy per environment", () => {
+  const image = (values: Record<string, string>, stack = "staging") => parseConfig(raw(values, stack)).app.image.reference;
+
+  it("staging may run a tag alone", () => {
+    expect(image({ imageTag: "v1.2.3" })).toBe("ghcr.io/rsolv-dev/rsolv-platform:v1.2.3");
+  });
+
+  it("production runs a tag pinned by its digest", () => {
+    expect(image({ ...PRODUCTION_VALUES, imageTag: "v1.2.3" }, "production")).toBe(`ghcr.io/rsolv-dev/rsolv-platform:v1.2.3@${DIGEST}`);
+  });
+
+  it("production runs a tag alone only with allowMutableTag", () => {
+    const values = { promotionSourceStack: PRODUCTION_VALUES.promotionSourceStack, imageTag: "v1.2.3" };
+    expect(problemsOf(raw(values, "production"))).toHaveLength(1);
+    expect(image({ ...values, allowMutableTag: "true" }, "production")).toBe("ghcr.io/rsolv-dev/rsolv-platform:v1.2.3");
+  });
+
+  it("the gate is on only where a source stack is named, and the override is recorded", () => {
+    expect(parseConfig(raw()).promotion).toBeUndefined();
+    expect(parseConfig(raw(PRODUCTION_VALUES, "production")).promotion).toEqual({ sourceStack: "rsolv-dev/billing-monitoring/staging", skip: false });
+    expect(parseConfig(raw({ ...PRODUCTION_VALUES, skipPromotionGate: "true" }, "production")).promotion).toEqual({ sourceStack: "rsolv-dev/billing-monitoring/staging", skip: true });
+  });
+
+  it("the rollout timeout defaults to Pulumi's own ten minutes", () => {
+    expect(parseConfig(raw()).app.rolloutTimeout).toEqual({ text: "10m", seconds: 600 });
   });
 });
 

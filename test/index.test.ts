@@ -57,7 +57,7 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
     run = await runStack(stack);
   });
 
-  it("declares exactly the four components and their children", () => {
+  it("declares exactly the six components and their children (production also reads staging)", () => {
     const tree = run.resources.map((r) => `${r.type} ${r.name} <- ${r.parent ?? "stack"}`);
     const annotation = tree.filter((line) => line.startsWith("grafana:oss/annotation:Annotation"));
     expect(annotation).toEqual([expect.stringMatching(/^grafana:oss\/annotation:Annotation billing-dashboards-deploy-[0-9a-f]{12} <- billing-monitoring:dashboards:Dashboards::billing-dashboards$/)]);
@@ -74,7 +74,12 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
         `grafana:oss/dashboard:Dashboard billing-dashboards-${expected.uid} <- billing-monitoring:dashboards:Dashboards::billing-dashboards`,
         "billing-monitoring:rollout:AppRollout app-rollout <- stack",
         "kubernetes:apps/v1:DeploymentPatch app-rollout-image <- billing-monitoring:rollout:AppRollout::app-rollout",
+        "billing-monitoring:reload:ConfigReload prometheus-reload <- stack",
+        "kubernetes:apps/v1:DeploymentPatch prometheus-reload-annotation <- billing-monitoring:reload:ConfigReload::prometheus-reload",
+        "billing-monitoring:reload:ConfigReload alertmanager-reload <- stack",
+        "kubernetes:apps/v1:DeploymentPatch alertmanager-reload-annotation <- billing-monitoring:reload:ConfigReload::alertmanager-reload",
         "pulumi:providers:kubernetes kubernetes <- stack",
+        ...(stack === "production" ? ["pulumi:pulumi:StackReference promotion-source <- stack"] : []),
       ].sort(),
     );
   });
@@ -153,7 +158,7 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
   });
 
   it("sets the app image with a server-side-apply patch of that one field", () => {
-    const patch = single(run, TYPES.deploymentPatch);
+    const patch = byName(run, "app-rollout-image");
     expect(patch.inputs).toEqual({
       apiVersion: "apps/v1",
       kind: "Deployment",
@@ -179,8 +184,9 @@ describe("stack config reaches the content", () => {
 
   it("a digest pins the image", async () => {
     const digest = `sha256:${"ab".repeat(32)}`;
-    const run = await runStack("production", { config: { imageDigest: digest } });
-    expect(run.outputs.image).toBe(`ghcr.io/rsolv-dev/rsolv-platform:billing-monitoring-20251104@${digest}`);
+    const image = `ghcr.io/rsolv-dev/rsolv-platform:billing-monitoring-20251104@${digest}`;
+    const run = await runStack("production", { config: { imageDigest: digest }, stackOutputs: { "rsolv-dev/billing-monitoring/staging": { image } } });
+    expect(run.outputs.image).toBe(image);
   });
 
   it("prometheusRule: true adds a PrometheusRule with the same groups", async () => {

@@ -59,7 +59,7 @@ const receiver = (config: AlertmanagerConfig, name: string): Receiver => {
 describe("the binaries the routing proofs run", () => {
   it("GIVEN a PATH without amtool WHEN the tests look for it THEN they fail naming the package, never skip", () => {
     expect(() => requireBinary("amtool", "/nonexistent-dir")).toThrow(
-      "amtool is not installed (not on PATH); the routing tests need it. Install the Debian package prometheus-alertmanager (./scripts/setup.sh does).",
+      "amtool is not installed (not on PATH); the tests that run it fail until it is. Install the Debian package prometheus-alertmanager (./scripts/setup.sh does).",
     );
   });
 });

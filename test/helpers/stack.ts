@@ -2,7 +2,7 @@
  * The one mock helper: runs index.ts for a stack through the recorder, with test values for the settings each
  * user sets by hand (the secrets and the Postmark access key), and finds resources in the result.
  */
-import { readStackFile, recordStack, type RecordedResource, type StackRun } from "../../scripts/stack-recorder";
+import { readStackFile, recordStack, type RecordedResource, sourceStackOutputs, type StackRun } from "../../scripts/stack-recorder";
 
 /** Distinctive values, so a test can search every recorded input and output for them. */
 export const TEST_SECRETS = {
@@ -15,13 +15,17 @@ export const TEST_SETTINGS = { smtpUsername: "test-postmark-access-key" } as con
 export interface Overrides {
   readonly config?: Readonly<Record<string, unknown>>;
   readonly secrets?: Readonly<Record<string, string>>;
+  /** What other stacks export, by fully qualified name. Unset: the source stack (staging) is run with its committed config. */
+  readonly stackOutputs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
-export function runStack(stack: string, overrides: Overrides = {}): Promise<StackRun> {
+export async function runStack(stack: string, overrides: Overrides = {}): Promise<StackRun> {
+  const config = { ...readStackFile(stack), ...TEST_SETTINGS, ...overrides.config };
   return recordStack({
     stack,
-    config: { ...readStackFile(stack), ...TEST_SETTINGS, ...overrides.config },
+    config,
     secrets: { ...TEST_SECRETS, ...overrides.secrets },
+    stackOutputs: overrides.stackOutputs ?? (await sourceStackOutputs(config, (source) => runStack(source))),
   });
 }
 
@@ -40,6 +44,7 @@ export const TYPES = {
   configMap: "kubernetes:core/v1:ConfigMap",
   secret: "kubernetes:core/v1:Secret",
   deploymentPatch: "kubernetes:apps/v1:DeploymentPatch",
+  stackReference: "pulumi:pulumi:StackReference",
   prometheusRule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
   k8sProvider: "pulumi:providers:kubernetes",
   grafanaProvider: "pulumi:providers:grafana",

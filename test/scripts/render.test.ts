@@ -80,9 +80,10 @@ describe("the staleness check", () => {
     fs.appendFileSync(stackFile, "  billing-monitoring:paymentFailureWarningRatio: \"0.2\"\n");
     const result = check();
     expect(result.status).toBe(1);
-    // The ratio drives the alert, the success-rate gauge's thresholds, and so the rule file hash output too.
+    // The ratio drives the alert, the success-rate gauge's thresholds, and so the rule file's hash: in the outputs and
+    // in the reload annotation patched onto Prometheus.
     expect(result.stderr).toBe(
-      "rendered/ is stale (4 files: staging/grafana/dashboard-billing-metrics-staging.json, staging/kubernetes/configmap-prometheus-billing-rules-staging.yaml, staging/outputs.yaml, staging/prometheus/billing-alerts.yml).\n" +
+      "rendered/ is stale (5 files: staging/grafana/dashboard-billing-metrics-staging.json, staging/kubernetes/configmap-prometheus-billing-rules-staging.yaml, staging/kubernetes/deploymentpatch-prometheus.yaml, staging/outputs.yaml, staging/prometheus/billing-alerts.yml).\n" +
         "Run: npm run render, and commit rendered/ with your change.\n",
     );
   });

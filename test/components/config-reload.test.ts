@@ -1,0 +1,110 @@
+/**
+ * ConfigReload through the program: Prometheus and Alertmanager restart when, and only when, what they read changed.
+ * The stack is run twice and the pod-template annotations compared; the ConfigMaps are updated in place.
+ */
+import { createHash } from "node:crypto";
+
+import type { RecordedResource, StackRun } from "../../scripts/stack-recorder";
+import { runStack, single, TYPES } from "../helpers/stack";
+
+const byName = (run: StackRun, name: string): RecordedResource => {
+  const found = run.resources.filter((resource) => resource.name === name);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+const podAnnotations = (run: StackRun, patch: string) =>
+  ((byName(run, patch).inputs.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations);
+const reloadAnnotations = (run: StackRun) => ({ prometheus: podAnnotations(run, "prometheus-reload-annotation"), alertmanager: podAnnotations(run, "alertmanager-reload-annotation") });
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const ruleFileOf = (run: StackRun) => (byName(run, "billing-alert-rules-rules").inputs.data as Record<string, string>)["billing-alerts.yml"];
+
+describe.each([
+  ["staging", "staging.billing-monitoring/rules-sha256", "staging.billing-monitoring/alertmanager-sha256"],
+  ["production", "production.billing-monitoring/rules-sha256", "production.billing-monitoring/alertmanager-sha256"],
+])("the %s stack", (stack, rulesKey, alertmanagerKey) => {
+  let run: StackRun;
+  beforeAll(async () => {
+    run = await runStack(stack);
+  });
+
+  it("patches one pod-template annotation of its own onto the prometheus Deployment: the rule file's sha256", () => {
+    expect(byName(run, "prometheus-reload-annotation").inputs).toEqual({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "prometheus", namespace: "monitoring", annotations: { "pulumi.com/patchForce": "true" } },
+      spec: { template: { metadata: { annotations: { [rulesKey]: sha256(ruleFileOf(run)) } } } },
+    });
+    expect(run.outputs.ruleFileHash).toBe(sha256(ruleFileOf(run)));
+  });
+
+  it("patches one pod-template annotation of its own onto the alertmanager Deployment, not marked secret", () => {
+    const patch = byName(run, "alertmanager-reload-annotation");
+    expect(patch.inputs.metadata).toEqual({ name: "alertmanager", namespace: "monitoring", annotations: { "pulumi.com/patchForce": "true" } });
+    expect(Object.keys(podAnnotations(run, "alertmanager-reload-annotation"))).toEqual([alertmanagerKey]);
+    expect(podAnnotations(run, "alertmanager-reload-annotation")[alertmanagerKey]).toMatch(/^[0-9a-f]{64}$/);
+    expect(podAnnotations(run, "alertmanager-reload-annotation")[alertmanagerKey]).toBe(run.outputs.alertmanagerFilesHash);
+    expect(patch.secretPaths).toEqual([]);
+  });
+
+  it("restarts only after the content is written: each patch waits for the objects it hashes", () => {
+    expect(byName(run, "prometheus-reload-annotation").dependencies).toEqual(["kubernetes:core/v1:ConfigMap::billing-alert-rules-rules"]);
+    expect(byName(run, "alertmanager-reload-annotation").dependencies).toEqual([
+      "kubernetes:core/v1:ConfigMap::billing-alertmanager-config",
+      "kubernetes:core/v1:Secret::billing-alertmanager-credentials",
+    ]);
+  });
+});
+
+describe("run twice", () => {
+  let before: StackRun;
+  beforeAll(async () => {
+    before = await runStack("staging");
+  });
+
+  it("unchanged content leaves both annotations as they were, so nothing restarts", async () => {
+    const again = await runStack("staging");
+    expect(reloadAnnotations(again)).toEqual(reloadAnnotations(before));
+  });
+
+  it("a changed rule set changes Prometheus' annotation only, and updates the same named ConfigMap", async () => {
+    const after = await runStack("staging", { config: { paymentFailureWarningRatio: "0.15" } });
+    const [old, changed] = [reloadAnnotations(before), reloadAnnotations(after)];
+    expect(ruleFileOf(after)).not.toBe(ruleFileOf(before));
+    expect(changed.prometheus).toEqual({ "staging.billing-monitoring/rules-sha256": sha256(ruleFileOf(after)) });
+    expect(changed.prometheus).not.toEqual(old.prometheus);
+    expect(changed.alertmanager).toEqual(old.alertmanager);
+    // Same Pulumi resource, same object: with enableConfigMapMutable an update in place, not a replacement.
+    const [a, b] = [byName(before, "billing-alert-rules-rules"), byName(after, "billing-alert-rules-rules")];
+    expect([b.type, b.name, b.inputs.metadata, b.provider]).toEqual([a.type, a.name, a.inputs.metadata, "pulumi:providers:kubernetes::kubernetes"]);
+  });
+
+  it("a changed Alertmanager route changes Alertmanager's annotation only", async () => {
+    const after = await runStack("staging", { config: { groupWait: "45s" } });
+    expect(reloadAnnotations(after).prometheus).toEqual(reloadAnnotations(before).prometheus);
+    expect(reloadAnnotations(after).alertmanager).not.toEqual(reloadAnnotations(before).alertmanager);
+  });
+
+  it("a rotated SMTP password changes Alertmanager's annotation, which never holds the password", async () => {
+    const after = await runStack("staging", { secrets: { smtpPassword: "test-only-rotated-smtp-secret" } });
+    const annotation = reloadAnnotations(after).alertmanager;
+    expect(annotation).not.toEqual(reloadAnnotations(before).alertmanager);
+    expect(JSON.stringify(annotation)).not.toContain("test-only-rotated-smtp-secret");
+  });
+});
+
+describe("the Kubernetes provider", () => {
+  it("updates ConfigMaps and Secrets in place instead of replacing them", async () => {
+    const provider = single(await runStack("staging"), TYPES.k8sProvider);
+    expect([provider.inputs.enableConfigMapMutable, provider.inputs.enableSecretMutable]).toEqual(["true", "true"]);
+  });
+});
+
+describe("prometheusDeployment and alertmanagerDeployment", () => {
+  it("name the Deployments the annotations go on", async () => {
+    const run = await runStack("staging", { config: { prometheusDeployment: "prometheus-server", alertmanagerDeployment: "alertmanager-main", monitoringNamespace: "observability" } });
+    expect(["prometheus-reload-annotation", "alertmanager-reload-annotation"].map((name) => byName(run, name).inputs.metadata)).toEqual([
+      { name: "prometheus-server", namespace: "observability", annotations: { "pulumi.com/patchForce": "true" } },
+      { name: "alertmanager-main", namespace: "observability", annotations: { "pulumi.com/patchForce": "true" } },
+    ]);
+  });
+});
