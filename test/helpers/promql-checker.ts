@@ -62,6 +62,16 @@ function functionName(source: string, call: SyntaxNode): string {
   return identifier ? text(source, identifier) : "";
 }
 
+/**
+ * The function call that takes a range selector as its argument, looking through `offset` / `@` modifiers
+ * (`rate(x[5m] offset 1d)` puts an OffsetExpr between the selector and the call's body).
+ */
+function callOfRange(matrix: SyntaxNode): SyntaxNode | null {
+  let at = matrix.parent;
+  while (at && (at.type.name === "OffsetExpr" || at.type.name === "StepInvariantExpr")) at = at.parent;
+  return at?.type.name === "FunctionCallBody" && at.parent?.type.name === "FunctionCall" ? at.parent : null;
+}
+
 /** The function calls around a node, innermost first. */
 function enclosingFunctions(source: string, node: SyntaxNode): string[] {
   const names: string[] = [];
@@ -95,8 +105,8 @@ export function checkPromQL(expr: string, options: CheckOptions): string[] {
         const duration = node.getChild("DurationExpr");
         const window = duration ? text(source, duration) : "";
         const parsed = parseDuration(window);
-        const call = node.parent?.parent;
-        const fn = call?.type.name === "FunctionCall" ? functionName(source, call) : "";
+        const call = callOfRange(node);
+        const fn = call ? functionName(source, call) : "";
         if (COUNTER_FUNCTIONS.has(fn) && !variableSeconds.has(parsed?.seconds ?? -1) && (!parsed || parsed.seconds < minWindow)) {
           problems.push(`${fn}() window [${window}] is shorter than ${minWindow}s (${options.minWindowFactor ?? 4}× the scrape interval)`);
         }
@@ -119,7 +129,8 @@ export function checkPromQL(expr: string, options: CheckOptions): string[] {
         if (!found.labels.includes(labelName)) problems.push(`${name} has no label ${labelName} (it has: ${found.labels.join(", ")})`);
       }
       const inRange = node.parent?.type.name === "MatrixSelector";
-      const rangeFunction = inRange ? functionName(source, node.parent!.parent!.parent!) : "";
+      const rangeCall = inRange ? callOfRange(node.parent!) : null;
+      const rangeFunction = rangeCall ? functionName(source, rangeCall) : "";
       const functions = enclosingFunctions(source, node);
       if (found.kind === "counter" && !(inRange && COUNTER_FUNCTIONS.has(rangeFunction)) && !functions.includes("absent")) {
         problems.push(`counter ${name} is used outside rate()/increase()`);
