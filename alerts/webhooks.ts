@@ -69,10 +69,10 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
             summary: "Stripe webhook processing is slow",
             description:
               `p95 Stripe webhook processing time in {{ $labels.namespace }} is {{ $value | humanizeDuration }} over the last ${describeDuration(t.rateWindow)}, ` +
-              `above ${t.webhookDuration.p95Seconds}s for ${describeDuration(t.webhookDuration.for)}. Stripe times out deliveries after 20 seconds.`,
+              `above ${t.webhookDuration.p95Seconds}s for ${describeDuration(t.webhookDuration.for)}. A handler slower than Stripe's delivery timeout counts as failed and is retried.`,
             action: [
               "Check database latency and the app's pool queue time for the webhook handlers.",
-              "Look for a slow event type in the Webhook Health panel.",
+              "Look for a slow event type in the dashboard's Stripe Webhooks panel.",
               "Follow the runbook if deliveries start timing out.",
             ],
           },

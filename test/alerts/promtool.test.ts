@@ -204,7 +204,7 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
             "stripe-webhook-failures.md",
             11,
             "Stripe webhook processing is slow",
-            `p95 Stripe webhook processing time in ${f.namespace} is 2.425s over the last 5 minutes, above 1s for 20 minutes. Stripe times out deliveries after 20 seconds.`,
+            `p95 Stripe webhook processing time in ${f.namespace} is 2.425s over the last 5 minutes, above 1s for 20 minutes. A handler slower than Stripe's delivery timeout counts as failed and is retried.`,
           ),
         },
       ],
