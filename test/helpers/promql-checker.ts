@@ -8,7 +8,11 @@
  *   a gauge never inside rate/increase; `histogram_quantile` only over `_bucket` series;
  * - every rate/increase window is at least `minWindowFactor` × the scrape interval.
  */
-import { parser } from "@prometheus-io/lezer-promql";
+import type { parser as LezerParser } from "@prometheus-io/lezer-promql" with { "resolution-mode": "import" };
+
+// The package's typings are ESM-only, which tsc refuses to import from this CommonJS project (TS1479); its
+// CommonJS build (the `require` export) is what runs here either way.
+const { parser } = require("@prometheus-io/lezer-promql") as { parser: typeof LezerParser };
 
 import { ALL_METRICS, type MetricDefinition, SCRAPE_LABELS } from "../../metrics";
 import { parseDuration } from "../../duration";
