@@ -13,6 +13,7 @@ import type { parser as LezerParser } from "@prometheus-io/lezer-promql" with { 
 // The package's typings are ESM-only, which tsc refuses to import from this CommonJS project (TS1479); its
 // CommonJS build (the `require` export) is what runs here either way.
 const { parser } = require("@prometheus-io/lezer-promql") as { parser: typeof LezerParser };
+export { parser };
 
 import { ALL_METRICS, type MetricDefinition, SCRAPE_LABELS } from "../../metrics";
 import { parseDuration } from "../../duration";
