@@ -37,8 +37,8 @@ function schemaProblems(validators: GrafanaValidators, dashboard: DashboardJson)
     if (!validators.options[plugin](panel.options ?? {})) problems.push(...errors(validators.options[plugin].errors).map((e) => `panel ${panel.id} options: ${e}`));
     const fieldConfig = validators.fieldConfig[plugin];
     if (fieldConfig && !fieldConfig(panel.fieldConfig?.defaults.custom ?? {})) problems.push(...errors(fieldConfig.errors).map((e) => `panel ${panel.id} custom field config: ${e}`));
-    for (const target of panel.targets ?? []) {
-      if (!validators.prometheusQuery(target)) problems.push(...errors(validators.prometheusQuery.errors).map((e) => `panel ${panel.id} query ${target.refId}: ${e}`));
+    for (const { refId, ...query } of panel.targets ?? []) {
+      if (!validators.prometheusQuery({ refId, ...query })) problems.push(...errors(validators.prometheusQuery.errors).map((e) => `panel ${panel.id} query ${refId}: ${e}`));
     }
   }
   return problems;
