@@ -27,6 +27,8 @@ export interface RecordedResource {
   /** Dotted paths of the inputs that arrived as secrets ("" when the whole input object was one secret). */
   readonly secretPaths: readonly string[];
   readonly retainOnDelete: boolean;
+  /** `urn::id` of the explicit provider the resource is managed by; absent for the default provider. */
+  readonly provider?: string;
 }
 
 export interface StackRun {
@@ -93,7 +95,7 @@ export async function recordStack(options: RecordOptions): Promise<StackRun> {
         const secretPaths: string[] = [];
         const inputs = unwrapSecrets(args.inputs, "", secretPaths) as Record<string, unknown>;
         const extra = pending.get(`${args.type}::${args.name}`) ?? { retainOnDelete: false };
-        resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs, secretPaths, ...extra });
+        resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs, secretPaths, ...extra, ...(args.provider ? { provider: args.provider } : {}) });
         const id = args.custom ? `${args.name}-id` : undefined;
         // Echo inputs back as state; give Grafana objects the computed fields the program reads.
         const state: Record<string, unknown> = { ...args.inputs };
