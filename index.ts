@@ -149,7 +149,6 @@ export default async function billingMonitoring() {
     folderTitle: config.grafana.folder,
     dashboards: [{ uid: config.grafana.dashboardUid, json: toJson(billingDashboard(config)) }],
     deployment: {
-      dashboardUid: config.grafana.dashboardUid,
       text: `Deployed ${config.app.image.reference} to ${config.app.namespace}`,
       tags: deploymentTags(config),
       id: sha256(config.app.image.reference).slice(0, 12),

@@ -9,8 +9,13 @@ export interface DashboardsArgs {
   readonly folderTitle: string;
   /** Dashboard JSON documents, each with its `uid`. */
   readonly dashboards: readonly { readonly uid: string; readonly json: string }[];
-  /** A deployment annotation: one per rollout, kept in Grafana after the next rollout replaces it here. */
-  readonly deployment?: { readonly dashboardUid: string; readonly text: string; readonly tags: readonly string[]; readonly id: string };
+  /**
+   * A deployment annotation: one per rollout, named after its `id` (derived from the image), kept in Grafana after
+   * the next rollout replaces it here. Organisation-wide (no dashboard), found by its tags: Grafana adds a built-in
+   * query for the dashboard's own annotations to every dashboard, so a dashboard-scoped one would show twice.
+   * @default no annotation
+   */
+  readonly deployment?: { readonly text: string; readonly tags: readonly string[]; readonly id: string };
 }
 
 /** The billing folder and dashboards on the stack's Grafana, through a provider built from the stack's URL and token. */
@@ -38,9 +43,9 @@ export class Dashboards extends pulumi.ComponentResource {
     if (args.deployment) {
       new grafana.oss.Annotation(
         `${name}-deploy-${args.deployment.id}`,
-        { dashboardUid: args.deployment.dashboardUid, text: args.deployment.text, tags: [...args.deployment.tags] },
+        { text: args.deployment.text, tags: [...args.deployment.tags] },
         // A new rollout is a new resource; the old annotation stays in Grafana as history.
-        { ...childOpts, retainOnDelete: true, dependsOn: dashboards },
+        { ...childOpts, retainOnDelete: true },
       );
     }
 

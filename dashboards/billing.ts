@@ -10,9 +10,12 @@ import { creditsOverview, fixesConsumed } from "./panels/usage";
 import { webhookHealth } from "./panels/webhooks";
 import { variables } from "./variables";
 
-/** Tags put on deployment annotations, which the dashboard's annotation query shows. */
+/**
+ * Tags of the app's deployment annotations, which the dashboard's annotation query shows. Both stacks may share one
+ * Grafana, and other apps tag their deploys too: the query needs all of them (not any).
+ */
 export function deploymentTags(cfg: BillingConfig): string[] {
-  return ["deploy", cfg.environment];
+  return ["deploy", cfg.environment, cfg.app.deployment];
 }
 
 export function billingDashboard(cfg: BillingConfig): dashboard.Dashboard {
@@ -23,7 +26,8 @@ export function billingDashboard(cfg: BillingConfig): dashboard.Dashboard {
     .refresh("30s")
     .time({ from: "now-24h", to: "now" })
     .timezone("browser")
-    .editable()
+    // Provisioned with overwrite: an edit made in the UI is lost at the next `pulumi up`, so the UI offers none.
+    .readonly()
     .variables(variables(cfg))
     .annotation(
       new dashboard.AnnotationQueryBuilder()

@@ -8,10 +8,9 @@ import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import type { BillingConfig } from "../config";
 import type { MetricDefinition } from "../metrics";
 import { type HistogramPart, type Matchers, regex, select } from "../promql";
-import { DATASOURCE_VARIABLE, VARIABLE_LABELS } from "./variables";
+import { DATASOURCE, VARIABLE_LABELS } from "./variables";
 
-/** Every panel and query reads Prometheus through the datasource variable, never a fixed datasource. */
-export const DATASOURCE: dashboard.DataSourceRef = { type: "prometheus", uid: `\${${DATASOURCE_VARIABLE}}` };
+export { DATASOURCE };
 
 /** Grafana's rate window: at least 4 scrape intervals at any zoom. */
 export const RATE_INTERVAL = "$__rate_interval";

@@ -4,14 +4,15 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 
 import type { BillingConfig } from "../config";
 import { METRICS } from "../metrics";
-import { select } from "../promql";
+import { regex, select } from "../promql";
 
 export const DATASOURCE_VARIABLE = "datasource";
 
 /** Labels that have a dashboard variable of the same name; panel queries filter by each one the metric carries. */
 export const VARIABLE_LABELS = ["plan", "customer_id"] as const;
 
-const DATASOURCE_REF: dashboard.DataSourceRef = { type: "prometheus", uid: `\${${DATASOURCE_VARIABLE}}` };
+/** Every panel, query and variable reads Prometheus through the datasource variable, never a fixed datasource. */
+export const DATASOURCE: dashboard.DataSourceRef = { type: "prometheus", uid: `\${${DATASOURCE_VARIABLE}}` };
 
 export function variables(cfg: BillingConfig): cog.Builder<dashboard.VariableModel>[] {
   const app = { namespace: cfg.app.namespace };
@@ -20,7 +21,7 @@ export function variables(cfg: BillingConfig): cog.Builder<dashboard.VariableMod
     new dashboard.QueryVariableBuilder("plan")
       .label("Plan")
       .description("Subscription plan.")
-      .datasource(DATASOURCE_REF)
+      .datasource(DATASOURCE)
       .query(`label_values(${select(METRICS.subscriptionsActive, app)}, plan)`)
       .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
       .multi(true)
@@ -30,8 +31,8 @@ export function variables(cfg: BillingConfig): cog.Builder<dashboard.VariableMod
     new dashboard.QueryVariableBuilder("customer_id")
       .label("Customer")
       .description("Customer id; narrowed by the plan variable.")
-      .datasource(DATASOURCE_REF)
-      .query(`label_values(${select(METRICS.paymentProcessed, { ...app, plan: { op: "=~", value: "$plan" } })}, customer_id)`)
+      .datasource(DATASOURCE)
+      .query(`label_values(${select(METRICS.paymentProcessed, { ...app, plan: regex("$plan") })}, customer_id)`)
       .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
       .multi(true)
       .includeAll(true)

@@ -1,6 +1,7 @@
 /** Payment panels: success rate, revenue, processing time, failure codes. */
 import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
 import * as piechart from "@grafana/grafana-foundation-sdk/piechart";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
@@ -95,6 +96,8 @@ export function failedPaymentsByReason(cfg: BillingConfig): bargauge.PanelBuilde
     .span(12)
     .orientation(common.VizOrientation.Horizontal)
     .displayMode(common.BarGaugeDisplayMode.Basic)
+    // Every bar is a failure: one colour, not Grafana's default thresholds (red only above 80).
+    .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Fixed).fixedColor("red"))
     .withTarget(
       instantQuery(`topk(${TOP_FAILURE_CODES}, ${sumBy(["failure_code"], increase(panelSelect(cfg, METRICS.paymentProcessed, { status: "failed" }), "$__range"))})`, "{{failure_code}}"),
     );

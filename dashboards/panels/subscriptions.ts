@@ -1,6 +1,7 @@
 /** Subscription panels: creations, cancellations, active subscriptions, the conversion funnel. */
 import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
 import { percent } from "../../alerts/common";
@@ -75,6 +76,8 @@ export function conversionFunnel(cfg: BillingConfig): bargauge.PanelBuilder {
     .span(12)
     .orientation(common.VizOrientation.Horizontal)
     .displayMode(common.BarGaugeDisplayMode.Gradient)
+    // A count of customers has no good or bad level: one colour per stage, not Grafana's default thresholds.
+    .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.PaletteClassic))
     .targets(
       // One query per stage, so the bars keep the funnel's order.
       FUNNEL_STAGES.map((stage, i) =>

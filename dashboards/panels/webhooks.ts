@@ -1,19 +1,21 @@
 /** Stripe webhook panel. */
+import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
 import type { BillingConfig } from "../../config";
 import { METRICS } from "../../metrics";
 import { histogramQuantile, rate, sumBy } from "../../promql";
-import { DATASOURCE, HEIGHT, panelSelect, RATE_INTERVAL, rangeQuery } from "../common";
+import { DATASOURCE, HEIGHT, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
 import { PANEL_IDS } from "../panel-ids";
 
 export function webhookHealth(cfg: BillingConfig): timeseries.PanelBuilder {
+  const { p95Seconds } = cfg.thresholds.webhookDuration;
   return new timeseries.PanelBuilder()
     .id(PANEL_IDS.webhookHealth)
     .title("Stripe Webhooks")
     .description(
       `Stripe webhooks received per second by outcome, and the p95 processing time (right axis). ` +
-        `The webhook alerts fire on the failure share, on a p95 above ${cfg.thresholds.webhookDuration.p95Seconds}s, and when none arrive.`,
+        `The webhook alerts fire on the failure share, on a p95 above ${p95Seconds}s (the red line), and when none arrive.`,
     )
     .datasource(DATASOURCE)
     .unit("cps")
@@ -26,5 +28,8 @@ export function webhookHealth(cfg: BillingConfig): timeseries.PanelBuilder {
     .overrideByQuery("B", [
       { id: "unit", value: "s" },
       { id: "custom.axisPlacement", value: "right" },
+      // The alert's p95 limit as a red line on the duration series only.
+      { id: "thresholds", value: thresholds([{ value: p95Seconds, color: "red" }]).build() },
+      { id: "custom.thresholdsStyle", value: { mode: common.GraphThresholdsStyleMode.Line } },
     ]);
 }

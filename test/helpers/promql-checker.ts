@@ -8,16 +8,17 @@
  *   a gauge never inside rate/increase; `histogram_quantile` only over `_bucket` series;
  * - every rate/increase window is at least `minWindowFactor` × the scrape interval.
  */
-import type { LRParser } from "@lezer/lr" with { "resolution-mode": "import" };
+import type { parser as LezerParser } from "@prometheus-io/lezer-promql" with { "resolution-mode": "import" };
+
+// The package's typings are ESM-only, which tsc refuses to import from this CommonJS project (TS1479); its
+// CommonJS build (the `require` export) is what runs here either way.
+const { parser } = require("@prometheus-io/lezer-promql") as { parser: typeof LezerParser };
+export { parser };
 
 import { ALL_METRICS, type MetricDefinition, SCRAPE_LABELS } from "../../metrics";
 import { parseDuration } from "../../duration";
 
-// lezer-promql ships CommonJS for require(), but its typings declare only the ES module, so TypeScript refuses a
-// plain import from this CommonJS project; require it and borrow the parser's type.
-const { parser } = require("@prometheus-io/lezer-promql") as { parser: LRParser };
-
-type SyntaxNode = ReturnType<LRParser["parse"]>["topNode"];
+type SyntaxNode = ReturnType<typeof parser.parse>["topNode"];
 
 export interface CheckOptions {
   /** Recorded series: name → labels it keeps. */
