@@ -1,0 +1,159 @@
+/**
+ * Rule evaluation cost at scale: two Prometheus servers scrape the same load exporter side by side, one with the
+ * rule file the stack deploys, one with the same alerts written naively; each group's evaluation time is read from
+ * Prometheus' own `prometheus_rule_group_last_duration_seconds`. Then each dashboard query runs over a 24h range.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { ruleFileDocument } from "../../alerts";
+import { type BillingConfig, parseConfig } from "../../config";
+import { billingDashboard } from "../../dashboards/billing";
+import { freePort, ManagedProcess } from "../../sandbox/process";
+import { toYaml } from "../../serialize";
+import { PLACEHOLDER_SETTINGS, REDACTED } from "../render";
+import { readStackFile, recordStack } from "../stack-recorder";
+import { median } from "../timing";
+import { naiveRuleGroups } from "./naive-rules";
+import { customersFor, SeriesExporter } from "./series-exporter";
+
+/** The deployed production config, with Prometheus' scrape at 15 s and the rule groups evaluated at the same pace. */
+const BENCH_OVERRIDES = { scrapeInterval: "15s", ruleEvaluationInterval: "15s" };
+const STACK = "production";
+
+async function deployedRuleFile(): Promise<{ text: string; cfg: BillingConfig }> {
+  const values = { ...readStackFile(STACK), ...PLACEHOLDER_SETTINGS, ...BENCH_OVERRIDES };
+  const secrets = { smtpPassword: REDACTED, grafanaToken: REDACTED };
+  const staging = await recordStack({ stack: "staging", config: { ...readStackFile("staging"), ...PLACEHOLDER_SETTINGS }, secrets });
+  const run = await recordStack({ stack: STACK, config: values, secrets, stackOutputs: { [String(values.promotionSourceStack)]: staging.outputs } });
+  const configMap = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.endsWith("-rules"))!;
+  const flat = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  const cfg = parseConfig({ stack: STACK, values: { ...flat, ...secrets }, secretKeys: new Set(Object.keys(secrets)) });
+  return { text: (configMap.inputs.data as Record<string, string>)["billing-alerts.yml"], cfg };
+}
+
+interface Server {
+  readonly name: string;
+  readonly port: number;
+  readonly process: ManagedProcess;
+  readonly dir: string;
+}
+
+async function startPrometheus(name: string, ruleFile: string, exporterPort: number, root: string): Promise<Server> {
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "rules.yml"), ruleFile);
+  fs.writeFileSync(
+    path.join(dir, "prometheus.yml"),
+    toYaml({
+      global: { scrape_interval: BENCH_OVERRIDES.scrapeInterval, evaluation_interval: BENCH_OVERRIDES.ruleEvaluationInterval },
+      rule_files: [path.join(dir, "rules.yml")],
+      // honor_labels: the exporter sets `namespace` itself, as Kubernetes service discovery would.
+      scrape_configs: [{ job_name: "rsolv-platform", honor_labels: true, static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
+    }),
+  );
+  const port = await freePort();
+  const process = new ManagedProcess(`prometheus-${name}`, "prometheus", [
+    `--config.file=${path.join(dir, "prometheus.yml")}`,
+    `--storage.tsdb.path=${path.join(dir, "data")}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ]);
+  process.start();
+  return { name, port, process, dir };
+}
+
+async function get(port: number, pathAndQuery: string): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}${pathAndQuery}`);
+  if (!response.ok) throw new Error(`GET ${pathAndQuery}: ${response.status} ${await response.text()}`);
+  return response.text();
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Each billing rule group's last evaluation time, from the server's own metrics. */
+async function groupDurations(server: Server): Promise<Map<string, number>> {
+  const text = await get(server.port, "/metrics");
+  const durations = new Map<string, number>();
+  for (const match of text.matchAll(/^prometheus_rule_group_last_duration_seconds\{rule_group="[^"]*;(billing-[\w-]+)"\} (\S+)$/gm)) durations.set(match[1], Number(match[2]));
+  return durations;
+}
+
+export interface ScaleResult {
+  readonly series: number;
+  readonly customers: number;
+  readonly evaluationIntervalSeconds: number;
+  /** Median over the samples of the sum over groups, in seconds. */
+  readonly recordedSeconds: number;
+  readonly naiveSeconds: number;
+  readonly perGroup: Record<string, number>;
+  readonly queryLatencies?: { panel: string; seconds: number }[];
+  readonly dataSeconds: number;
+}
+
+/** Grafana variables a panel query may hold, replaced as Grafana would for "All" over a 24h range. */
+function substitute(expr: string): string {
+  return expr.replace(/\$__rate_interval/g, "1m").replace(/\$__range/g, "24h").replace(/\$__interval/g, "1m").replace(/\$(plan|customer_id)/g, ".*");
+}
+
+export async function measureScale(series: number, opts: { warmupSeconds: number; samples: number; queries: boolean }): Promise<ScaleResult> {
+  const { text, cfg } = await deployedRuleFile();
+  const naive = toYaml(ruleFileDocument(naiveRuleGroups(cfg)));
+  const exporter = new SeriesExporter(customersFor(series), cfg.app.namespace);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "billing-rule-cost-"));
+  const servers: Server[] = [];
+  try {
+    const exporterPort = await exporter.start();
+    servers.push(await startPrometheus("recorded", text, exporterPort, root));
+    servers.push(await startPrometheus("naive", naive, exporterPort, root));
+    const started = Date.now();
+    for (const server of servers) await until(`${server.name} to evaluate its rules`, async () => (await groupDurations(server)).size >= 5, 90_000);
+    await new Promise((resolve) => setTimeout(resolve, opts.warmupSeconds * 1000));
+    const samples: Record<string, Map<string, number>[]> = { recorded: [], naive: [] };
+    for (let i = 0; i < opts.samples; i++) {
+      for (const server of servers) samples[server.name].push(await groupDurations(server));
+      await new Promise((resolve) => setTimeout(resolve, cfg.monitoring.ruleEvaluationInterval.seconds * 1000));
+    }
+    const total = (maps: Map<string, number>[]) => median(maps.map((m) => [...m.values()].reduce((a, b) => a + b, 0)));
+    const perGroup = Object.fromEntries([...samples.recorded[0].keys()].map((group) => [group, median(samples.recorded.map((m) => m.get(group) ?? 0))]));
+    let queryLatencies: ScaleResult["queryLatencies"];
+    if (opts.queries) {
+      const dashboard = billingDashboard(cfg);
+      const end = Math.floor(Date.now() / 1000);
+      queryLatencies = [];
+      for (const panel of dashboard.panels ?? []) {
+        const targets = ((panel as { targets?: { expr?: string }[] }).targets ?? []).filter((t) => t.expr);
+        for (const target of targets) {
+          const times: number[] = [];
+          for (let i = 0; i < 3; i++) {
+            const t0 = performance.now();
+            await get(servers[0].port, `/api/v1/query_range?${new URLSearchParams({ query: substitute(target.expr!), start: String(end - 86400), end: String(end), step: "60" })}`);
+            times.push((performance.now() - t0) / 1000);
+          }
+          queryLatencies.push({ panel: (panel as { title?: string }).title ?? "?", seconds: median(times) });
+        }
+      }
+    }
+    return {
+      series: exporter.seriesCount,
+      customers: customersFor(series),
+      evaluationIntervalSeconds: cfg.monitoring.ruleEvaluationInterval.seconds,
+      recordedSeconds: total(samples.recorded),
+      naiveSeconds: total(samples.naive),
+      perGroup,
+      ...(queryLatencies ? { queryLatencies } : {}),
+      dataSeconds: Math.round((Date.now() - started) / 1000),
+    };
+  } finally {
+    for (const server of servers) await server.process.stop();
+    await exporter.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
