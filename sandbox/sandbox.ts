@@ -27,6 +27,7 @@ import { WebhookSink } from "./webhook-sink";
 
 export const PROMETHEUS_BINARY = "prometheus";
 export const ALERTMANAGER_BINARY = "prometheus-alertmanager";
+const PROMETHEUS_RESEND_DELAY = "5s";
 
 export interface SandboxOptions {
   /** Environment names (DNS labels), each with its own simulator, all starting healthy. */
@@ -205,6 +206,10 @@ export class Sandbox {
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${path.join(this.dir, "prometheus", "data")}`,
       `--web.listen-address=127.0.0.1:${port}`,
+      // Prometheus re-sends firing alerts this often (default 1m): alerts that fired before it had discovered
+      // Alertmanager (the Watchdog, at once) would wait that long. Alertmanager holds an alert for 4 × this after
+      // the last send, which outlasts a Prometheus restart.
+      `--rules.alert.resend-delay=${PROMETHEUS_RESEND_DELAY}`,
     ]);
     this.prometheus.start();
     await this.waitReady(this.prometheus, this.prometheusUrl);

@@ -20,14 +20,19 @@ const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
   plan: PLANS,
   customer_id: ["cus_sim_001", "cus_sim_002", "cus_sim_003"],
   payment_method: ["card", "sepa_debit"],
-  status: ["succeeded"],
-  failure_code: ["none"],
+  status: ["succeeded", "failed"],
+  failure_code: ["card_declined", "insufficient_funds", "api_error"],
   event_type: ["invoice.paid", "customer.subscription.updated", "payment_intent.succeeded"],
   reason: ["too_expensive", "payment_failed", "switched_provider"],
   source: ["purchase", "signup_bonus", "admin", "refund"],
   stage: ["signed_up", "billing_added", "pro"],
 };
-const FAILURE_CODES = ["card_declined", "insufficient_funds", "api_error"];
+const FAILURE_CODES = LABEL_VALUES.failure_code;
+
+/** Every combination of the given labels' values. */
+function combinations(labels: readonly string[]): Record<string, string>[] {
+  return labels.reduce<Record<string, string>[]>((partial, label) => partial.flatMap((combo) => LABEL_VALUES[label].map((value) => ({ ...combo, [label]: value }))), [{}]);
+}
 
 /** Histogram buckets; those an alert reads straddle its threshold, so the quantile crosses it whatever the config. */
 function buckets(cfg: BillingConfig, key: MetricKey): number[] | undefined {
@@ -84,7 +89,31 @@ export class BillingSimulator {
       return new client.Histogram({ ...common, ...(histogramBuckets ? { buckets: histogramBuckets } : {}) });
     };
     this.instruments = Object.fromEntries((Object.entries(METRICS) as [MetricKey, MetricDefinition][]).map(([key, metric]) => [key, make(key, metric)])) as Record<MetricKey, Instrument>;
+    this.initialiseSeries();
     this.pollGauges();
+  }
+
+  /**
+   * Exports every label combination at zero from the start, as a well-behaved exporter does: rate() cannot see the
+   * first increment of a series that appears mid-window, so late-appearing series would bend every ratio.
+   */
+  private initialiseSeries(): void {
+    for (const [key, metric] of Object.entries(METRICS) as [MetricKey, MetricDefinition][]) {
+      const instrument = this.instruments[key];
+      if (metric.type === "gauge") continue;
+      // A succeeded payment has no failure code ("none"); a failed one always has one.
+      const combos =
+        key === "paymentProcessed"
+          ? combinations(metric.labels.filter((l) => l !== "status" && l !== "failure_code")).flatMap((combo) => [
+              { ...combo, status: "succeeded", failure_code: "none" },
+              ...FAILURE_CODES.map((code) => ({ ...combo, status: "failed", failure_code: code })),
+            ])
+          : combinations(metric.labels);
+      for (const combo of combos) {
+        if (instrument instanceof client.Counter) instrument.inc(combo, 0);
+        else (instrument as client.Histogram).zero(combo);
+      }
+    }
   }
 
   get scenario(): ScenarioName {
