@@ -11,13 +11,14 @@ import { alertRules, buildRuleGroups } from "../../alerts";
 import { WATCHDOG } from "../../alerts/meta";
 import { durationFromSeconds } from "../../duration";
 import { billingDashboard } from "../../dashboards/billing";
-import { METRICS, SYNTHETIC_METRICS } from "../../metrics";
-import { rate, select, sumBy } from "../../promql";
+import { SYNTHETIC_METRICS } from "../../metrics";
+import { select } from "../../promql";
 import { profileConfig } from "../../sandbox/profile";
 import { Sandbox, waitFor } from "../../sandbox/sandbox";
 import { EXPECTED_ALERTS, NOTIFIED_ALERTS, SCENARIOS, type ScenarioName } from "../../sandbox/scenarios";
 import { ROOT } from "../../scripts/stack-recorder";
 import { emailsOf, expectedEmail, sorted, type EmailSummary } from "./expectations";
+import { firingExactly, WAIT_MS, waitForTraffic } from "./sandbox-helpers";
 
 const ALERTING = SCENARIOS.filter((scenario) => scenario !== "healthy");
 const environmentOf = (scenario: ScenarioName): string => `e2e-${scenario}`;
@@ -26,7 +27,6 @@ const CONTROL = environmentOf("healthy");
 const ENVIRONMENTS = [CONTROL, ...ALERTING.map(environmentOf)];
 
 const cfg = profileConfig();
-const WAIT_MS = 120_000;
 
 let sandbox: Sandbox;
 const startedAt = Date.now();
@@ -46,29 +46,11 @@ function forSeconds(alert: string): number {
   return rule.for.seconds;
 }
 
-const firingEverywhere = async (): Promise<Map<string, string[]>> => {
-  const byEnvironment = new Map<string, string[]>(ENVIRONMENTS.map((environment) => [environment, []]));
-  for (const alert of await sandbox.alerts()) {
-    if (alert.state === "firing") byEnvironment.get(alert.labels.environment)?.push(alert.labels.alertname);
-  }
-  for (const list of byEnvironment.values()) list.sort();
-  return byEnvironment;
-};
-
 const expectedFiring = (scenario: ScenarioName): string[] => [...EXPECTED_ALERTS[scenario], WATCHDOG].sort();
 
-/** True once exactly `expected` fire in an environment; otherwise throws what does, for the timeout message. */
-async function firingExactly(environment: string, expected: readonly string[]): Promise<true> {
-  const firing = (await firingEverywhere()).get(environment) ?? [];
-  if (JSON.stringify(firing) !== JSON.stringify(expected)) throw new Error(`firing in ${environment}: ${firing.join(", ")}`);
-  return true;
-}
-
 test("each scenario fires exactly its alerts and emails exactly its recipients, and resolves when healthy again", async () => {
-  // GIVEN every environment scraped with traffic (Prometheus scrapes a few seconds after it is ready)
-  const paymentRate = sumBy(["namespace"], rate(select(METRICS.paymentProcessed), cfg.thresholds.rateWindow.text));
-  await waitFor("a non-zero payment rate in every environment", async () => (await sandbox.query(`${paymentRate} > 0`)).length === ENVIRONMENTS.length, WAIT_MS);
-  await waitFor("the Watchdog firing in every environment", async () => [...(await firingEverywhere()).values()].every((names) => names.includes(WATCHDOG)), WAIT_MS);
+  // GIVEN every environment scraped, with traffic
+  await waitForTraffic(sandbox, ENVIRONMENTS);
 
   // WHEN each environment switches to its scenario
   const switchedAt = new Map<string, number>();
@@ -89,7 +71,7 @@ test("each scenario fires exactly its alerts and emails exactly its recipients, 
   };
   const runScenario = async (scenario: ScenarioName): Promise<void> => {
     const environment = environmentOf(scenario);
-    await waitFor(`${environment}: firing exactly ${expectedFiring(scenario).join(", ")}`, () => firingExactly(environment, expectedFiring(scenario)), WAIT_MS);
+    await waitFor(`${environment}: firing exactly ${expectedFiring(scenario).join(", ")}`, () => firingExactly(sandbox, environment, expectedFiring(scenario)), WAIT_MS);
     const expected = NOTIFIED_ALERTS[scenario].map((alert) => expectedEmail(cfg, alert, "firing"));
     const first = await waitFor(`${environment}: a first email`, () => sandbox.smtp.emails.find((email) => emailsOf([email], environment).length > 0), WAIT_MS);
     emailAt.set(environment, first.receivedAt);
@@ -101,7 +83,7 @@ test("each scenario fires exactly its alerts and emails exactly its recipients, 
       await waitFor(`${environment}: the warning notified after the critical resolved`, () => emailsOf(sandbox.smtp.emails, environment).length >= 3, WAIT_MS);
     }
     await sandbox.setScenario(environment, "healthy");
-    await waitFor(`${environment}: only the Watchdog firing`, () => firingExactly(environment, [WATCHDOG]), WAIT_MS);
+    await waitFor(`${environment}: only the Watchdog firing`, () => firingExactly(sandbox, environment, [WATCHDOG]), WAIT_MS);
     await waitFor(`${environment}: resolved emails`, () => emailsOf(sandbox.smtp.emails, environment).length >= expectedInTotal(scenario).length, WAIT_MS);
   };
   // AND, while the scenarios run, every dashboard panel query returns data (on the control environment)
