@@ -161,7 +161,7 @@ async function expectEveryPanelQueryReturnsData(): Promise<void> {
   expect(empty).toEqual([]);
 }
 
-/** The window an alert's expression has to fill before its condition holds, beside the bound the issue names. */
+/** Prints each scenario's time from switch to first email beside its bound, and writes them for a later benchmark. */
 function reportLatencies(switchedAt: Map<string, number>, emailAt: Map<string, number>): void {
   const { scrapeInterval, ruleEvaluationInterval } = cfg.monitoring;
   const rows = ALERTING.map((scenario) => {
