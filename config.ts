@@ -53,7 +53,8 @@ const IMAGE_REPOSITORY = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const CLOCK = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
-const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+/** In Alertmanager's order: its weeks start on Sunday, and it refuses a range that runs backwards in it (monday:sunday). */
+const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 
 function dnsLabel(raw: string): Check<string> {
   return DNS_LABEL.test(raw) ? ok(raw) : problem("must be a Kubernetes namespace name: lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit");
@@ -131,10 +132,15 @@ function clock(raw: string): Check<string> {
   return CLOCK.test(raw) ? ok(raw) : problem("must be a time of day as HH:MM (24 h), e.g. 09:00");
 }
 
+/** An end of day: like {@link clock}, plus 24:00 (Alertmanager's end of the day), so hours can run to midnight. */
+function clockEnd(raw: string): Check<string> {
+  return raw === "24:00" || CLOCK.test(raw) ? ok(raw) : problem("must be a time of day as HH:MM (24 h), e.g. 17:00, or 24:00 for midnight");
+}
+
 function weekdayRange(raw: string): Check<string> {
   const parts = raw.split(":");
   const valid = parts.length <= 2 && parts.every((day) => WEEKDAYS.includes(day)) && (parts.length === 1 || WEEKDAYS.indexOf(parts[0]) <= WEEKDAYS.indexOf(parts[1]));
-  return valid ? ok(raw) : problem(`must be a weekday or an inclusive range of them such as monday:friday (days: ${WEEKDAYS.join(", ")})`);
+  return valid ? ok(raw) : problem(`must be a weekday or an inclusive range of them such as monday:friday, in this order (Alertmanager\'s week): ${WEEKDAYS.join(", ")}`);
 }
 
 function imageRepository(raw: string): Check<string> {
@@ -256,7 +262,7 @@ export const CONFIG_SCHEMA = {
   postmarkMessageStream: field({ doc: "Postmark message stream, sent as the X-PM-Message-Stream header.", check: text, default: "outbound" }),
   businessHoursTimezone: field({ doc: "Time zone of business hours (IANA name).", check: timezone, default: "UTC" }),
   businessHoursStart: field({ doc: "Start of business hours, HH:MM.", check: clock, default: "09:00" }),
-  businessHoursEnd: field({ doc: "End of business hours, HH:MM (exclusive).", check: clock, default: "17:00" }),
+  businessHoursEnd: field({ doc: "End of business hours, HH:MM (exclusive); 24:00 is midnight.", check: clockEnd, default: "17:00" }),
   businessDays: field({ doc: "Business days, a weekday or a range such as monday:friday.", check: weekdayRange, default: "monday:friday" }),
   slackWebhookUrl: field({ doc: "Slack incoming-webhook URL. Set: warnings also go to Slack.", check: url, secret: true, optional: true }),
   slackChannel: field({ doc: "Slack channel for warnings.", check: text, default: "#billing-alerts" }),

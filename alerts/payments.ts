@@ -26,11 +26,11 @@ export function paymentsGroup(ctx: RuleContext): RuleGroup {
     { record: records.rateByStatus, expr: sumBy(byStatus, rate(select(METRICS.paymentProcessed, ctx.app), ctx.window)) },
     {
       record: records.failureRatio,
-      expr: `${sumBy(ctx.by, recorded(records.rateByStatus, { status: "failed" }))}\n/\n${sumBy(ctx.by, recorded(records.rateByStatus))}`,
+      expr: `${sumBy(ctx.by, recorded(records.rateByStatus, { ...ctx.app, status: "failed" }))}\n/\n${sumBy(ctx.by, recorded(records.rateByStatus, ctx.app))}`,
     },
   ];
   // rate × window seconds: the events the ratio was computed from.
-  const eventsInWindow = `${sumBy(ctx.by, recorded(records.rateByStatus))} * ${t.rateWindow.seconds}`;
+  const eventsInWindow = `${sumBy(ctx.by, recorded(records.rateByStatus, ctx.app))} * ${t.rateWindow.seconds}`;
   const guard = lowTrafficNote(ctx, t.rateWindow, "payments were processed");
   return {
     name: "billing-payments",
@@ -39,7 +39,7 @@ export function paymentsGroup(ctx: RuleContext): RuleGroup {
       ...recordingRules,
       ratioAlert(ctx, {
         alert: "BillingPaymentFailureRateHigh",
-        ratio: recorded(records.failureRatio),
+        ratio: recorded(records.failureRatio, ctx.app),
         eventsInWindow,
         threshold: t.paymentFailureWarning.ratio,
         for: t.paymentFailureWarning.for,
@@ -64,7 +64,7 @@ export function paymentsGroup(ctx: RuleContext): RuleGroup {
       }),
       ratioAlert(ctx, {
         alert: "BillingPaymentFailureRateCritical",
-        ratio: recorded(records.failureRatio),
+        ratio: recorded(records.failureRatio, ctx.app),
         eventsInWindow,
         threshold: t.paymentFailureCritical.ratio,
         for: t.paymentFailureCritical.for,

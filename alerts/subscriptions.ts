@@ -1,7 +1,7 @@
 /** Subscriptions: cancellations as a share of creations. */
 import { describeDuration } from "../duration";
 import { METRICS } from "../metrics";
-import { increase, select, sumBy } from "../promql";
+import { increase, recorded, select, sumBy } from "../promql";
 import { annotations, labels, lowTrafficNote, percent, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 
@@ -26,12 +26,12 @@ export function subscriptionsGroup(ctx: RuleContext): RuleGroup {
       { record: records.creations, expr: sumBy(ctx.by, increase(select(METRICS.subscriptionCreated, ctx.app), window.text)) },
       {
         record: records.cancellationRatio,
-        expr: `${sumBy(ctx.by, increase(select(METRICS.subscriptionCancelled, ctx.app), window.text))}\n/\n${records.creations}`,
+        expr: `${sumBy(ctx.by, increase(select(METRICS.subscriptionCancelled, ctx.app), window.text))}\n/\n${recorded(records.creations, ctx.app)}`,
       },
       ratioAlert(ctx, {
         alert: "SubscriptionCancellationRateHigh",
-        ratio: records.cancellationRatio,
-        eventsInWindow: records.creations,
+        ratio: recorded(records.cancellationRatio, ctx.app),
+        eventsInWindow: recorded(records.creations, ctx.app),
         threshold: cancellation.ratio,
         for: cancellation.for,
         labels: labels(ctx, "warning"),

@@ -28,13 +28,13 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
       { record: records.rateByStatus, expr: sumBy(["namespace", "status"], rate(select(METRICS.webhookReceived, ctx.app), ctx.window)) },
       {
         record: records.failureRatio,
-        expr: `${sumBy(ctx.by, recorded(records.rateByStatus, { status: "failed" }))}\n/\n${sumBy(ctx.by, recorded(records.rateByStatus))}`,
+        expr: `${sumBy(ctx.by, recorded(records.rateByStatus, { ...ctx.app, status: "failed" }))}\n/\n${sumBy(ctx.by, recorded(records.rateByStatus, ctx.app))}`,
       },
       ratioAlert(ctx, {
         alert: "StripeWebhookFailureRateHigh",
-        ratio: recorded(records.failureRatio),
+        ratio: recorded(records.failureRatio, ctx.app),
         // rate × window seconds: the events the ratio was computed from.
-        eventsInWindow: `${sumBy(ctx.by, recorded(records.rateByStatus))} * ${t.rateWindow.seconds}`,
+        eventsInWindow: `${sumBy(ctx.by, recorded(records.rateByStatus, ctx.app))} * ${t.rateWindow.seconds}`,
         threshold: t.webhookFailure.ratio,
         for: t.webhookFailure.for,
         labels: labels(ctx, "warning"),

@@ -151,7 +151,20 @@ const BAD_INPUTS: [string, Record<string, string>, string][] = [
     'billing-monitoring:rateWindow: "2m" is not allowed: a rate window must be at least 4× scrapeInterval (1m), i.e. 240s, or a single missed scrape empties it',
   ],
   ["business hours backwards", { businessHoursStart: "18:00", businessHoursEnd: "09:00" }, "billing-monitoring:businessHoursStart (18:00) must be before billing-monitoring:businessHoursEnd (09:00)"],
+  [
+    "a weekday range Alertmanager reads backwards (its week starts on Sunday)",
+    { businessDays: "monday:sunday" },
+    'billing-monitoring:businessDays: "monday:sunday" is not allowed: must be a weekday or an inclusive range of them such as monday:friday, in this order (Alertmanager\'s week): sunday, monday, tuesday, wednesday, thursday, friday, saturday',
+  ],
+  ["24:00 as a start", { businessHoursStart: "24:00" }, 'billing-monitoring:businessHoursStart: "24:00" is not allowed: must be a time of day as HH:MM (24 h), e.g. 09:00'],
 ];
+
+describe("business hours", () => {
+  it("can run all week to midnight, as Alertmanager reads it", () => {
+    const cfg = parseConfig(raw({ businessDays: "sunday:saturday", businessHoursStart: "00:00", businessHoursEnd: "24:00" }));
+    expect(cfg.alerting.businessHours).toEqual({ timezone: "UTC", start: "00:00", end: "24:00", days: "sunday:saturday" });
+  });
+});
 
 describe("bad input", () => {
   it.each(BAD_INPUTS)("%s is refused with a message naming the key", (_what, values, expected) => {

@@ -26,7 +26,7 @@ async function deployedRuleFile(): Promise<{ text: string; cfg: BillingConfig }>
   const values = { ...readStackFile(STACK), ...PLACEHOLDER_SETTINGS, ...BENCH_OVERRIDES };
   const secrets = { smtpPassword: REDACTED, grafanaToken: REDACTED };
   const staging = await recordStack({ stack: "staging", config: { ...readStackFile("staging"), ...PLACEHOLDER_SETTINGS }, secrets });
-  const run = await recordStack({ stack: STACK, config: values, secrets, stackOutputs: { [String(values.promotionSourceStack)]: staging.outputs } });
+  const run = await recordStack({ stack: STACK, config: values, secrets, stackOutputs: { [String(readStackFile(STACK).promotionSourceStack)]: staging.outputs } });
   const configMap = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.endsWith("-rules"))!;
   const flat = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
   const cfg = parseConfig({ stack: STACK, values: { ...flat, ...secrets }, secretKeys: new Set(Object.keys(secrets)) });

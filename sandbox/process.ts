@@ -1,0 +1,68 @@
+/**
+ * Child processes of the sandbox (Prometheus, Alertmanager): started with their output kept for diagnosis, stopped
+ * by whoever started them, and free loopback ports for them to listen on.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as net from "node:net";
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; the caller binds it right after). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Throws, naming the package to install, when a binary the sandbox runs is not on PATH. */
+export function requireBinary(binary: string, debianPackage: string): void {
+  const found = spawnSync("sh", ["-c", `command -v ${binary}`], { encoding: "utf8" });
+  if (found.status !== 0) throw new Error(`${binary} not found on PATH; install the Debian package ${debianPackage} (./scripts/setup.sh does)`);
+}
+
+export class ManagedProcess {
+  private child?: ChildProcess;
+  private output = "";
+
+  constructor(
+    readonly name: string,
+    private readonly command: string,
+    private readonly args: readonly string[],
+  ) {}
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The last lines it printed, for an error message. */
+  tail(lines = 30): string {
+    return this.output.split("\n").slice(-lines).join("\n");
+  }
+
+  start(): void {
+    if (this.running) throw new Error(`${this.name} is already running`);
+    const child = spawn(this.command, [...this.args], { stdio: ["ignore", "pipe", "pipe"] });
+    const keep = (chunk: Buffer): void => {
+      // Bounded: a long sandbox session must not grow without limit.
+      this.output = (this.output + chunk.toString("utf8")).slice(-64_000);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    child.on("error", (error) => keep(Buffer.from(`spawn error: ${error.message}\n`)));
+    this.child = child;
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within the grace period; resolves once it has exited. */
+  async stop(graceMs = 10_000): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}

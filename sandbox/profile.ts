@@ -1,0 +1,87 @@
+/**
+ * The test profile: the config overrides under which the sandbox and the end-to-end tests run the real stack. Only
+ * durations, business hours, paths and the smarthost differ from a deployed stack; thresholds, the low-traffic guard,
+ * recipients, repeat intervals, routes, inhibitions and templates are the defaults every stack ships with.
+ *
+ * Each value is the shortest that keeps the property the production value protects (see README "Test profile").
+ */
+import { parseConfig, type BillingConfig } from "../config";
+
+/** Config keys and values, as `pulumi config set` would store them. */
+export const TEST_PROFILE = {
+  // One sample per second; every rate window below is ≥ 4 × this, the config's own cross-check.
+  scrapeInterval: "1s",
+  ruleEvaluationInterval: "1s",
+  rateWindow: "8s",
+  // Critical shorter than warning, as in production (10m < 15m): the critical fires first and inhibits the warning.
+  paymentFailureWarningFor: "12s",
+  paymentFailureCriticalFor: "6s",
+  webhookFailureFor: "6s",
+  webhookDurationFor: "6s",
+  // Window + for (30 s) well above metricsAbsentFor + group wait, so a stopped target is notified as missing metrics
+  // and back before the stall alert could fire.
+  webhookStalledWindow: "10s",
+  webhookStalledFor: "20s",
+  cancellationWindow: "8s",
+  cancellationFor: "6s",
+  creditGrantWindow: "8s",
+  creditGrantFor: "6s",
+  // Above the ~5 s Prometheus takes after start (and restart) to scrape a new target: the rule is evaluated from
+  // the first second, and a shorter value would notify missing metrics at every start.
+  metricsAbsentFor: "15s",
+  groupWait: "2s",
+  groupInterval: "4s",
+  heartbeatRepeatInterval: "4s",
+  // All week, all day: StripeWebhooksStalled is notified whenever the test runs.
+  businessHoursTimezone: "UTC",
+  businessHoursStart: "00:00",
+  businessHoursEnd: "24:00",
+  businessDays: "sunday:saturday",
+} as const;
+
+/** The stack name the sandbox renders as; it has no Pulumi.<stack>.yaml, so every other value is the default. */
+export const SANDBOX_STACK = "sandbox";
+
+/** Settings that place one environment of the sandbox: its labels, its paths and the local smarthost. */
+export interface SandboxPlacement {
+  /** Environment label and app namespace (one per scenario when several share a Prometheus). */
+  readonly environment: string;
+  readonly alertmanagerConfigPath: string;
+  readonly alertmanagerSecretPath: string;
+  readonly smtpSmarthost: string;
+  readonly smtpUsername: string;
+}
+
+/** The full config map for one sandbox environment: the profile, its placement, and an image the recorder accepts. */
+export function sandboxConfigValues(placement: SandboxPlacement): Record<string, string> {
+  return {
+    ...TEST_PROFILE,
+    environment: placement.environment,
+    appNamespace: placement.environment,
+    alertmanagerConfigPath: placement.alertmanagerConfigPath,
+    alertmanagerSecretPath: placement.alertmanagerSecretPath,
+    smtpSmarthost: placement.smtpSmarthost,
+    smtpUsername: placement.smtpUsername,
+    imageTag: "sandbox",
+  };
+}
+
+/** The typed config of the profile, for code that derives values from thresholds (the simulator, the bounds). */
+export function profileConfig(environment = "sandbox"): BillingConfig {
+  // Required secrets get placeholders: this config is only read for thresholds and durations, never rendered.
+  return parseConfig({
+    stack: SANDBOX_STACK,
+    values: {
+      smtpPassword: "unused",
+      grafanaToken: "unused",
+      ...sandboxConfigValues({
+        environment,
+        alertmanagerConfigPath: "/sandbox/alertmanager",
+        alertmanagerSecretPath: "/sandbox/secrets",
+        smtpSmarthost: "127.0.0.1:587",
+        smtpUsername: "sandbox",
+      }),
+    },
+    secretKeys: new Set(["smtpPassword", "grafanaToken"]),
+  });
+}

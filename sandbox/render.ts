@@ -1,0 +1,90 @@
+/**
+ * Renders what the sandbox runs by running the real index.ts under the stack recorder with the test profile, and
+ * writes the files where a deployment mounts them: the rules ConfigMap, the Alertmanager ConfigMap (templates) and
+ * Secret (credentials and, with a heartbeat URL, the configuration itself).
+ *
+ * The rendered Alertmanager configuration gets exactly two local additions, neither of which a stack can express:
+ * `tls_config.ca_file` on every email receiver (trust the throwaway certificate; `require_tls` stays true), and
+ * `global.pagerduty_url` (send PagerDuty events to the local sink instead of events.pagerduty.com).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { parse } from "yaml";
+
+import { RULE_FILE } from "../alerts";
+import type { AlertmanagerConfig } from "../alerts/routing";
+import { toYaml } from "../serialize";
+import { recordStack, type StackRun } from "../scripts/stack-recorder";
+import { SANDBOX_STACK, sandboxConfigValues, type SandboxPlacement } from "./profile";
+
+export interface SandboxSecrets {
+  readonly smtpPassword: string;
+  readonly slackWebhookUrl: string;
+  readonly pagerdutyRoutingKey: string;
+  readonly heartbeatUrl: string;
+}
+
+export interface LocalOverrides {
+  /** CA file Alertmanager trusts for the SMTP server's STARTTLS certificate. */
+  readonly smtpCaFile: string;
+  /** Where PagerDuty events go. */
+  readonly pagerdutyUrl: string;
+}
+
+export interface RenderedEnvironment {
+  readonly environment: string;
+  readonly ruleFile: string;
+  /** The Alertmanager configuration file, as deployed (before the local additions). */
+  readonly alertmanagerConfig: string;
+  /** Files of the Alertmanager ConfigMap and Secret, by mount directory. */
+  readonly mounts: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  readonly alertmanagerConfigFile: string;
+}
+
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+const SECRET = "kubernetes:core/v1:Secret";
+
+function dataOf(run: StackRun, type: string, name: string, field: "data" | "stringData"): Record<string, string> {
+  const resource = run.resources.find((r) => r.type === type && (r.inputs.metadata as { name?: string } | undefined)?.name === name);
+  if (!resource) throw new Error(`the stack declared no ${type} named ${name}`);
+  return resource.inputs[field] as Record<string, string>;
+}
+
+/** Runs index.ts for one sandbox environment and returns its rule file and Alertmanager files. */
+export async function renderEnvironment(placement: SandboxPlacement, secrets: SandboxSecrets): Promise<RenderedEnvironment> {
+  const values = sandboxConfigValues(placement);
+  const run = await recordStack({ stack: SANDBOX_STACK, config: values, secrets: { ...secrets, grafanaToken: "sandbox-has-no-grafana" } });
+  const stackName = (kind: string): string => `${kind}-${SANDBOX_STACK}`;
+  const rules = dataOf(run, CONFIG_MAP, stackName("prometheus-billing-rules"), "data");
+  const configMap = dataOf(run, CONFIG_MAP, stackName("alertmanager-billing"), "data");
+  const secret = dataOf(run, SECRET, `${stackName("alertmanager-billing")}-credentials`, "stringData");
+  const alertmanagerConfigFile = run.outputs.alertmanagerConfigFile as string;
+  const mounts = new Map([
+    [placement.alertmanagerConfigPath, configMap],
+    [placement.alertmanagerSecretPath, secret],
+  ]);
+  const configDir = path.dirname(alertmanagerConfigFile);
+  const alertmanagerConfig = mounts.get(configDir)?.[path.basename(alertmanagerConfigFile)];
+  if (alertmanagerConfig === undefined) throw new Error(`${alertmanagerConfigFile} is in neither the ConfigMap nor the Secret`);
+  return { environment: placement.environment, ruleFile: rules[RULE_FILE], alertmanagerConfig, mounts, alertmanagerConfigFile };
+}
+
+/** The deployed Alertmanager configuration plus the two local additions (see the module comment). */
+export function withLocalOverrides(alertmanagerConfig: string, local: LocalOverrides): string {
+  const document = parse(alertmanagerConfig) as AlertmanagerConfig & { global: { pagerduty_url?: string } };
+  document.global.pagerduty_url = local.pagerdutyUrl;
+  for (const receiver of document.receivers) {
+    for (const email of receiver.email_configs ?? []) email.tls_config = { ca_file: local.smtpCaFile };
+  }
+  return toYaml(document);
+}
+
+/** Writes an environment's mounts; the Alertmanager configuration with the local additions. */
+export function writeMounts(rendered: RenderedEnvironment, local: LocalOverrides): void {
+  for (const [dir, files] of rendered.mounts) {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
+  }
+  fs.writeFileSync(rendered.alertmanagerConfigFile, withLocalOverrides(rendered.alertmanagerConfig, local), { mode: 0o600 });
+}

@@ -1,0 +1,278 @@
+/**
+ * The local alerting sandbox: one Prometheus and one Alertmanager (the Debian binaries) on the rules and
+ * configuration the stack deploys under the test profile, a simulator per environment, the SMTP sink and the webhook
+ * sinks. Everything binds 127.0.0.1 on free ports and lives in one temporary directory; {@link Sandbox.stop} stops
+ * what {@link Sandbox.start} started, also after a partial start.
+ *
+ * Several environments can share the one Prometheus and Alertmanager: each gets its own rule file (rendered with its
+ * own `environment` and `appNamespace`) and its own simulator, whose series Prometheus labels with that namespace.
+ * Every alert, group and email then carries its environment, so what each scenario caused stays separable.
+ */
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import * as selfsigned from "selfsigned";
+
+import type { BillingConfig } from "../config";
+import { toYaml } from "../serialize";
+import { freePort, ManagedProcess, requireBinary } from "./process";
+import { profileConfig } from "./profile";
+import { renderEnvironment, type RenderedEnvironment, writeMounts } from "./render";
+import type { ScenarioName } from "./scenarios";
+import { BillingSimulator } from "./simulator";
+import { SmtpSink } from "./smtp-sink";
+import { WebhookSink } from "./webhook-sink";
+
+export const PROMETHEUS_BINARY = "prometheus";
+export const ALERTMANAGER_BINARY = "prometheus-alertmanager";
+const PROMETHEUS_RESEND_DELAY = "5s";
+
+export interface SandboxOptions {
+  /** Environment names (DNS labels), each with its own simulator, all starting healthy. */
+  readonly environments: readonly string[];
+  /** Progress lines; silent by default. */
+  readonly log?: (line: string) => void;
+  /** Keep the temporary directory after stop (for debugging). */
+  readonly keepDir?: boolean;
+}
+
+/** An alert as Prometheus' /api/v1/alerts returns it. */
+export interface PrometheusAlert {
+  readonly labels: Record<string, string>;
+  readonly state: "pending" | "firing";
+  readonly activeAt: string;
+}
+
+export interface VectorSample {
+  readonly metric: Record<string, string>;
+  readonly value: [number, string];
+}
+
+/** Polls `check` until it returns something other than undefined/false; throws with `what` on timeout. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const result = await check();
+      if (result !== undefined && result !== false) return result;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ""}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+export class Sandbox {
+  readonly cfg: BillingConfig = profileConfig();
+  readonly simulators = new Map<string, BillingSimulator>();
+  readonly webhooks = new WebhookSink();
+  readonly rendered = new Map<string, RenderedEnvironment>();
+  smtp!: SmtpSink;
+  prometheus!: ManagedProcess;
+  alertmanager!: ManagedProcess;
+  prometheusUrl = "";
+  alertmanagerUrl = "";
+  private dir = "";
+
+  private constructor(private readonly options: SandboxOptions) {}
+
+  /** Starts everything; on any failure stops what was started and rethrows. */
+  static async start(options: SandboxOptions): Promise<Sandbox> {
+    const sandbox = new Sandbox(options);
+    try {
+      await sandbox.startAll();
+    } catch (error) {
+      const diagnosis = [sandbox.prometheus, sandbox.alertmanager].filter((p) => p && !p.running && p.tail().trim()).map((p) => `\n--- ${p.name} ---\n${p.tail()}`);
+      await sandbox.stop();
+      if (error instanceof Error) error.message += diagnosis.join("");
+      throw error;
+    }
+    return sandbox;
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
+  }
+
+  private async startAll(): Promise<void> {
+    requireBinary(PROMETHEUS_BINARY, "prometheus");
+    requireBinary(ALERTMANAGER_BINARY, "prometheus-alertmanager");
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "billing-sandbox-"));
+
+    // Throwaway credentials and certificate, made for this run only.
+    const smtpUsername = `sandbox-${randomBytes(4).toString("hex")}`;
+    const smtpPassword = randomBytes(18).toString("base64url");
+    const certificate = await selfsigned.generate([{ name: "commonName", value: "127.0.0.1" }], {
+      keyType: "ec",
+      curve: "P-256",
+      notAfterDate: new Date(Date.now() + 24 * 3600 * 1000),
+      extensions: [
+        { name: "basicConstraints", cA: true },
+        { name: "keyUsage", digitalSignature: true, keyCertSign: true },
+        { name: "extKeyUsage", serverAuth: true },
+        { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
+      ],
+    });
+    const caFile = path.join(this.dir, "smtp-ca.pem");
+    fs.writeFileSync(caFile, certificate.cert);
+
+    this.smtp = new SmtpSink({ cert: certificate.cert, key: certificate.private, username: smtpUsername, password: smtpPassword });
+    await this.smtp.start();
+    await this.webhooks.start();
+    for (const environment of this.options.environments) {
+      const simulator = new BillingSimulator(profileConfig(environment));
+      await simulator.start();
+      this.simulators.set(environment, simulator);
+    }
+
+    const secrets = {
+      smtpPassword,
+      slackWebhookUrl: this.webhooks.url("slack"),
+      pagerdutyRoutingKey: randomBytes(16).toString("hex"),
+      heartbeatUrl: this.webhooks.url("heartbeat"),
+    };
+    const placement = {
+      alertmanagerConfigPath: path.join(this.dir, "alertmanager", "config"),
+      alertmanagerSecretPath: path.join(this.dir, "alertmanager", "secrets"),
+      smtpSmarthost: this.smtp.smarthost,
+      smtpUsername,
+    };
+    const rulesDir = path.join(this.dir, "prometheus", "rules");
+    fs.mkdirSync(rulesDir, { recursive: true });
+    for (const environment of this.options.environments) {
+      const rendered = await renderEnvironment({ ...placement, environment }, secrets);
+      this.rendered.set(environment, rendered);
+      fs.writeFileSync(path.join(rulesDir, `${environment}.yml`), rendered.ruleFile);
+    }
+    const [first, ...others] = [...this.rendered.values()];
+    // The environment only labels alerts; one Alertmanager serves them all only if their configurations agree.
+    const differing = others.find((other) => other.alertmanagerConfig !== first.alertmanagerConfig);
+    if (differing) throw new Error(`environments ${first.environment} and ${differing.environment} render different Alertmanager configurations`);
+    writeMounts(first, { smtpCaFile: caFile, pagerdutyUrl: this.webhooks.url("pagerduty") });
+
+    await this.startAlertmanager(first.alertmanagerConfigFile);
+    await this.startPrometheus(rulesDir);
+    this.log(`sandbox directory: ${this.dir}`);
+  }
+
+  private async startAlertmanager(configFile: string): Promise<void> {
+    const port = await freePort();
+    this.alertmanagerUrl = `http://127.0.0.1:${port}`;
+    this.alertmanager = new ManagedProcess("alertmanager", ALERTMANAGER_BINARY, [
+      `--config.file=${configFile}`,
+      `--storage.path=${path.join(this.dir, "alertmanager", "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // Empty: no gossip cluster, so nothing listens beyond the one loopback port.
+      "--cluster.listen-address=",
+    ]);
+    this.alertmanager.start();
+    await this.waitReady(this.alertmanager, this.alertmanagerUrl);
+  }
+
+  private async startPrometheus(rulesDir: string): Promise<void> {
+    const port = await freePort();
+    this.prometheusUrl = `http://127.0.0.1:${port}`;
+    const { scrapeInterval, ruleEvaluationInterval } = this.cfg.monitoring;
+    const configFile = path.join(this.dir, "prometheus", "prometheus.yml");
+    fs.writeFileSync(
+      configFile,
+      toYaml({
+        global: { scrape_interval: scrapeInterval.text, scrape_timeout: scrapeInterval.text, evaluation_interval: ruleEvaluationInterval.text },
+        rule_files: [path.join(rulesDir, "*.yml")],
+        alerting: { alertmanagers: [{ static_configs: [{ targets: [this.alertmanagerUrl.replace("http://", "")] }] }] },
+        scrape_configs: [
+          {
+            job_name: "rsolv-platform",
+            // What Kubernetes service discovery adds in a cluster: the namespace and pod of each target.
+            static_configs: [...this.simulators].map(([environment, simulator]) => ({
+              targets: [simulator.target],
+              labels: { namespace: environment, pod: `${environment}-rsolv-platform-0` },
+            })),
+          },
+        ],
+      }),
+    );
+    this.prometheus = new ManagedProcess("prometheus", PROMETHEUS_BINARY, [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${path.join(this.dir, "prometheus", "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // Prometheus re-sends firing alerts this often (default 1m): alerts that fired before it had discovered
+      // Alertmanager (the Watchdog, at once) would wait that long. Alertmanager holds an alert for 4 × this after
+      // the last send, which outlasts a Prometheus restart.
+      `--rules.alert.resend-delay=${PROMETHEUS_RESEND_DELAY}`,
+    ]);
+    this.prometheus.start();
+    await this.waitReady(this.prometheus, this.prometheusUrl);
+  }
+
+  private async waitReady(process: ManagedProcess, url: string): Promise<void> {
+    await waitFor(`${process.name} to be ready at ${url}`, async () => {
+      if (!process.running) throw new Error(`${process.name} exited:\n${process.tail()}`);
+      const response = await fetch(`${url}/-/ready`);
+      return response.ok;
+    }, 30_000, 100);
+    this.log(`${process.name}: ${url}`);
+  }
+
+  /** Stops Prometheus and starts it again on the same port and data directory. */
+  async restartPrometheus(): Promise<void> {
+    await this.prometheus.stop();
+    this.prometheus.start();
+    await this.waitReady(this.prometheus, this.prometheusUrl);
+  }
+
+  simulator(environment: string): BillingSimulator {
+    const simulator = this.simulators.get(environment);
+    if (!simulator) throw new Error(`no environment ${environment}`);
+    return simulator;
+  }
+
+  async setScenario(environment: string, scenario: ScenarioName): Promise<void> {
+    await this.simulator(environment).setScenario(scenario);
+  }
+
+  /** Pending and firing alerts in Prometheus. */
+  async alerts(): Promise<PrometheusAlert[]> {
+    const body = await getJson<{ data: { alerts: PrometheusAlert[] } }>(`${this.prometheusUrl}/api/v1/alerts`);
+    return body.data.alerts;
+  }
+
+  /** Names of the alerts firing in Prometheus for an environment, sorted. */
+  async firing(environment: string): Promise<string[]> {
+    return (await this.alerts())
+      .filter((alert) => alert.state === "firing" && alert.labels.environment === environment)
+      .map((alert) => alert.labels.alertname)
+      .sort();
+  }
+
+  /** An instant query; returns the vector (or the scalar as a one-sample vector). */
+  async query(expr: string): Promise<VectorSample[]> {
+    const body = await getJson<{ data: { resultType: string; result: unknown } }>(`${this.prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    if (body.data.resultType === "scalar") return [{ metric: {}, value: body.data.result as [number, string] }];
+    if (body.data.resultType !== "vector") throw new Error(`${expr}: a ${body.data.resultType}, not a vector`);
+    return body.data.result as VectorSample[];
+  }
+
+  /** Alerts Alertmanager holds (active, inhibited or silenced). */
+  async alertmanagerAlerts(): Promise<{ labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[]> {
+    return getJson(`${this.alertmanagerUrl}/api/v2/alerts`);
+  }
+
+  /** Stops everything this sandbox started, in reverse order; safe to call twice and after a partial start. */
+  async stop(): Promise<void> {
+    await Promise.all([this.prometheus?.stop(), this.alertmanager?.stop()]);
+    await Promise.all([...this.simulators.values()].map((simulator) => simulator.stop()));
+    await Promise.all([this.smtp?.stop(), this.webhooks.stop()]);
+    if (this.dir && !this.options.keepDir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Local stand-ins for the HTTP receivers Alertmanager posts to: Slack's incoming webhook, PagerDuty's Events API and
+ * the heartbeat service. One server, a path per receiver; every JSON body is kept.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export const SINK_PATHS = { slack: "/slack", pagerduty: "/pagerduty", heartbeat: "/heartbeat" } as const;
+export type SinkName = keyof typeof SINK_PATHS;
+
+export interface ReceivedPost {
+  readonly receivedAt: number;
+  readonly sink: SinkName;
+  readonly body: unknown;
+}
+
+export class WebhookSink {
+  readonly posts: ReceivedPost[] = [];
+  private server?: http.Server;
+  private port = 0;
+
+  url(sink: SinkName): string {
+    return `http://127.0.0.1:${this.port}${SINK_PATHS[sink]}`;
+  }
+
+  received(sink: SinkName): ReceivedPost[] {
+    return this.posts.filter((post) => post.sink === sink);
+  }
+
+  async start(): Promise<void> {
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const sink = (Object.keys(SINK_PATHS) as SinkName[]).find((name) => SINK_PATHS[name] === req.url);
+        if (req.method !== "POST" || !sink) {
+          res.writeHead(404).end();
+          return;
+        }
+        let body: unknown;
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        } catch {
+          res.writeHead(400).end();
+          return;
+        }
+        this.posts.push({ receivedAt: Date.now(), sink, body });
+        // PagerDuty's Events API answers 202 with a small JSON body; Slack and the heartbeat accept any 2xx.
+        res.writeHead(sink === "pagerduty" ? 202 : 200, { "Content-Type": "application/json" }).end('{"status":"success"}');
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+}

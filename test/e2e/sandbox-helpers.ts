@@ -1,0 +1,38 @@
+/** Conditions the e2e tests wait on, shared by every file that starts a sandbox. */
+import { WATCHDOG } from "../../alerts/meta";
+import { METRICS } from "../../metrics";
+import { rate, select, sumBy } from "../../promql";
+import { type Sandbox, waitFor } from "../../sandbox/sandbox";
+
+export const WAIT_MS = 120_000;
+
+/** Every environment scraped with payments flowing and its Watchdog firing (Prometheus scrapes a few seconds after it is ready). */
+export async function waitForTraffic(sandbox: Sandbox, environments: readonly string[]): Promise<void> {
+  const paymentRate = sumBy(["namespace"], rate(select(METRICS.paymentProcessed), sandbox.cfg.thresholds.rateWindow.text));
+  await waitFor("a non-zero payment rate in every environment", async () => (await sandbox.query(`${paymentRate} > 0`)).length === environments.length, WAIT_MS);
+  await waitFor("the Watchdog firing in every environment", async () => {
+    for (const environment of environments) await firingExactly(sandbox, environment, undefined);
+    return true;
+  }, WAIT_MS);
+}
+
+/**
+ * True once exactly `expected` (sorted names) fire in an environment, or with `expected` undefined once the Watchdog
+ * does; otherwise throws what fires, for the timeout message.
+ */
+export async function firingExactly(sandbox: Sandbox, environment: string, expected: readonly string[] | undefined): Promise<true> {
+  const firing = await sandbox.firing(environment);
+  const matches = expected === undefined ? firing.includes(WATCHDOG) : JSON.stringify(firing) === JSON.stringify(expected);
+  if (!matches) throw new Error(`firing in ${environment}: ${firing.join(", ") || "nothing"}`);
+  return true;
+}
+
+/** A counter of Alertmanager's own metrics, summed over the series whose labels include `labels`. */
+export async function alertmanagerCounter(sandbox: Sandbox, name: string, labels: Readonly<Record<string, string>>): Promise<number> {
+  const text = await (await fetch(`${sandbox.alertmanagerUrl}/metrics`)).text();
+  const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith(`${name}{`) && wanted.every((pair) => line.includes(pair)))
+    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+}
