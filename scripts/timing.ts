@@ -8,6 +8,8 @@ export interface TimedCommand {
   readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
+  /** Runs after each timed run (outside the timing), e.g. to collect a file the command wrote. */
+  readonly after?: () => void;
 }
 
 export interface Timing {
@@ -32,6 +34,7 @@ export function timeSideBySide(commands: readonly TimedCommand[], rounds: number
       const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
       if (result.status !== 0) throw new Error(`${command.name} failed (${result.status}): ${result.stderr}`);
       seconds[i].push(elapsed);
+      command.after?.();
     });
   }
   return commands.map((command, i) => ({
