@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { measureScale, type ScaleResult } from "./bench/rule-cost";
+import { benchRuleFiles, measureScale, type ScaleResult } from "./bench/rule-cost";
 import { ROOT } from "./stack-recorder";
 import { median, programRunCommands, timeSideBySide, type Timing } from "./timing";
 
@@ -132,7 +132,8 @@ async function main(argv: string[]): Promise<void> {
   log("rule evaluation cost at 1k, 10k and 50k series, side by side");
   // The three scales run at once (each its own exporter and two Prometheus servers): the bench stays within its time
   // budget, and the contention can only make the absolute figures worse, never the comparison unfair.
-  const scales = await Promise.all([1_000, 10_000, 50_000].map((series) => measureScale(series, { warmupSeconds: 45, samples: 8, queries: series === 50_000 })));
+  const files = await benchRuleFiles();
+  const scales = await Promise.all([1_000, 10_000, 50_000].map((series) => measureScale(series, files, { warmupSeconds: 45, samples: 8, queries: series === 50_000 })));
   const deployedInterval = 60;
 
   const text = [

@@ -22,6 +22,20 @@ import { customersFor, SeriesExporter } from "./series-exporter";
 const BENCH_OVERRIDES = { scrapeInterval: "15s", ruleEvaluationInterval: "15s" };
 const STACK = "production";
 
+export interface BenchRuleFiles {
+  /** The rule file the production stack deploys (with the bench's scrape and evaluation interval). */
+  readonly deployed: string;
+  /** The same alerts written naively. */
+  readonly naive: string;
+  readonly cfg: BillingConfig;
+}
+
+/** Renders both rule files. Call once, before measuring: the recorder drives Pulumi's process-wide runtime. */
+export async function benchRuleFiles(): Promise<BenchRuleFiles> {
+  const { text, cfg } = await deployedRuleFile();
+  return { deployed: text, naive: toYaml(ruleFileDocument(naiveRuleGroups(cfg))), cfg };
+}
+
 async function deployedRuleFile(): Promise<{ text: string; cfg: BillingConfig }> {
   const values = { ...readStackFile(STACK), ...PLACEHOLDER_SETTINGS, ...BENCH_OVERRIDES };
   const secrets = { smtpPassword: REDACTED, grafanaToken: REDACTED };
@@ -103,9 +117,8 @@ function substitute(expr: string): string {
   return expr.replace(/\$__rate_interval/g, "1m").replace(/\$__range/g, "24h").replace(/\$__interval/g, "1m").replace(/\$(plan|customer_id)/g, ".*");
 }
 
-export async function measureScale(series: number, opts: { warmupSeconds: number; samples: number; queries: boolean }): Promise<ScaleResult> {
-  const { text, cfg } = await deployedRuleFile();
-  const naive = toYaml(ruleFileDocument(naiveRuleGroups(cfg)));
+export async function measureScale(series: number, files: BenchRuleFiles, opts: { warmupSeconds: number; samples: number; queries: boolean }): Promise<ScaleResult> {
+  const { deployed: text, naive, cfg } = files;
   const exporter = new SeriesExporter(customersFor(series), cfg.app.namespace);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "billing-rule-cost-"));
   const servers: Server[] = [];
