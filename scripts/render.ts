@@ -26,9 +26,20 @@ const PLACEHOLDER_SECRETS = { smtpPassword: REDACTED, grafanaToken: REDACTED };
 export const RENDERED = path.join(ROOT, "rendered");
 
 /** A gated stack (production) is rendered as it would be after its source stack (staging) ran this commit. */
-export async function renderStack(stack: string): Promise<StackRun> {
-  const config = { ...readStackFile(stack), ...PLACEHOLDER_SETTINGS };
-  return recordStack({ stack, config, secrets: PLACEHOLDER_SECRETS, stackOutputs: await sourceStackOutputs(config, renderStack) });
+/**
+ * Runs one stack under the recorder. `runs` holds the runs already made in this render, so a promotion source
+ * stack (production reads staging's image) is run once, not once more for each stack that reads it.
+ */
+export function renderStack(stack: string, runs: Map<string, Promise<StackRun>> = new Map()): Promise<StackRun> {
+  let run = runs.get(stack);
+  if (!run) {
+    const config = { ...readStackFile(stack), ...PLACEHOLDER_SETTINGS };
+    run = sourceStackOutputs(config, (source) => renderStack(source, runs)).then((stackOutputs) =>
+      recordStack({ stack, config, secrets: PLACEHOLDER_SECRETS, stackOutputs }),
+    );
+    runs.set(stack, run);
+  }
+  return run;
 }
 
 /** Replaces every input that arrived as a secret with the marker (whatever its placeholder value was). */
@@ -83,10 +94,11 @@ export function renderFiles(run: StackRun): Map<string, string> {
 }
 
 export async function renderAll(outDir: string, stacks: readonly string[] = KNOWN_STACKS): Promise<void> {
+  const runs = new Map<string, Promise<StackRun>>();
   for (const stack of stacks) {
     const dir = path.join(outDir, stack);
     fs.rmSync(dir, { recursive: true, force: true });
-    for (const [file, content] of renderFiles(await renderStack(stack))) {
+    for (const [file, content] of renderFiles(await renderStack(stack, runs))) {
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), content);
     }
