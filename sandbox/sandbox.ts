@@ -105,8 +105,8 @@ export class Sandbox {
   }
 
   private async startAll(): Promise<void> {
-    requireBinary(PROMETHEUS_BINARY, "prometheus");
-    requireBinary(ALERTMANAGER_BINARY, "prometheus-alertmanager");
+    requireBinary(PROMETHEUS_BINARY);
+    requireBinary(ALERTMANAGER_BINARY);
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "billing-sandbox-"));
 
     // Throwaway credentials and certificate, made for this run only.

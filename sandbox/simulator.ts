@@ -13,6 +13,7 @@ import * as client from "prom-client";
 
 import type { BillingConfig } from "../config";
 import { METRICS, type MetricDefinition, type MetricKey, PLANS } from "../metrics";
+import { closeServer } from "./process";
 import { isScenario, type ScenarioName, traffic, type Traffic } from "./scenarios";
 
 /** Label values the simulator cycles through, per label name. */
@@ -174,10 +175,7 @@ export class BillingSimulator {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

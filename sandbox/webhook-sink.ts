@@ -5,6 +5,8 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
+import { closeServer } from "./process";
+
 export const SINK_PATHS = { slack: "/slack", pagerduty: "/pagerduty", heartbeat: "/heartbeat" } as const;
 export type SinkName = keyof typeof SINK_PATHS;
 
@@ -61,9 +63,6 @@ export class WebhookSink {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 }

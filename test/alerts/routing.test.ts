@@ -10,7 +10,7 @@ import type { AlertmanagerConfig, EmailConfig, Receiver } from "../../alerts/rou
 import { mountedAlertmanagerConfig, removeMounted, writeVariant, type MountedConfig } from "../helpers/alertmanager-config";
 import { matchingRoutes } from "../helpers/alertmanager-semantics";
 import { checkConfig, routeReceivers, verifyReceivers } from "../helpers/amtool";
-import { requireBinary } from "../helpers/binaries";
+import { requireBinary } from "../../sandbox/process";
 import { alerts, ruleFileOf } from "../helpers/rule-file";
 import { TEST_SECRETS, TEST_SETTINGS, type Overrides } from "../helpers/stack";
 
@@ -59,7 +59,7 @@ const receiver = (config: AlertmanagerConfig, name: string): Receiver => {
 describe("the binaries the routing proofs run", () => {
   it("GIVEN a PATH without amtool WHEN the tests look for it THEN they fail naming the package, never skip", () => {
     expect(() => requireBinary("amtool", "/nonexistent-dir")).toThrow(
-      "amtool is not installed (not on PATH); the tests that run it fail until it is. Install the Debian package prometheus-alertmanager (./scripts/setup.sh does).",
+      "amtool is not installed (not on PATH). Install the Debian package prometheus-alertmanager (./scripts/setup.sh does).",
     );
   });
 });

@@ -9,7 +9,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { requireBinary } from "./binaries";
+import { requireBinary } from "../../sandbox/process";
 import type { Labels } from "./alertmanager-semantics";
 
 /** A free TCP port on 127.0.0.1, as the kernel hands one out. */

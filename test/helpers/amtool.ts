@@ -1,7 +1,7 @@
 /** amtool, run on files: configuration check, routing test, template rendering (all Alertmanager 0.25's own code). */
 import { spawnSync } from "node:child_process";
 
-import { requireBinary } from "./binaries";
+import { requireBinary } from "../../sandbox/process";
 
 export interface ToolResult {
   readonly code: number;

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { requireBinary } from "./binaries";
+import { requireBinary } from "../../sandbox/process";
 
 export interface ToolResult {
   readonly status: number | null;
