@@ -54,6 +54,18 @@ describe("render", () => {
   });
 });
 
+describe("the diff mode", () => {
+  it("shows how two stacks differ, file by file, and leaves out files that are the same", () => {
+    const result = spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/render.ts", "--diff", "staging", "production"], { cwd: ROOT, encoding: "utf8" });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("--- staging/prometheus/billing-alerts.yml\n+++ production/prometheus/billing-alerts.yml\n");
+    expect(result.stdout).toMatch(/^-.*namespace="rsolv-staging".*$/m);
+    expect(result.stdout).toMatch(/^\+.*namespace="rsolv-production".*$/m);
+    // The email templates are the same for every stack.
+    expect(result.stdout).not.toContain("alertmanager/billing-email.tmpl");
+  });
+});
+
 describe("the staleness check", () => {
   let scratch: { dir: string; remove: () => void };
   const check = () => spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/render.ts", "--check"], { cwd: scratch.dir, encoding: "utf8" });
