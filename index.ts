@@ -1,6 +1,6 @@
 /**
  * Composition root: load and check the stack's config, build the content, declare the parts, return the stack
- * outputs. Pulumi calls the default export; the tests and the renderer call it under mocks.
+ * outputs. The module's whole export is the program function (see the end of this file).
  *   0. Promotion gate: a gated stack (production) reads its source stack's image first, and stops on a mismatch
  *   1. Prometheus alert rules (ConfigMap, optionally a PrometheusRule), and Prometheus restarted when they change
  *   2. Alertmanager routing (ConfigMap + credentials Secret), and Alertmanager restarted when they change
@@ -44,7 +44,7 @@ async function promotionGate(config: BillingConfig): Promise<string> {
   return `verified: ${sourceStack} runs it`;
 }
 
-export default async function billingMonitoring() {
+async function billingMonitoring() {
   const { config, secrets } = loadConfig();
   // Before anything else is declared: a refused image leaves the whole stack untouched.
   const promotion = await promotionGate(config);
@@ -186,6 +186,14 @@ export default async function billingMonitoring() {
     grafanaFolderUid: dashboards.folderUid,
   };
 }
+
+/**
+ * Pulumi's language host (`@pulumi/pulumi/cmd/run`) `require`s this module and calls what it gets only when that is
+ * a function; the function's result becomes the stack outputs. `export =` makes the function the module itself.
+ * `export default` would compile to `exports.default = fn`, which is never called: the stack would declare nothing
+ * (pulumi/pulumi#4017). test/program.test.ts guards this.
+ */
+export = billingMonitoring;
 
 /**
  * The pod-template annotation a stack owns on a shared Prometheus or Alertmanager: the environment is in the prefix

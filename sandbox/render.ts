@@ -1,5 +1,5 @@
 /**
- * Renders what the sandbox runs by running the real index.ts under the stack recorder with the test profile, and
+ * Renders what the sandbox runs by running the real index.ts through the local engine with the test profile, and
  * writes the files where a deployment mounts them: the rules ConfigMap, the Alertmanager ConfigMap (templates) and
  * Secret (credentials and, with a heartbeat URL, the configuration itself).
  *
@@ -15,7 +15,8 @@ import { parse } from "yaml";
 import { RULE_FILE } from "../alerts";
 import type { AlertmanagerConfig } from "../alerts/routing";
 import { toYaml } from "../serialize";
-import { recordStack, type StackRun } from "../scripts/stack-recorder";
+import { succeeded } from "../engine/run";
+import { runStack, type StackRun } from "../scripts/program";
 import { SANDBOX_STACK, sandboxConfigValues, type SandboxPlacement } from "./profile";
 
 export interface SandboxSecrets {
@@ -54,7 +55,7 @@ function dataOf(run: StackRun, type: string, name: string, field: "data" | "stri
 /** Runs index.ts for one sandbox environment and returns its rule file and Alertmanager files. */
 export async function renderEnvironment(placement: SandboxPlacement, secrets: SandboxSecrets): Promise<RenderedEnvironment> {
   const values = sandboxConfigValues(placement);
-  const run = await recordStack({ stack: SANDBOX_STACK, config: values, secrets: { ...secrets, grafanaToken: "sandbox-has-no-grafana" } });
+  const run = succeeded(await runStack({ stack: SANDBOX_STACK, config: values, secrets: { ...secrets, grafanaToken: "sandbox-has-no-grafana" } }));
   const stackName = (kind: string): string => `${kind}-${SANDBOX_STACK}`;
   const rules = dataOf(run, CONFIG_MAP, stackName("prometheus-billing-rules"), "data");
   const configMap = dataOf(run, CONFIG_MAP, stackName("alertmanager-billing"), "data");

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { benchRuleFiles, measureScale, type ScaleResult } from "./bench/rule-cost";
-import { ROOT } from "./stack-recorder";
+import { ROOT } from "./program";
 import { median, programRunCommands, timeSideBySide, type Timing } from "./timing";
 
 interface Row {

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { ROOT } from "./stack-recorder";
+import { ROOT } from "./program";
 
 export const README = path.join(ROOT, "README.md");
 

@@ -1,6 +1,7 @@
 /**
- * Renders what each stack would apply into rendered/<stack>/, by running the real index.ts under the recorder
- * (no Pulumi CLI, cloud or cluster). Secrets become a fixed marker. Reviewers read the diff of rendered/.
+ * Renders what each stack would apply into rendered/<stack>/, by running index.ts through the local engine as
+ * `pulumi up` runs it (Pulumi's own cmd/run; no CLI, cloud or cluster). Secrets become a fixed marker. Reviewers
+ * read the diff of rendered/.
  *
  *   npm run render                              both stacks into rendered/
  *   npm run render -- --check                   fail when rendered/ is stale
@@ -13,7 +14,8 @@ import * as path from "node:path";
 
 import { KNOWN_STACKS } from "../config";
 import { toJson, toYaml } from "../serialize";
-import { readStackFile, recordStack, type RecordedResource, ROOT, sourceStackOutputs, type StackRun } from "./stack-recorder";
+import { succeeded } from "../engine/run";
+import { type RecordedResource, ROOT, runStack, type StackRun } from "./program";
 
 /** Stands in for every secret value in rendered files. */
 export const REDACTED = "<redacted: pulumi secret>";
@@ -25,21 +27,12 @@ const PLACEHOLDER_SECRETS = { smtpPassword: REDACTED, grafanaToken: REDACTED };
 
 export const RENDERED = path.join(ROOT, "rendered");
 
-/** A gated stack (production) is rendered as it would be after its source stack (staging) ran this commit. */
 /**
- * Runs one stack under the recorder. `runs` holds the runs already made in this render, so a promotion source
- * stack (production reads staging's image) is run once, not once more for each stack that reads it.
+ * Runs one stack as `pulumi up` would. A gated stack (production) reads its source stack (staging) as that stack
+ * would be after this commit ran there; runs are reused within the process, so the source stack runs once.
  */
-export function renderStack(stack: string, runs: Map<string, Promise<StackRun>> = new Map()): Promise<StackRun> {
-  let run = runs.get(stack);
-  if (!run) {
-    const config = { ...readStackFile(stack), ...PLACEHOLDER_SETTINGS };
-    run = sourceStackOutputs(config, (source) => renderStack(source, runs)).then((stackOutputs) =>
-      recordStack({ stack, config, secrets: PLACEHOLDER_SECRETS, stackOutputs }),
-    );
-    runs.set(stack, run);
-  }
-  return run;
+export async function renderStack(stack: string): Promise<StackRun> {
+  return succeeded(await runStack({ stack, settings: PLACEHOLDER_SETTINGS, secrets: PLACEHOLDER_SECRETS }));
 }
 
 /** Replaces every input that arrived as a secret with the marker (whatever its placeholder value was). */
@@ -71,7 +64,7 @@ export function renderFiles(run: StackRun): Map<string, string> {
       name: resource.name,
       ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
       ...(metadata.name ? { objectName: metadata.name } : {}),
-      parent: resource.parent ?? "stack",
+      ...(resource.parent ? { parent: resource.parent } : {}),
     });
     const kube = KUBERNETES.exec(resource.type);
     if (kube && resource.custom) {
@@ -88,17 +81,18 @@ export function renderFiles(run: StackRun): Map<string, string> {
       files.set(`grafana/${resource.type.split(":").pop()!.toLowerCase()}-${resource.name}.yaml`, toYaml(inputs));
     }
   }
-  files.set("resources.yaml", toYaml(index));
+  // The engine sees registrations in the order the program's promises settle; the file lists them by place instead.
+  const place = (entry: Record<string, unknown>): string => `${String(entry.parent ?? "")}\0${String(entry.type)}\0${String(entry.name)}`;
+  files.set("resources.yaml", toYaml(index.sort((a, b) => (place(a) < place(b) ? -1 : place(a) > place(b) ? 1 : 0))));
   files.set("outputs.yaml", toYaml(run.outputs));
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 export async function renderAll(outDir: string, stacks: readonly string[] = KNOWN_STACKS): Promise<void> {
-  const runs = new Map<string, Promise<StackRun>>();
   for (const stack of stacks) {
     const dir = path.join(outDir, stack);
     fs.rmSync(dir, { recursive: true, force: true });
-    for (const [file, content] of renderFiles(await renderStack(stack, runs))) {
+    for (const [file, content] of renderFiles(await renderStack(stack))) {
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), content);
     }

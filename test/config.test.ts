@@ -3,7 +3,7 @@
  * its key, with the bad value (never a secret's) and what is allowed.
  */
 import { ConfigError, CONFIG_SCHEMA, parseConfig, type RawConfig } from "../config";
-import { readStackFile } from "../scripts/stack-recorder";
+import { readStackFile } from "../scripts/program";
 import { runStack } from "./helpers/stack";
 
 /** The smallest valid raw config: what a user must set by hand. */

@@ -3,7 +3,7 @@
  */
 import { parse } from "yaml";
 
-import type { RecordedResource, StackRun } from "../scripts/stack-recorder";
+import type { RecordedResource, StackRun } from "../scripts/program";
 import { ofType, runStack, single, TYPES } from "./helpers/stack";
 
 const SEED_ALERTS = [

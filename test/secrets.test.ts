@@ -4,7 +4,7 @@
  */
 import { parse } from "yaml";
 
-import type { StackRun } from "../scripts/stack-recorder";
+import type { StackRun } from "../scripts/program";
 import { runStack, single, TEST_SECRETS, TYPES } from "./helpers/stack";
 
 const ALL_SECRETS = {

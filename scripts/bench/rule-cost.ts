@@ -13,7 +13,8 @@ import { billingDashboard } from "../../dashboards/billing";
 import { freePort, ManagedProcess } from "../../sandbox/process";
 import { toYaml } from "../../serialize";
 import { PLACEHOLDER_SETTINGS, REDACTED } from "../render";
-import { readStackFile, recordStack } from "../stack-recorder";
+import { readStackFile, runStack } from "../program";
+import { succeeded } from "../../engine/run";
 import { median } from "../timing";
 import { naiveRuleGroups } from "./naive-rules";
 import { customersFor, SeriesExporter } from "./series-exporter";
@@ -30,20 +31,18 @@ export interface BenchRuleFiles {
   readonly cfg: BillingConfig;
 }
 
-/** Renders both rule files. Call once, before measuring: the recorder drives Pulumi's process-wide runtime. */
+/** Renders both rule files, the deployed one by running the production stack (after staging) through the engine. */
 export async function benchRuleFiles(): Promise<BenchRuleFiles> {
   const { text, cfg } = await deployedRuleFile();
   return { deployed: text, naive: toYaml(ruleFileDocument(naiveRuleGroups(cfg))), cfg };
 }
 
 async function deployedRuleFile(): Promise<{ text: string; cfg: BillingConfig }> {
-  const values = { ...readStackFile(STACK), ...PLACEHOLDER_SETTINGS, ...BENCH_OVERRIDES };
   const secrets = { smtpPassword: REDACTED, grafanaToken: REDACTED };
-  const staging = await recordStack({ stack: "staging", config: { ...readStackFile("staging"), ...PLACEHOLDER_SETTINGS }, secrets });
-  const run = await recordStack({ stack: STACK, config: values, secrets, stackOutputs: { [String(readStackFile(STACK).promotionSourceStack)]: staging.outputs } });
+  const run = succeeded(await runStack({ stack: STACK, settings: PLACEHOLDER_SETTINGS, config: BENCH_OVERRIDES, secrets }));
   const configMap = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.endsWith("-rules"))!;
-  const flat = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-  const cfg = parseConfig({ stack: STACK, values: { ...flat, ...secrets }, secretKeys: new Set(Object.keys(secrets)) });
+  const values = { ...readStackFile(STACK), ...PLACEHOLDER_SETTINGS, ...BENCH_OVERRIDES, ...secrets };
+  const cfg = parseConfig({ stack: STACK, values, secretKeys: new Set(Object.keys(secrets)) });
   return { text: (configMap.inputs.data as Record<string, string>)["billing-alerts.yml"], cfg };
 }
 

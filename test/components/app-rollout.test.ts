@@ -2,7 +2,7 @@
  * AppRollout through the program: each stack patches its own app Deployment, in its own namespace, and nothing else
  * there; Pulumi waits for the rollout as long as rolloutTimeout says.
  */
-import type { RecordedResource, StackRun } from "../../scripts/stack-recorder";
+import type { RecordedResource, StackRun } from "../../scripts/program";
 import { ofType, runStack, TYPES } from "../helpers/stack";
 
 const metadata = (resource: RecordedResource) => (resource.inputs.metadata ?? {}) as { name?: string; namespace?: string };

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 
-import type { RecordedResource, StackRun } from "../../scripts/stack-recorder";
+import type { RecordedResource, StackRun } from "../../scripts/program";
 import { runStack, single, TYPES } from "../helpers/stack";
 
 const byName = (run: StackRun, name: string): RecordedResource => {

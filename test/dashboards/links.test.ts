@@ -5,7 +5,7 @@
  * pipeline, so its panel reads Prometheus' ALERTS series.
  */
 import { ALL_METRICS, SYNTHETIC_METRICS } from "../../metrics";
-import type { StackRun } from "../../scripts/stack-recorder";
+import type { StackRun } from "../../scripts/program";
 import { type DashboardJson, dashboardOf, dataPanels } from "../helpers/dashboard-json";
 import { parser } from "../helpers/promql-checker";
 import { allRules, alerts, type RuleFile, ruleFileOf } from "../helpers/rule-file";

@@ -2,7 +2,7 @@
  * Through the mocks (the real index.ts): what each stack declares on Grafana. A folder, the dashboard in it, one
  * deployment annotation per rollout, all through a Grafana provider built from the stack's URL and token.
  */
-import type { RecordedResource, StackRun } from "../../scripts/stack-recorder";
+import type { RecordedResource, StackRun } from "../../scripts/program";
 import { type DashboardJson, dashboardOf } from "../helpers/dashboard-json";
 import { runStack, single, TEST_SECRETS, TYPES } from "../helpers/stack";
 

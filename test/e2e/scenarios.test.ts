@@ -16,7 +16,7 @@ import { select } from "../../promql";
 import { profileConfig } from "../../sandbox/profile";
 import { Sandbox, waitFor } from "../../sandbox/sandbox";
 import { EXPECTED_ALERTS, NOTIFIED_ALERTS, SCENARIOS, type ScenarioName } from "../../sandbox/scenarios";
-import { ROOT } from "../../scripts/stack-recorder";
+import { ROOT } from "../../scripts/program";
 import { emailsOf, expectedEmail, sorted, type EmailSummary } from "./expectations";
 import { firingExactly, WAIT_MS, waitForTraffic } from "./sandbox-helpers";
 

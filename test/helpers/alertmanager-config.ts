@@ -12,7 +12,7 @@ import { parse } from "yaml";
 
 import type { AlertmanagerConfig } from "../../alerts/routing";
 import { toYaml } from "../../serialize";
-import type { StackRun } from "../../scripts/stack-recorder";
+import type { StackRun } from "../../scripts/program";
 import { runStack, single, TYPES, type Overrides } from "./stack";
 
 export interface MountedConfig {

@@ -1,7 +1,7 @@
 /** The rule file and Alertmanager configuration a stack deploys, read back from what index.ts declared. */
 import { parse } from "yaml";
 
-import type { StackRun } from "../../scripts/stack-recorder";
+import type { StackRun } from "../../scripts/program";
 import { runStack, type Overrides } from "./stack";
 
 export interface RuleFileRule {

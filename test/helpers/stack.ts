@@ -1,8 +1,10 @@
 /**
- * The one mock helper: runs index.ts for a stack through the recorder, with test values for the settings each
- * user sets by hand (the secrets and the Postmark access key), and finds resources in the result.
+ * The one program helper: runs index.ts for a stack through the local engine (Pulumi's own cmd/run, as the CLI
+ * starts it), with test values for the settings each user sets by hand (the secrets and the Postmark access key),
+ * and finds resources in the result. Runs are kept for reuse across test files (scripts/program.ts, RUN_CACHE).
  */
-import { readStackFile, recordStack, type RecordedResource, sourceStackOutputs, type StackRun } from "../../scripts/stack-recorder";
+import { failureOf } from "../../engine/run";
+import { type Mode, type RecordedResource, runStack as runProgramStack, type StackRun } from "../../scripts/program";
 
 /** Distinctive values, so a test can search every recorded input and output for them. */
 export const TEST_SECRETS = {
@@ -13,20 +15,33 @@ export const TEST_SECRETS = {
 export const TEST_SETTINGS = { smtpUsername: "test-postmark-access-key" } as const;
 
 export interface Overrides {
-  readonly config?: Readonly<Record<string, unknown>>;
-  readonly secrets?: Readonly<Record<string, string>>;
+  readonly config?: Readonly<Record<string, string | undefined>>;
+  readonly secrets?: Readonly<Record<string, string | undefined>>;
   /** What other stacks export, by fully qualified name. Unset: the source stack (staging) is run with its committed config. */
   readonly stackOutputs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** @default "update" */
+  readonly mode?: Mode;
 }
 
-export async function runStack(stack: string, overrides: Overrides = {}): Promise<StackRun> {
-  const config = { ...readStackFile(stack), ...TEST_SETTINGS, ...overrides.config };
-  return recordStack({
+/** One run of a stack, whatever its outcome. */
+export function attemptStack(stack: string, overrides: Overrides = {}): Promise<StackRun> {
+  return runProgramStack({
     stack,
-    config,
+    mode: overrides.mode ?? "update",
+    settings: TEST_SETTINGS,
+    config: overrides.config,
     secrets: { ...TEST_SECRETS, ...overrides.secrets },
-    stackOutputs: overrides.stackOutputs ?? (await sourceStackOutputs(config, (source) => runStack(source))),
+    stackOutputs: overrides.stackOutputs,
+    cache: "disk",
   });
+}
+
+/** One successful run of a stack; a failed run throws with the errors the CLI would show. */
+export async function runStack(stack: string, overrides: Overrides = {}): Promise<StackRun> {
+  const run = await attemptStack(stack, overrides);
+  const failure = failureOf(run);
+  if (failure.length > 0) throw new Error(failure.join("\n"));
+  return run;
 }
 
 export function ofType(run: StackRun, type: string): RecordedResource[] {
@@ -41,6 +56,7 @@ export function single(run: StackRun, type: string): RecordedResource {
 }
 
 export const TYPES = {
+  stack: "pulumi:pulumi:Stack",
   configMap: "kubernetes:core/v1:ConfigMap",
   secret: "kubernetes:core/v1:Secret",
   deploymentPatch: "kubernetes:apps/v1:DeploymentPatch",

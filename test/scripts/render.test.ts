@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { readTree, REDACTED, renderAll, renderFiles, RENDERED, staleFiles } from "../../scripts/render";
-import { ROOT } from "../../scripts/stack-recorder";
+import { ROOT } from "../../scripts/program";
 import { runStack, TEST_SECRETS } from "../helpers/stack";
 import { runTool, tempDir } from "../helpers/tools";
 
