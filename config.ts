@@ -590,6 +590,17 @@ export function parseConfig(raw: RawConfig): BillingConfig {
 export type Secrets = { readonly [K in SecretKey]: K extends "smtpPassword" | "grafanaToken" ? pulumi.Output<string> : pulumi.Output<string> | undefined };
 
 /** Reads the current stack's config, checks it whole, and returns it with its secrets as Pulumi secrets. */
+/**
+ * An error for the user, as Pulumi should show it: a RunError prints its message alone. Its stack is dropped too:
+ * Pulumi's cmd/run also formats every uncaught error with util.inspect for its tracing span, and on Node 20 that
+ * takes ~25 s for an error raised inside the program (a `pulumi preview` with a config error would hang that long
+ * before it exits). Pulumi's own run.js clears `stack` on the errors it raises for the same kind of reason.
+ */
+export function stackless<E extends Error>(error: E): E {
+  error.stack = undefined;
+  return error;
+}
+
 export function loadConfig(): { config: BillingConfig; secrets: Secrets } {
   const prefix = `${PROJECT}:`;
   const values: Record<string, string> = {};
@@ -607,8 +618,7 @@ export function loadConfig(): { config: BillingConfig; secrets: Secrets } {
   try {
     config = parseConfig({ stack, values, secretKeys });
   } catch (error) {
-    // RunError prints the message alone, without a stack trace.
-    if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
+    if (error instanceof ConfigError) throw stackless(new pulumi.RunError(error.message));
     throw error;
   }
   const cfg = new pulumi.Config(PROJECT);

@@ -19,7 +19,7 @@ import { AlertmanagerRouting } from "./components/alertmanager-routing";
 import { AppRollout } from "./components/app-rollout";
 import { ConfigReload } from "./components/config-reload";
 import { Dashboards } from "./components/dashboards";
-import { type BillingConfig, loadConfig } from "./config";
+import { type BillingConfig, loadConfig, stackless } from "./config";
 import { billingDashboard, deploymentTags } from "./dashboards/billing";
 import { promotionProblem } from "./promotion";
 import { toJson, toYaml } from "./serialize";
@@ -40,7 +40,7 @@ async function promotionGate(config: BillingConfig): Promise<string> {
   const source = new pulumi.StackReference("promotion-source", { name: sourceStack });
   const exported = await source.getOutputDetails("image");
   const problem = promotionProblem({ stack: config.stack, image: config.app.image.reference, sourceStack, sourceImage: exported.value ?? exported.secretValue });
-  if (problem) throw new pulumi.RunError(problem);
+  if (problem) throw stackless(new pulumi.RunError(problem));
   return `verified: ${sourceStack} runs it`;
 }
 

@@ -131,21 +131,34 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const timeoutMs = options.timeoutMs ?? 120_000;
+    const { recording } = monitor;
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       const timer = setTimeout(() => {
         stderr += `\nthe program ran longer than ${timeoutMs} ms and was killed`;
         child.kill("SIGKILL");
       }, timeoutMs);
-      child.on("error", (error) => {
+      // A refused request fails the program, but Pulumi's cmd/run first spends ~45 s formatting the SDK's error with
+      // util.inspect (Node 20) before it logs it and exits. The program is stopped a second after the refusal instead;
+      // its failure is the refusal's message.
+      let refusedAt: number | undefined;
+      const watch = setInterval(() => {
+        if (recording.refused.length === 0) return;
+        refusedAt ??= Date.now();
+        if (Date.now() - refusedAt >= 1000) child.kill("SIGTERM");
+      }, 250);
+      const settle = (): void => {
         clearTimeout(timer);
+        clearInterval(watch);
+      };
+      child.on("error", (error) => {
+        settle();
         reject(error);
       });
       child.on("close", (code) => {
-        clearTimeout(timer);
+        settle();
         resolve(code);
       });
     });
-    const { recording } = monitor;
     return {
       stack: options.stack,
       mode: options.mode,

@@ -1,5 +1,6 @@
 /**
- * The real index.ts, run for each stack under Pulumi's mocks: what it declares, where, and with what content.
+ * The real index.ts, run for each stack through the local engine as `pulumi up` runs it (Pulumi's own cmd/run):
+ * what it declares, where, and with what content.
  */
 import { parse } from "yaml";
 
@@ -58,11 +59,13 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
   });
 
   it("declares exactly the six components and their children (production also reads staging)", () => {
-    const tree = run.resources.map((r) => `${r.type} ${r.name} <- ${r.parent ?? "stack"}`);
+    const stackResource = `pulumi:pulumi:Stack::billing-monitoring-${stack}`;
+    const tree = run.resources.map((r) => `${r.type} ${r.name} <- ${r.parent === stackResource ? "stack" : (r.parent ?? "none")}`);
     const annotation = tree.filter((line) => line.startsWith("grafana:oss/annotation:Annotation"));
     expect(annotation).toEqual([expect.stringMatching(/^grafana:oss\/annotation:Annotation billing-dashboards-deploy-[0-9a-f]{12} <- billing-monitoring:dashboards:Dashboards::billing-dashboards$/)]);
     expect(tree.filter((line) => !annotation.includes(line)).sort()).toEqual(
       [
+        `pulumi:pulumi:Stack billing-monitoring-${stack} <- none`,
         "billing-monitoring:alerts:AlertRules billing-alert-rules <- stack",
         "kubernetes:core/v1:ConfigMap billing-alert-rules-rules <- billing-monitoring:alerts:AlertRules::billing-alert-rules",
         "billing-monitoring:alerting:AlertmanagerRouting billing-alertmanager <- stack",

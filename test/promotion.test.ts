@@ -85,9 +85,9 @@ describe("the production stack behind the gate", () => {
     expect([run.resources.filter((r) => r.type === TYPES.stackReference), run.outputs.promotion]).toEqual([[], "ungated"]);
   });
 
-  it("the recorder refuses a stack read it was not given, as it refuses an unknown call", async () => {
+  it("the local engine refuses a stack read it was not given, as it refuses an unknown call", async () => {
     await expect(runStack("production", { stackOutputs: {} })).rejects.toThrow(
-      "the program read stack rsolv-dev/billing-monitoring/staging through a StackReference; the recorder was given no outputs for it",
+      "the local engine was not told how to answer a read of stack rsolv-dev/billing-monitoring/staging (no outputs were given for it)",
     );
   });
 });

@@ -62,7 +62,7 @@ describe("run twice", () => {
   });
 
   it("unchanged content leaves both annotations as they were, so nothing restarts", async () => {
-    const again = await runStack("staging");
+    const again = await runStack("staging", { fresh: true });
     expect(reloadAnnotations(again)).toEqual(reloadAnnotations(before));
   });
 

@@ -69,7 +69,7 @@ describe("one annotation per rollout", () => {
   it("a new image is a new annotation resource (the old one stays in Grafana); the same image keeps its resource", async () => {
     // Staging: production's promotion gate would (rightly) refuse an image staging has not run.
     const first = annotationOf(await runStack("staging"));
-    const again = annotationOf(await runStack("staging"));
+    const again = annotationOf(await runStack("staging", { fresh: true }));
     const next = annotationOf(await runStack("staging", { config: { imageTag: "billing-monitoring-20251201" } }));
     const pinned = annotationOf(await runStack("staging", { config: { imageDigest: `sha256:${"ab".repeat(32)}` } }));
     expect(again.name).toBe(first.name);

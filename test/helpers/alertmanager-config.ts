@@ -1,8 +1,9 @@
 /**
  * A stack's Alertmanager configuration, as index.ts declares it, written to a temporary directory laid out like the
  * two directory mounts in the pod: the ConfigMap's files in one directory, the Secret's in another. The stack is run
- * with its two mount paths pointed at those directories, so the configuration under test is the deployed one apart
- * from the paths. Secret files hold the test helper's placeholder values, never a real credential.
+ * with two fixed mount paths (so the run is the same every time and can be reused), and every path in the
+ * configuration under them is moved to the temporary directories: the configuration under test is the deployed one
+ * apart from the paths. Secret files hold the test helper's placeholder values, never a real credential.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -32,19 +33,40 @@ function writeFiles(dir: string, files: Readonly<Record<string, string>>): void 
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
 }
 
+/** The mount paths the stack is run with; {@link mountedAlertmanagerConfig} moves them under a temporary directory. */
+const MOUNTS = { config: "/billing-monitoring-test/config", secrets: "/billing-monitoring-test/secrets" } as const;
+
+/** Every string of a parsed configuration that is a path under a mount, moved to `to` (mount path → directory). */
+function rebased(value: unknown, to: ReadonlyMap<string, string>): unknown {
+  if (typeof value === "string") {
+    for (const [mount, dir] of to) if (value.startsWith(`${mount}/`)) return dir + value.slice(mount.length);
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item) => rebased(item, to));
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, rebased(item, to)]));
+  return value;
+}
+
 export async function mountedAlertmanagerConfig(stack: string, overrides: Overrides = {}): Promise<MountedConfig> {
+  const run = await runStack(stack, {
+    ...overrides,
+    config: { ...overrides.config, alertmanagerConfigPath: MOUNTS.config, alertmanagerSecretPath: MOUNTS.secrets },
+  });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `billing-am-${stack}-`));
   const configDir = path.join(root, "config");
   const secretDir = path.join(root, "secrets");
-  const run = await runStack(stack, {
-    ...overrides,
-    config: { ...overrides.config, alertmanagerConfigPath: configDir, alertmanagerSecretPath: secretDir },
-  });
+  const to = new Map([
+    [MOUNTS.config, configDir],
+    [MOUNTS.secrets, secretDir],
+  ]);
   const configMap = run.resources.find((r) => r.type === TYPES.configMap && r.name === "billing-alertmanager-config");
   if (!configMap) throw new Error("no Alertmanager ConfigMap declared");
-  writeFiles(configDir, configMap.inputs.data as Record<string, string>);
-  writeFiles(secretDir, single(run, TYPES.secret).inputs.stringData as Record<string, string>);
-  const configFile = run.outputs.alertmanagerConfigFile as string;
+  const deployedFile = run.outputs.alertmanagerConfigFile as string;
+  const mountedFiles = (files: Record<string, string>, dir: string): Record<string, string> =>
+    Object.fromEntries(Object.entries(files).map(([name, content]) => [name, path.join(dir, name) === rebased(deployedFile, to) ? toYaml(rebased(parse(content), to)) : content]));
+  writeFiles(configDir, mountedFiles(configMap.inputs.data as Record<string, string>, configDir));
+  writeFiles(secretDir, mountedFiles(single(run, TYPES.secret).inputs.stringData as Record<string, string>, secretDir));
+  const configFile = rebased(deployedFile, to) as string;
   const text = fs.readFileSync(configFile, "utf8");
   return { run, root, configDir, secretDir, configFile, text, parsed: parse(text) as AlertmanagerConfig };
 }

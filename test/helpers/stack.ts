@@ -21,6 +21,8 @@ export interface Overrides {
   readonly stackOutputs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** @default "update" */
   readonly mode?: Mode;
+  /** Run the program anew instead of reusing a run with the same inputs (for tests about what a second run does). */
+  readonly fresh?: boolean;
 }
 
 /** One run of a stack, whatever its outcome. */
@@ -32,7 +34,7 @@ export function attemptStack(stack: string, overrides: Overrides = {}): Promise<
     config: overrides.config,
     secrets: { ...TEST_SECRETS, ...overrides.secrets },
     stackOutputs: overrides.stackOutputs,
-    cache: "disk",
+    cache: overrides.fresh ? "off" : "disk",
   });
 }
 
