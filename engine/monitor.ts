@@ -178,7 +178,7 @@ export class LocalMonitor {
   private refuse(what: string): grpc.ServiceError {
     const message = `the local engine was not told how to answer ${what}`;
     this.recording.refused.push(message);
-    return Object.assign(new Error(message), { code: grpc.status.FAILED_PRECONDITION, details: message });
+    return Object.assign(new Error(message), { code: grpc.status.FAILED_PRECONDITION, details: message, metadata: new grpc.Metadata() });
   }
 
   private idFor(type: string, custom: boolean, urn: string, inputs: Record<string, unknown>): string {

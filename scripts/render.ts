@@ -23,7 +23,7 @@ export const REDACTED = "<redacted: pulumi secret>";
 /** Settings each user sets by hand (not in the committed stack files); rendered with visible placeholders. */
 export const PLACEHOLDER_SETTINGS = { smtpUsername: "<smtpUsername: Postmark SMTP access key>" };
 
-const PLACEHOLDER_SECRETS = { smtpPassword: REDACTED, grafanaToken: REDACTED };
+export const PLACEHOLDER_SECRETS = { smtpPassword: REDACTED, grafanaToken: REDACTED };
 
 export const RENDERED = path.join(ROOT, "rendered");
 
