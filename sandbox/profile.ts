@@ -52,7 +52,7 @@ export interface SandboxPlacement {
   readonly smtpUsername: string;
 }
 
-/** The full config map for one sandbox environment: the profile, its placement, and an image the recorder accepts. */
+/** The full config map for one sandbox environment: the profile, its placement, and an image the program accepts. */
 export function sandboxConfigValues(placement: SandboxPlacement): Record<string, string> {
   return {
     ...TEST_PROFILE,

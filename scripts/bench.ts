@@ -26,13 +26,19 @@ const verdict = (met: boolean): string => (met ? "met" : "**not met**");
 function programRows(rounds: number): Row[] {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "billing-bench-"));
   try {
-    const [floor, one, both, tsNode] = timeSideBySide(programRunCommands(out), rounds, ROOT);
-    const bothRatio = both.median / floor.median;
-    const speedup = tsNode.median / both.median;
+    // Pulumi's default: ts-node type-checks (the project's tsconfig minus its "ts-node" section, rootDir made absolute).
+    const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown>; "ts-node"?: unknown };
+    delete tsconfig["ts-node"];
+    tsconfig.compilerOptions.rootDir = ROOT;
+    const typeChecked = path.join(out, "tsconfig.type-checked.json");
+    fs.writeFileSync(typeChecked, JSON.stringify(tsconfig));
+    const [floor, preview, typeCheckedPreview, render] = timeSideBySide(programRunCommands(out, typeChecked), rounds, ROOT);
+    const ratio = preview.median / floor.median;
+    const speedup = typeCheckedPreview.median / preview.median;
     return [
-      { what: "Render one stack (staging)", figure: seconds(one), baseline: `${seconds(floor)}: load the 3 Pulumi packages`, ratio: `${(one.median / floor.median).toFixed(2)}×`, target: "", command: one.commandLine },
-      { what: "Render both stacks", figure: seconds(both), baseline: `${seconds(floor)}: load the 3 Pulumi packages`, ratio: `${bothRatio.toFixed(2)}×`, target: `≤ 1.3×: ${verdict(bothRatio <= 1.3)}`, command: both.commandLine },
-      { what: "Render both stacks vs ts-node with type-checking (what `pulumi preview` runs by default)", figure: seconds(both), baseline: `${seconds(tsNode)}: ts-node, type-checked`, ratio: `${speedup.toFixed(1)}× faster`, target: `≥ 4× faster: ${verdict(speedup >= 4)}`, command: tsNode.commandLine },
+      { what: "`npm run preview -- --stack staging`: the program through Pulumi's cmd/run and the local engine", figure: seconds(preview), baseline: `${seconds(floor)}: load the 3 Pulumi packages`, ratio: `${ratio.toFixed(2)}×`, target: `≤ 1.5×: ${verdict(ratio <= 1.5)}`, command: preview.commandLine },
+      { what: "The same preview vs Pulumi's default ts-node (type-checking)", figure: seconds(preview), baseline: `${seconds(typeCheckedPreview)}: ts-node, type-checked`, ratio: `${speedup.toFixed(1)}× faster`, target: `≥ 4× faster: ${verdict(speedup >= 4)}`, command: typeCheckedPreview.commandLine },
+      { what: "`npm run render`: both stacks, as `pulumi up` runs them", figure: seconds(render), baseline: `${seconds(floor)}: load the 3 Pulumi packages`, ratio: `${(render.median / floor.median).toFixed(2)}×`, target: "", command: render.commandLine },
     ];
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

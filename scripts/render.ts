@@ -119,6 +119,17 @@ export function staleFiles(expected: Map<string, string>, actual: Map<string, st
   return [...names].filter((name) => expected.get(name) !== actual.get(name)).sort();
 }
 
+/** A unified diff of what two stacks render, file by file, leaving out the files that are the same. */
+export async function diffStacks(left: string, right: string): Promise<string> {
+  const { createTwoFilesPatch } = await import("diff");
+  const [a, b] = [renderFiles(await renderStack(left)), renderFiles(await renderStack(right))];
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .sort()
+    .filter((name) => a.get(name) !== b.get(name))
+    .map((name) => createTwoFilesPatch(`${left}/${name}`, `${right}/${name}`, a.get(name) ?? "", b.get(name) ?? ""))
+    .join("");
+}
+
 async function main(argv: string[]): Promise<number> {
   const outAt = argv.indexOf("--out");
   const outDir = outAt >= 0 ? path.resolve(argv[outAt + 1]) : RENDERED;
@@ -141,12 +152,7 @@ async function main(argv: string[]): Promise<number> {
   if (diffAt >= 0) {
     const [left, right] = [argv[diffAt + 1], argv[diffAt + 2]];
     if (!left || !right) throw new Error("usage: npm run render -- --diff <stack> <stack>");
-    const { createTwoFilesPatch } = await import("diff");
-    const [a, b] = [renderFiles(await renderStack(left)), renderFiles(await renderStack(right))];
-    for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
-      if (a.get(name) === b.get(name)) continue;
-      process.stdout.write(createTwoFilesPatch(`${left}/${name}`, `${right}/${name}`, a.get(name) ?? "", b.get(name) ?? ""));
-    }
+    process.stdout.write(await diffStacks(left, right));
     return 0;
   }
   const stacksAt = argv.indexOf("--stacks");

@@ -8,6 +8,8 @@ export interface TimedCommand {
   readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
+  /** Environment over this process's. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Runs after each timed run (outside the timing), e.g. to collect a file the command wrote. */
   readonly after?: () => void;
 }
@@ -30,7 +32,7 @@ export function timeSideBySide(commands: readonly TimedCommand[], rounds: number
   for (let round = 0; round < rounds; round++) {
     commands.forEach((command, i) => {
       const start = process.hrtime.bigint();
-      const result = spawnSync(command.command, command.args, { cwd, stdio: "pipe", encoding: "utf8" });
+      const result = spawnSync(command.command, command.args, { cwd, stdio: "pipe", encoding: "utf8", env: { ...process.env, ...command.env } });
       const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
       if (result.status !== 0) throw new Error(`${command.name} failed (${result.status}): ${result.stderr}`);
       seconds[i].push(elapsed);
@@ -39,19 +41,23 @@ export function timeSideBySide(commands: readonly TimedCommand[], rounds: number
   }
   return commands.map((command, i) => ({
     name: command.name,
-    commandLine: [command.command, ...command.args].join(" "),
+    commandLine: [...Object.entries(command.env ?? {}).map(([key, value]) => `${key}=${value}`), command.command, ...command.args].join(" "),
     seconds: seconds[i],
     median: median(seconds[i]),
   }));
 }
 
-/** The program-run commands: the floor of loading the Pulumi packages, the render, and ts-node with type-checking. */
-export function programRunCommands(outDir: string): TimedCommand[] {
+/**
+ * The program-run commands: the floor of loading the Pulumi packages; one stack's `pulumi preview` through the local
+ * engine (Pulumi's cmd/run, the project's ts-node with swc); the same with Pulumi's default, ts-node type-checking
+ * (`typeCheckedTsconfig`: the project's tsconfig without its ts-node section); and the render of both stacks.
+ */
+export function programRunCommands(outDir: string, typeCheckedTsconfig: string): TimedCommand[] {
   const node = process.execPath;
   return [
     { name: "floor: load @pulumi/pulumi, @pulumi/kubernetes, @pulumiverse/grafana", command: node, args: ["-e", 'require("@pulumi/pulumi");require("@pulumi/kubernetes");require("@pulumiverse/grafana")'] },
-    { name: "render staging (compiled)", command: node, args: ["dist/scripts/render.js", "--out", outDir, "--stacks", "staging"] },
-    { name: "render both stacks (compiled)", command: node, args: ["dist/scripts/render.js", "--out", outDir] },
-    { name: "render both stacks through ts-node with type-checking", command: node, args: ["-r", "ts-node/register", "scripts/render.ts", "--out", outDir] },
+    { name: "preview staging through the local engine", command: node, args: ["dist/scripts/preview.js", "--stack", "staging"] },
+    { name: "preview staging, ts-node type-checking", command: node, args: ["dist/scripts/preview.js", "--stack", "staging"], env: { PULUMI_NODEJS_TSCONFIG_PATH: typeCheckedTsconfig } },
+    { name: "render both stacks", command: node, args: ["dist/scripts/render.js", "--out", outDir] },
   ];
 }

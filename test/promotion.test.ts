@@ -1,6 +1,6 @@
 /**
- * The promotion gate: production runs only the image staging exports. The pure rule first, then the program under
- * the mocks with staging's outputs given by the test.
+ * The promotion gate: production runs only the image staging exports. The pure rule first, then the program through
+ * the local engine with staging's outputs given by the test.
  */
 import { promotionProblem, sameImage } from "../promotion";
 import { runStack, TYPES } from "./helpers/stack";

@@ -1,5 +1,5 @@
 /**
- * Through the mocks (the real index.ts): what each stack declares on Grafana. A folder, the dashboard in it, one
+ * Through the local engine (the real index.ts under cmd/run): what each stack declares on Grafana. A folder, the dashboard in it, one
  * deployment annotation per rollout, all through a Grafana provider built from the stack's URL and token.
  */
 import type { RecordedResource, StackRun } from "../../scripts/program";
@@ -79,7 +79,6 @@ describe("one annotation per rollout", () => {
   });
 
   it("staging's deploys do not show on the production dashboard, nor the other way round (both may share a Grafana)", async () => {
-    // One after the other: the recorder drives Pulumi's process-wide runtime.
     const staging = await runStack("staging");
     const production = await runStack("production");
     // The query matches an annotation that carries all its tags (matchAny: false).

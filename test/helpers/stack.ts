@@ -21,6 +21,8 @@ export interface Overrides {
   readonly stackOutputs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** @default "update" */
   readonly mode?: Mode;
+  /** Extra environment for the program, as a user's shell would have it. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Run the program anew instead of reusing a run with the same inputs (for tests about what a second run does). */
   readonly fresh?: boolean;
 }
@@ -34,6 +36,7 @@ export function attemptStack(stack: string, overrides: Overrides = {}): Promise<
     config: overrides.config,
     secrets: { ...TEST_SECRETS, ...overrides.secrets },
     stackOutputs: overrides.stackOutputs,
+    env: overrides.env,
     cache: overrides.fresh ? "off" : "disk",
   });
 }
