@@ -6,4 +6,6 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "/test/e2e/"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
   testTimeout: 60000,
+  // Most tests wait on child processes (the program under cmd/run, promtool, amtool): two workers keep both cores busy.
+  maxWorkers: 2,
 };

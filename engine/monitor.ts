@@ -148,8 +148,24 @@ export class LocalMonitor {
   private rootResource = "";
 
   constructor(private readonly options: MonitorOptions) {
-    this.server.addService(resourceGrpc.ResourceMonitorService, this.resourceMonitor());
-    this.server.addService(engineGrpc.EngineService, this.engine());
+    this.server.addService(resourceGrpc.ResourceMonitorService, this.guarded(this.resourceMonitor()));
+    this.server.addService(engineGrpc.EngineService, this.guarded(this.engine()));
+  }
+
+  /** Each handler, with anything it throws (a request it cannot read) answered as a refusal instead of lost. */
+  private guarded(handlers: Record<string, (call: Call, callback: Callback) => void>): grpc.UntypedServiceImplementation {
+    return Object.fromEntries(
+      Object.entries(handlers).map(([method, handler]) => [
+        method,
+        (call: Call, callback: Callback) => {
+          try {
+            handler(call, callback);
+          } catch (error) {
+            fail(call, callback, this.refuse(`a ${method} request: ${(error as Error).message}`));
+          }
+        },
+      ]),
+    );
   }
 
   /** Starts serving on a free port of 127.0.0.1; returns the address for `--monitor` and `--engine`. */
@@ -198,7 +214,7 @@ export class LocalMonitor {
     return { ...wireInputs, ...planned };
   }
 
-  private resourceMonitor(): grpc.UntypedServiceImplementation {
+  private resourceMonitor(): Record<string, (call: Call, callback: Callback) => void> {
     return {
       supportsFeature: (call: Call, callback: Callback) => {
         const response = new resourcePb.SupportsFeatureResponse();
@@ -319,7 +335,7 @@ export class LocalMonitor {
     };
   }
 
-  private engine(): grpc.UntypedServiceImplementation {
+  private engine(): Record<string, (call: Call, callback: Callback) => void> {
     return {
       log: (call: Call, callback: Callback) => {
         const req = call.request;
