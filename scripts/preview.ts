@@ -9,6 +9,7 @@ import { failureOf } from "../engine/run";
 import { UNKNOWN } from "../engine/wire";
 import { PLACEHOLDER_SECRETS, PLACEHOLDER_SETTINGS } from "./render";
 import { localStack, readStackFile, type RecordedResource, ROOT, runStack, type StackRun } from "./program";
+import { runAsScript } from "./cli";
 
 const USAGE = `usage: npm run preview -- --stack <name>
 
@@ -100,12 +101,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runAsScript(main);

@@ -16,6 +16,7 @@ import { KNOWN_STACKS } from "../config";
 import { toJson, toYaml } from "../serialize";
 import { succeeded } from "../engine/run";
 import { type RecordedResource, ROOT, runStack, type StackRun } from "./program";
+import { runAsScript } from "./cli";
 
 /** Stands in for every secret value in rendered files. */
 export const REDACTED = "<redacted: pulumi secret>";
@@ -162,12 +163,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runAsScript(main);
