@@ -9,7 +9,8 @@
  * with PULUMI_CONFIG (`<namespace>:config:<key>` → string), PULUMI_CONFIG_SECRET_KEYS, PULUMI_NODEJS_TYPESCRIPT and,
  * when Pulumi.yaml sets `tsconfig`, PULUMI_NODEJS_TSCONFIG_PATH. PULUMI_NODEJS_TRANSPILE_ONLY is passed only when
  * the caller's environment has it, as the CLI does. Where it differs from the CLI: `--sync` names an empty folder, so
- * a synchronous invoke fails (the CLI serves it through two FIFOs there; this program makes none).
+ * a synchronous invoke fails (the CLI serves it through two FIFOs there; this program makes none); and a program is
+ * stopped a second after the engine refused one of its requests (see {@link LocalMonitor}).
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
