@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
   if (source) process.stdout.write(`The promotion gate reads ${file.promotionSourceStack}: running stack ${source} first, as deployed from this checkout\n`);
   process.stdout.write("\n");
 
-  const run = await runStack({ stack, mode: "preview", settings: PLACEHOLDER_SETTINGS, secrets: PLACEHOLDER_SECRETS });
+  const run = await runStack({ stack, mode: "preview", settings: PLACEHOLDER_SETTINGS, settingSecrets: PLACEHOLDER_SECRETS });
   const failure = failureOf(run);
   if (run.resources.length > 0) {
     process.stdout.write(`     ${"Type".padEnd(Math.max(...run.resources.map((r) => r.type.length)) + 8)} Name\n${tree(run).join("\n")}\n\n`);

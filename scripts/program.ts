@@ -49,11 +49,14 @@ export interface StackRunOptions {
   readonly config?: Readonly<Record<string, string | undefined>>;
   /** Config every stack of the run gets, the promotion source stack too: what each user sets by hand. */
   readonly settings?: Readonly<Record<string, string>>;
-  /** Secret config, as `pulumi config set --secret` sets it; the promotion source stack gets it too. */
+  /** Secret config every stack of the run gets, the promotion source stack too (`pulumi config set --secret`). */
+  readonly settingSecrets?: Readonly<Record<string, string>>;
+  /** Secret config of this stack alone, over `settingSecrets`; `undefined` removes one. */
   readonly secrets?: Readonly<Record<string, string | undefined>>;
   /**
    * What other stacks export, by fully qualified name. Unset: a promotion source stack of this project is run
-   * first (its committed config, with the same settings and secrets) and its outputs used; any other read is refused.
+   * first (its committed config, with `settings` and `settingSecrets`) and its outputs used; any other read is
+   * refused.
    */
   readonly stackOutputs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Extra environment for the program (the user's shell), e.g. PULUMI_NODEJS_TRANSPILE_ONLY. */
@@ -116,21 +119,42 @@ async function withRunSlot<T>(work: () => Promise<T>): Promise<T> {
 
 const inProcess = new Map<string, Promise<ProgramRun>>();
 
-/** A run kept on disk under `file`, or made now and kept there. */
+/**
+ * A run kept on disk under `file`, or made now and kept there. One process makes it while others wait (a lock file
+ * created exclusively): the test workers start on the same stacks at the same time.
+ */
 async function diskCached(file: string, run: () => Promise<ProgramRun>): Promise<ProgramRun> {
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as ProgramRun;
-  const result = await run();
+  const lock = `${file}.lock`;
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  // Written whole under a temporary name, then renamed: a reader never sees half a run.
-  const partial = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(partial, JSON.stringify(result));
-  fs.renameSync(partial, file);
-  return result;
+  for (;;) {
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as ProgramRun;
+    let held: number | undefined;
+    try {
+      held = fs.openSync(lock, "wx");
+    } catch {
+      // Another process is making it; a lock older than a run's timeout is left over from a killed process.
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+      if (age > 150_000) fs.rmSync(lock, { force: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      continue;
+    }
+    try {
+      const result = await run();
+      // Written whole under a temporary name, then renamed: a reader never sees half a run.
+      const partial = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(partial, JSON.stringify(result));
+      fs.renameSync(partial, file);
+      return result;
+    } finally {
+      fs.closeSync(held);
+      fs.rmSync(lock, { force: true });
+    }
+  }
 }
 
 /** One run through the local engine, reused as `cache` says. Never throws for a program failure. */
 function engineRun(options: StackRunOptions, stackOutputs: Readonly<Record<string, StackOutputs>>): Promise<ProgramRun> {
-  const request = { stack: options.stack, mode: options.mode ?? "update", config: { ...options.settings, ...options.config }, secrets: options.secrets ?? {}, stackOutputs, env: options.env ?? {} };
+  const request = { stack: options.stack, mode: options.mode ?? "update", config: { ...options.settings, ...options.config }, secrets: { ...options.settingSecrets, ...options.secrets }, stackOutputs, env: options.env ?? {} };
   const run = (): Promise<ProgramRun> => withRunSlot(() => runProgram({ root: ROOT, ...request, env: { ...process.env, ...request.env } }));
   const cache = options.cache ?? "process";
   if (cache === "off") return run();
@@ -154,8 +178,8 @@ async function readableStacks(options: StackRunOptions): Promise<Record<string, 
   const source = config.promotionSourceStack;
   const local = source ? localStack(source) : undefined;
   if (!source || !local) return {};
-  // The source stack as deployed from this commit: `pulumi up` with its committed config.
-  const sourceRun = succeeded(await runStack({ ...options, stack: local, mode: "update", config: {}, stackOutputs: undefined }));
+  // The source stack as deployed from this commit: `pulumi up` with its committed config and its own secrets.
+  const sourceRun = succeeded(await runStack({ ...options, stack: local, mode: "update", config: {}, secrets: {}, stackOutputs: undefined }));
   return { [source]: { outputs: sourceRun.outputs, secretOutputNames: sourceRun.secretOutputs } };
 }
 

@@ -33,7 +33,7 @@ export const RENDERED = path.join(ROOT, "rendered");
  * would be after this commit ran there; runs are reused within the process, so the source stack runs once.
  */
 export async function renderStack(stack: string): Promise<StackRun> {
-  return succeeded(await runStack({ stack, settings: PLACEHOLDER_SETTINGS, secrets: PLACEHOLDER_SECRETS }));
+  return succeeded(await runStack({ stack, settings: PLACEHOLDER_SETTINGS, settingSecrets: PLACEHOLDER_SECRETS }));
 }
 
 /** Replaces every input that arrived as a secret with the marker (whatever its placeholder value was). */

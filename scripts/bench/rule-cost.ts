@@ -39,7 +39,7 @@ export async function benchRuleFiles(): Promise<BenchRuleFiles> {
 
 async function deployedRuleFile(): Promise<{ text: string; cfg: BillingConfig }> {
   const secrets = { smtpPassword: REDACTED, grafanaToken: REDACTED };
-  const run = succeeded(await runStack({ stack: STACK, settings: PLACEHOLDER_SETTINGS, config: BENCH_OVERRIDES, secrets }));
+  const run = succeeded(await runStack({ stack: STACK, settings: PLACEHOLDER_SETTINGS, config: BENCH_OVERRIDES, settingSecrets: secrets }));
   const configMap = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.endsWith("-rules"))!;
   const values = { ...readStackFile(STACK), ...PLACEHOLDER_SETTINGS, ...BENCH_OVERRIDES, ...secrets };
   const cfg = parseConfig({ stack: STACK, values, secretKeys: new Set(Object.keys(secrets)) });

@@ -1,9 +1,9 @@
 /**
  * A stack's Alertmanager configuration, as index.ts declares it, written to a temporary directory laid out like the
- * two directory mounts in the pod: the ConfigMap's files in one directory, the Secret's in another. The stack is run
- * with two fixed mount paths (so the run is the same every time and can be reused), and every path in the
- * configuration under them is moved to the temporary directories: the configuration under test is the deployed one
- * apart from the paths. Secret files hold the test helper's placeholder values, never a real credential.
+ * two directory mounts in the pod: the ConfigMap's files in one directory, the Secret's in another. The stack runs
+ * as deployed (the same run the other tests of the stack read), and every path in the configuration under the two
+ * mount paths is moved to the temporary directories: the configuration under test is the deployed one apart from
+ * the paths. Secret files hold the test helper's placeholder values, never a real credential.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -14,6 +14,8 @@ import { parse } from "yaml";
 import type { AlertmanagerConfig } from "../../alerts/routing";
 import { toYaml } from "../../serialize";
 import type { StackRun } from "../../scripts/program";
+import { CONFIG_SCHEMA } from "../../config";
+import { readStackFile } from "../../scripts/program";
 import { runStack, single, TYPES, type Overrides } from "./stack";
 
 export interface MountedConfig {
@@ -33,8 +35,17 @@ function writeFiles(dir: string, files: Readonly<Record<string, string>>): void 
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
 }
 
-/** The mount paths the stack is run with; {@link mountedAlertmanagerConfig} moves them under a temporary directory. */
-const MOUNTS = { config: "/billing-monitoring-test/config", secrets: "/billing-monitoring-test/secrets" } as const;
+/** The two mount paths of a run: as the test sets them, else as the stack file does, else their defaults. */
+function mountsOf(stack: string, overrides: Overrides): { config: string; secrets: string } {
+  const configured = { ...readStackFile(stack), ...overrides.config };
+  const mountPath = (key: "alertmanagerConfigPath" | "alertmanagerSecretPath"): string => {
+    const fallback = CONFIG_SCHEMA[key].default;
+    const value = configured[key] ?? (typeof fallback === "function" ? fallback(stack) : fallback);
+    if (!value) throw new Error(`no ${key} for stack ${stack}`);
+    return value;
+  };
+  return { config: mountPath("alertmanagerConfigPath"), secrets: mountPath("alertmanagerSecretPath") };
+}
 
 /** Every string of a parsed configuration that is a path under a mount, moved to `to` (mount path → directory). */
 function rebased(value: unknown, to: ReadonlyMap<string, string>): unknown {
@@ -48,16 +59,14 @@ function rebased(value: unknown, to: ReadonlyMap<string, string>): unknown {
 }
 
 export async function mountedAlertmanagerConfig(stack: string, overrides: Overrides = {}): Promise<MountedConfig> {
-  const run = await runStack(stack, {
-    ...overrides,
-    config: { ...overrides.config, alertmanagerConfigPath: MOUNTS.config, alertmanagerSecretPath: MOUNTS.secrets },
-  });
+  const run = await runStack(stack, overrides);
+  const mounts = mountsOf(stack, overrides);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `billing-am-${stack}-`));
   const configDir = path.join(root, "config");
   const secretDir = path.join(root, "secrets");
   const to = new Map([
-    [MOUNTS.config, configDir],
-    [MOUNTS.secrets, secretDir],
+    [mounts.config, configDir],
+    [mounts.secrets, secretDir],
   ]);
   const configMap = run.resources.find((r) => r.type === TYPES.configMap && r.name === "billing-alertmanager-config");
   if (!configMap) throw new Error("no Alertmanager ConfigMap declared");
