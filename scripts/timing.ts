@@ -10,6 +10,8 @@ export interface TimedCommand {
   readonly args: readonly string[];
   /** Environment over this process's. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Runs before each timed run (outside the timing), e.g. to remove a cache. */
+  readonly before?: () => void;
   /** Runs after each timed run (outside the timing), e.g. to collect a file the command wrote. */
   readonly after?: () => void;
 }
@@ -31,6 +33,7 @@ export function timeSideBySide(commands: readonly TimedCommand[], rounds: number
   const seconds = commands.map(() => [] as number[]);
   for (let round = 0; round < rounds; round++) {
     commands.forEach((command, i) => {
+      command.before?.();
       const start = process.hrtime.bigint();
       const result = spawnSync(command.command, command.args, { cwd, stdio: "pipe", encoding: "utf8", env: { ...process.env, ...command.env } });
       const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
