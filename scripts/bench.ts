@@ -1,6 +1,6 @@
 /**
  * npm run bench: what the stack costs to run, to test, and to evaluate in Prometheus, measured side by side in one
- * run (machines here are noisy; ratios hold), written to BENCHMARKS.md. Bounded: about 8 minutes on 2 cores.
+ * run (machines here are noisy; ratios hold), written to BENCHMARKS.md. Bounded: about 10 minutes on 2 cores.
  *   --rounds N   rounds of the program-run timing (default 3); the unit suite runs once cold and twice with kept
  *                program runs, the e2e suite twice
  */
