@@ -140,7 +140,7 @@ const SUPPORTED_FEATURES = new Set(["secrets", "resourceReferences", "outputValu
 
 export class LocalMonitor {
   readonly recording: Recording = { resources: [], stackOutputs: {}, secretOutputs: [], logs: [], refused: [], shutdownSignalled: false };
-  private readonly server = new grpc.Server({ "grpc.max_connection_idle_ms": 500 });
+  private readonly server = new grpc.Server();
   /** URN → the qualified type its children's URNs start with. */
   private readonly typeChains = new Map<string, string>();
   private readonly byUrn = new Map<string, RegisteredResource>();
@@ -161,7 +161,7 @@ export class LocalMonitor {
           try {
             handler(call, callback);
           } catch (error) {
-            fail(call, callback, this.refuse(`a ${method} request: ${(error as Error).message}`));
+            callback(this.refuse(`a ${method} request: ${(error as Error).message}`));
           }
         },
       ]),
@@ -288,9 +288,9 @@ export class LocalMonitor {
         const req = call.request;
         const type = req.getType() as string;
         const id = req.getId() as string;
-        if (type !== STACK_REFERENCE_TYPE) return fail(call, callback, this.refuse(`a read of ${type} ${id}`));
+        if (type !== STACK_REFERENCE_TYPE) return callback(this.refuse(`a read of ${type} ${id}`));
         const source = this.options.stackOutputs?.[id];
-        if (!source) return fail(call, callback, this.refuse(`a read of stack ${id} (no outputs were given for it)`));
+        if (!source) return callback(this.refuse(`a read of stack ${id} (no outputs were given for it)`));
         const name = req.getName() as string;
         const parent = req.getParent() as string;
         const urn = this.urnOf(type, name, parent);
@@ -320,14 +320,14 @@ export class LocalMonitor {
         response.setProperties(Struct.fromJavaScript({ name: id, outputs, secretOutputNames: [...secretNames] } as never) as never);
         callback(null, response);
       },
-      invoke: (call: Call, callback: Callback) => fail(call, callback, this.refuse(`the invoke ${call.request.getTok() as string}`)),
-      call: (call: Call, callback: Callback) => fail(call, callback, this.refuse(`the call ${call.request.getTok() as string}`)),
-      registerStackTransform: (call: Call, callback: Callback) => fail(call, callback, this.refuse("a stack transform")),
-      registerStackInvokeTransform: (call: Call, callback: Callback) => fail(call, callback, this.refuse("an invoke transform")),
-      registerResourceHook: (call: Call, callback: Callback) => fail(call, callback, this.refuse("a resource hook")),
-      registerErrorHook: (call: Call, callback: Callback) => fail(call, callback, this.refuse("an error hook")),
-      registerPackage: (call: Call, callback: Callback) => fail(call, callback, this.refuse(`the package registration of ${call.request.getName() as string}`)),
-      getDeploymentInfo: (call: Call, callback: Callback) => fail(call, callback, this.refuse("a deployment info request")),
+      invoke: (call: Call, callback: Callback) => callback(this.refuse(`the invoke ${call.request.getTok() as string}`)),
+      call: (call: Call, callback: Callback) => callback(this.refuse(`the call ${call.request.getTok() as string}`)),
+      registerStackTransform: (_call: Call, callback: Callback) => callback(this.refuse("a stack transform")),
+      registerStackInvokeTransform: (_call: Call, callback: Callback) => callback(this.refuse("an invoke transform")),
+      registerResourceHook: (_call: Call, callback: Callback) => callback(this.refuse("a resource hook")),
+      registerErrorHook: (_call: Call, callback: Callback) => callback(this.refuse("an error hook")),
+      registerPackage: (call: Call, callback: Callback) => callback(this.refuse(`the package registration of ${call.request.getName() as string}`)),
+      getDeploymentInfo: (_call: Call, callback: Callback) => callback(this.refuse("a deployment info request")),
       signalAndWaitForShutdown: (_call: Call, callback: Callback) => {
         this.recording.shutdownSignalled = true;
         callback(null, new Empty());
@@ -356,22 +356,12 @@ export class LocalMonitor {
         this.rootResource = call.request.getUrn() as string;
         callback(null, new enginePb.SetRootResourceResponse());
       },
-      startDebugging: (call: Call, callback: Callback) => fail(call, callback, this.refuse("a debugging session")),
+      startDebugging: (_call: Call, callback: Callback) => callback(this.refuse("a debugging session")),
       // The stand-in accepts any required CLI version range.
       requirePulumiVersion: (_call: Call, callback: Callback) => callback(null, new enginePb.RequirePulumiVersionResponse()),
     };
   }
 }
 
-type Call = { request: Message; sendMetadata(metadata: grpc.Metadata): void };
-
-/**
- * Answers a call with an error, after sending (empty) response headers. An error alone goes out as a trailers-only
- * response, after which the SDK's grpc-js client keeps the HTTP/2 stream open for ~45 s: the failed program's
- * process would linger that long before it exits.
- */
-const fail = (call: Call, callback: Callback, error: grpc.ServiceError): void => {
-  call.sendMetadata(new grpc.Metadata());
-  callback(error);
-};
+type Call = { request: Message };
 type Callback = (error: grpc.ServiceError | null, response?: unknown) => void;
