@@ -1,6 +1,6 @@
 /**
  * Secrets land only in Kubernetes Secrets or provider credentials, marked secret there, and nowhere else: no
- * ConfigMap, no other input, no stack output.
+ * ConfigMap, no other input, no stack output, nothing the program logs or prints.
  */
 import { parse } from "yaml";
 
@@ -33,6 +33,10 @@ function expectOnlyInSecretPlaces(run: StackRun, secrets: Record<string, string>
       expect({ key, secretPaths: place.secretPaths }).toEqual({ key, secretPaths: expect.arrayContaining([expect.stringMatching(/^(stringData|auth)/)]) });
     }
     expect({ key, inOutputs: JSON.stringify(run.outputs).includes(value) }).toEqual({ key, inOutputs: false });
+    // Debug lines are left out: they are the SDK's own RPC traces (shown only with --debug), which print the engine's
+    // answers as received, secrets included.
+    const printed = JSON.stringify([run.logs.filter((entry) => entry.severity !== "debug"), run.stdout, run.stderr]);
+    expect({ key, inLogs: printed.includes(value) }).toEqual({ key, inLogs: false });
   }
 }
 
