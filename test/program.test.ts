@@ -140,6 +140,17 @@ describe("failures, as the CLI shows them", () => {
   });
 });
 
+describe("what the local engine was not told about", () => {
+  it("an invoke is refused with an error the program sees, and the run fails", async () => {
+    const run = await runProgram({ root: path.join(FIXTURES, "invoke"), stack: "dev", mode: "preview" });
+    expect({ exitCode: run.exitCode === 0, refused: run.refused, outputs: run.outputs }).toEqual({
+      exitCode: false,
+      refused: ["the local engine was not told how to answer the invoke fixture:index:getThing"],
+      outputs: {},
+    });
+  });
+});
+
 describe("TypeScript under the language host", () => {
   const tsconfigWithout = (dir: string, name: string, change: (tsconfig: Record<string, unknown>) => void): string => {
     const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")) as Record<string, unknown>;
