@@ -17,6 +17,8 @@ import { readStackFile, runStack } from "../program";
 import { succeeded } from "../../engine/run";
 import { median } from "../timing";
 import { naiveRuleGroups } from "./naive-rules";
+import { METRICS } from "../../metrics";
+import { backfill, HISTORY_SECONDS, historyTimestamps } from "./history";
 import { customersFor, SeriesExporter } from "./series-exporter";
 
 /** The deployed production config, with Prometheus' scrape at 15 s and the rule groups evaluated at the same pace. */
@@ -106,35 +108,85 @@ export interface ScaleResult {
   /** Median over the samples of the sum over groups, in seconds. */
   readonly recordedSeconds: number;
   readonly naiveSeconds: number;
-  readonly perGroup: Record<string, number>;
+  /** Per billing rule group, median seconds: deployed and naive. */
+  readonly perGroup: Record<string, { readonly recorded: number; readonly naive: number }>;
   readonly queryLatencies?: { panel: string; seconds: number }[];
-  readonly dataSeconds: number;
+  /** Peak resident memory of each server while it was measured, in bytes. */
+  readonly peakMemoryBytes: { readonly recorded: number; readonly naive: number };
+  /** Samples backfilled before the servers started (0 without history). */
+  readonly backfilledSamples: number;
 }
 
-/** Grafana variables a panel query may hold, replaced as Grafana would for "All" over a 24h range. */
+/** The Grafana step of a 24h query in a 1920-px-wide panel: one point per pixel. */
+export const PANEL_STEP_SECONDS = Math.ceil(86400 / 1920);
+
+/**
+ * Grafana variables a panel query may hold, replaced as Grafana would for "All" over a 24h range at the panel step:
+ * `$__rate_interval` is max(step + scrape interval, 4 × scrape interval) with the data source's 15 s scrape.
+ */
 function substitute(expr: string): string {
-  return expr.replace(/\$__rate_interval/g, "1m").replace(/\$__range/g, "24h").replace(/\$__interval/g, "1m").replace(/\$(plan|customer_id)/g, ".*");
+  const rateInterval = Math.max(PANEL_STEP_SECONDS + 15, 4 * 15);
+  return expr
+    .replace(/\$__rate_interval/g, `${rateInterval}s`)
+    .replace(/\$__range/g, "24h")
+    .replace(/\$__interval/g, `${PANEL_STEP_SECONDS}s`)
+    .replace(/\$(plan|customer_id)/g, ".*");
 }
 
-export async function measureScale(series: number, files: BenchRuleFiles, opts: { warmupSeconds: number; samples: number; queries: boolean }): Promise<ScaleResult> {
+/** Fails unless every payment series holds the backfilled samples of the longest rule window (6h). */
+async function expectHistory(server: Server, now: number): Promise<void> {
+  const expected = historyTimestamps(now).filter((t) => t > now - 6 * 3600).length;
+  const query = `min(count_over_time(${METRICS.paymentProcessed.name}[6h]))`;
+  const body = JSON.parse(await get(server.port, `/api/v1/query?${new URLSearchParams({ query, time: String(now) })}`)) as { data: { result: { value: [number, string] }[] } };
+  const found = Number(body.data.result[0]?.value[1] ?? 0);
+  if (found < expected) throw new Error(`${server.name}: the 6h window holds ${found} samples of a payment series, not the ${expected} backfilled`);
+}
+
+async function residentMemory(server: Server): Promise<number> {
+  const match = /^process_resident_memory_bytes (\S+)$/m.exec(await get(server.port, "/metrics"));
+  return match ? Number(match[1]) : 0;
+}
+
+export async function measureScale(
+  series: number,
+  files: BenchRuleFiles,
+  opts: { warmupSeconds: number; samples: number; queries: boolean; history: boolean; log: (what: string) => void },
+): Promise<ScaleResult> {
   const { deployed: text, naive, cfg } = files;
-  const exporter = new SeriesExporter(customersFor(series), cfg.app.namespace);
+  const now = Math.floor(Date.now() / 1000);
+  const exporter = new SeriesExporter(customersFor(series), cfg.app.namespace, opts.history ? (now - HISTORY_SECONDS) * 1000 : Date.now());
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "billing-rule-cost-"));
   const servers: Server[] = [];
   try {
+    let backfilledSamples = 0;
+    if (opts.history) {
+      opts.log(`${exporter.seriesCount.toLocaleString("en")} series: backfilling 24 h of history with promtool`);
+      backfilledSamples = (await backfill(exporter, now, path.join(root, "recorded", "data"))).samples;
+      // The naive server reads the same blocks.
+      fs.cpSync(path.join(root, "recorded", "data"), path.join(root, "naive", "data"), { recursive: true });
+      opts.log(`${exporter.seriesCount.toLocaleString("en")} series: ${backfilledSamples.toLocaleString("en")} samples backfilled; starting Prometheus`);
+    }
     const exporterPort = await exporter.start();
     servers.push(await startPrometheus("recorded", text, exporterPort, root));
     servers.push(await startPrometheus("naive", naive, exporterPort, root));
-    const started = Date.now();
-    for (const server of servers) await until(`${server.name} to evaluate its rules`, async () => (await groupDurations(server)).size >= 5, 90_000);
+    for (const server of servers) await until(`${server.name} to evaluate its rules`, async () => (await groupDurations(server)).size >= 5, 180_000);
+    if (opts.history) for (const server of servers) await expectHistory(server, now);
     await new Promise((resolve) => setTimeout(resolve, opts.warmupSeconds * 1000));
     const samples: Record<string, Map<string, number>[]> = { recorded: [], naive: [] };
+    const peakMemoryBytes = { recorded: 0, naive: 0 };
     for (let i = 0; i < opts.samples; i++) {
-      for (const server of servers) samples[server.name].push(await groupDurations(server));
+      for (const server of servers) {
+        samples[server.name].push(await groupDurations(server));
+        const name = server.name as keyof typeof peakMemoryBytes;
+        peakMemoryBytes[name] = Math.max(peakMemoryBytes[name], await residentMemory(server));
+      }
       await new Promise((resolve) => setTimeout(resolve, cfg.monitoring.ruleEvaluationInterval.seconds * 1000));
     }
     const total = (maps: Map<string, number>[]) => median(maps.map((m) => [...m.values()].reduce((a, b) => a + b, 0)));
-    const perGroup = Object.fromEntries([...samples.recorded[0].keys()].map((group) => [group, median(samples.recorded.map((m) => m.get(group) ?? 0))]));
+    const groupMedian = (maps: Map<string, number>[], group: string) => median(maps.map((m) => m.get(group) ?? 0));
+    const perGroup = Object.fromEntries(
+      [...new Set([...samples.recorded[0].keys(), ...samples.naive[0].keys()])].sort().map((group) => [group, { recorded: groupMedian(samples.recorded, group), naive: groupMedian(samples.naive, group) }]),
+    );
     let queryLatencies: ScaleResult["queryLatencies"];
     if (opts.queries) {
       const dashboard = billingDashboard(cfg);
@@ -146,7 +198,7 @@ export async function measureScale(series: number, files: BenchRuleFiles, opts: 
           const times: number[] = [];
           for (let i = 0; i < 3; i++) {
             const t0 = performance.now();
-            await get(servers[0].port, `/api/v1/query_range?${new URLSearchParams({ query: substitute(target.expr!), start: String(end - 86400), end: String(end), step: "60" })}`);
+            await get(servers[0].port, `/api/v1/query_range?${new URLSearchParams({ query: substitute(target.expr!), start: String(end - 86400), end: String(end), step: String(PANEL_STEP_SECONDS) })}`);
             times.push((performance.now() - t0) / 1000);
           }
           queryLatencies.push({ panel: (panel as { title?: string }).title ?? "?", seconds: median(times) });
@@ -161,7 +213,8 @@ export async function measureScale(series: number, files: BenchRuleFiles, opts: 
       naiveSeconds: total(samples.naive),
       perGroup,
       ...(queryLatencies ? { queryLatencies } : {}),
-      dataSeconds: Math.round((Date.now() - started) / 1000),
+      peakMemoryBytes,
+      backfilledSamples,
     };
   } finally {
     for (const server of servers) await server.process.stop();

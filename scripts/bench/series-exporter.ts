@@ -4,6 +4,7 @@
  * so every scrape is cheap to produce and every rate is the same whatever the scrape timing. Hand-written instead
  * of prom-client: at 50k series the text is produced in one pass without 50k label-set objects per scrape.
  */
+import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -16,39 +17,80 @@ export function customersFor(series: number): number {
   return Math.max(1, Math.round(series / (SERIES_PER_CUSTOMER_PLAN * PLANS.length)));
 }
 
+/** One metric family: its name, type and rows (`name{labels}` with the value at an elapsed time in seconds). */
+interface Family {
+  readonly name: string;
+  readonly type: "counter" | "gauge";
+  readonly rows: readonly { readonly series: string; readonly value: (elapsedSeconds: number) => number }[];
+}
+
 export class SeriesExporter {
   private server?: http.Server;
-  private readonly started = Date.now();
+  private readonly families: readonly Family[];
 
+  /**
+   * @param startedAt when the counters started from zero, in ms since the epoch; a history backfilled from
+   *   `startedAt` on (see {@link writeOpenMetrics}) continues into the live scrapes without a step. @default now
+   */
   constructor(
     private readonly customers: number,
-    private readonly namespace: string,
-  ) {}
+    namespace: string,
+    private readonly startedAt: number = Date.now(),
+  ) {
+    const ns = `namespace="${namespace}"`;
+    const customerPlans: [string, string, number][] = [];
+    for (let c = 0; c < customers; c++) for (const plan of PLANS) customerPlans.push([`cus_${c}`, plan, c]);
+    // Per-series rates (events per second), varied a little per customer so series differ.
+    const counter = (perSecond: number, seed: number) => (elapsed: number) => perSecond * (1 + (seed % 7) / 10) * elapsed;
+    const perCustomer = (name: string, labels: string, perSecond: number): Family["rows"] =>
+      customerPlans.map(([customer, plan, c]) => ({ series: `${name}{${ns},customer_id="${customer}",plan="${plan}"${labels}}`, value: counter(perSecond, c) }));
+    const payments = METRICS.paymentProcessed.name;
+    this.families = [
+      { name: payments, type: "counter", rows: [...perCustomer(payments, ',payment_method="card",status="succeeded",failure_code="none"', 0.02), ...perCustomer(payments, ',payment_method="card",status="failed",failure_code="card_declined"', 0.001)] },
+      { name: METRICS.subscriptionCreated.name, type: "counter", rows: perCustomer(METRICS.subscriptionCreated.name, ',status="active"', 0.001) },
+      { name: METRICS.subscriptionCancelled.name, type: "counter", rows: perCustomer(METRICS.subscriptionCancelled.name, ',reason="too_expensive"', 0.0001) },
+      { name: METRICS.usageTracked.name, type: "counter", rows: perCustomer(METRICS.usageTracked.name, "", 0.01) },
+      { name: METRICS.fixesConsumed.name, type: "counter", rows: perCustomer(METRICS.fixesConsumed.name, "", 0.03) },
+      { name: METRICS.subscriptionsActive.name, type: "gauge", rows: PLANS.map((plan) => ({ series: `${METRICS.subscriptionsActive.name}{${ns},plan="${plan}"}`, value: () => customers })) },
+    ];
+  }
 
-  /** How many series each scrape returns (the app's own, without the constant gauge below). */
+  /** How many series each scrape returns (the app's own, without the constant gauge). */
   get seriesCount(): number {
     return this.customers * PLANS.length * SERIES_PER_CUSTOMER_PLAN;
   }
 
   private body(): string {
-    const elapsed = (Date.now() - this.started) / 1000;
+    const elapsed = (Date.now() - this.startedAt) / 1000;
     const lines: string[] = [];
-    const emit = (name: string, type: string, rows: string[]) => lines.push(`# TYPE ${name} ${type}`, ...rows);
-    const ns = `namespace="${this.namespace}"`;
-    const customerPlans: [string, string, number][] = [];
-    for (let c = 0; c < this.customers; c++) for (const plan of PLANS) customerPlans.push([`cus_${c}`, plan, c]);
-    // Per-series rates (events per second), varied a little per customer so series differ.
-    const value = (perSecond: number, seed: number) => (perSecond * (1 + (seed % 7) / 10) * elapsed).toFixed(3);
-    emit(METRICS.paymentProcessed.name, "counter", [
-      ...customerPlans.map(([customer, plan, c]) => `${METRICS.paymentProcessed.name}{${ns},customer_id="${customer}",plan="${plan}",payment_method="card",status="succeeded",failure_code="none"} ${value(0.02, c)}`),
-      ...customerPlans.map(([customer, plan, c]) => `${METRICS.paymentProcessed.name}{${ns},customer_id="${customer}",plan="${plan}",payment_method="card",status="failed",failure_code="card_declined"} ${value(0.001, c)}`),
-    ]);
-    emit(METRICS.subscriptionCreated.name, "counter", customerPlans.map(([customer, plan, c]) => `${METRICS.subscriptionCreated.name}{${ns},customer_id="${customer}",plan="${plan}",status="active"} ${value(0.001, c)}`));
-    emit(METRICS.subscriptionCancelled.name, "counter", customerPlans.map(([customer, plan, c]) => `${METRICS.subscriptionCancelled.name}{${ns},customer_id="${customer}",plan="${plan}",reason="too_expensive"} ${value(0.0001, c)}`));
-    emit(METRICS.usageTracked.name, "counter", customerPlans.map(([customer, plan, c]) => `${METRICS.usageTracked.name}{${ns},customer_id="${customer}",plan="${plan}"} ${value(0.01, c)}`));
-    emit(METRICS.fixesConsumed.name, "counter", customerPlans.map(([customer, plan, c]) => `${METRICS.fixesConsumed.name}{${ns},customer_id="${customer}",plan="${plan}"} ${value(0.03, c)}`));
-    emit(METRICS.subscriptionsActive.name, "gauge", PLANS.map((plan) => `${METRICS.subscriptionsActive.name}{${ns},plan="${plan}"} ${this.customers}`));
+    for (const family of this.families) lines.push(`# TYPE ${family.name} ${family.type}`, ...family.rows.map((row) => `${row.series} ${row.value(elapsed).toFixed(3)}`));
     return `${lines.join("\n")}\n`;
+  }
+
+  /**
+   * Writes the same series at the given times (seconds since the epoch, ascending) as OpenMetrics text, the input
+   * of `promtool tsdb create-blocks-from openmetrics`. Streamed: at 50k series the text is over a gigabyte.
+   */
+  async writeOpenMetrics(file: string, timestamps: readonly number[]): Promise<void> {
+    const out = fs.createWriteStream(file);
+    const failed = new Promise<never>((_resolve, reject) => out.once("error", reject));
+    let buffer = "";
+    const write = async (text: string): Promise<void> => {
+      buffer += text;
+      if (buffer.length < 1 << 20) return;
+      const chunk = buffer;
+      buffer = "";
+      if (!out.write(chunk)) await Promise.race([new Promise<void>((resolve) => out.once("drain", () => resolve())), failed]);
+    };
+    const start = this.startedAt / 1000;
+    for (const family of this.families) {
+      // OpenMetrics names a counter family without its _total suffix.
+      await write(`# TYPE ${family.type === "counter" ? family.name.replace(/_total$/, "") : family.name} ${family.type}\n`);
+      for (const row of family.rows) for (const t of timestamps) await write(`${row.series} ${row.value(t - start).toFixed(3)} ${t}\n`);
+    }
+    await write("# EOF\n");
+    out.end(buffer);
+    await Promise.race([new Promise<void>((resolve) => out.once("finish", () => resolve())), failed]);
   }
 
   async start(): Promise<number> {
