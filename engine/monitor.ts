@@ -101,8 +101,6 @@ export interface Recording {
   readonly logs: LogEntry[];
   /** Requests the engine refused because it was not told how to answer them, in the words the program was given. */
   readonly refused: string[];
-  /** Whether the program signalled a clean end (SignalAndWaitForShutdown). */
-  shutdownSignalled: boolean;
 }
 
 /**
@@ -139,7 +137,7 @@ const SEVERITIES: readonly Severity[] = ["debug", "info", "warning", "error"];
 const SUPPORTED_FEATURES = new Set(["secrets", "resourceReferences", "outputValues", "deletedWith", "aliasSpecs", "transforms", "invokeTransforms", "parameterization"]);
 
 export class LocalMonitor {
-  readonly recording: Recording = { resources: [], stackOutputs: {}, secretOutputs: [], logs: [], refused: [], shutdownSignalled: false };
+  readonly recording: Recording = { resources: [], stackOutputs: {}, secretOutputs: [], logs: [], refused: [] };
   private readonly server = new grpc.Server();
   /** URN → the qualified type its children's URNs start with. */
   private readonly typeChains = new Map<string, string>();
@@ -328,10 +326,7 @@ export class LocalMonitor {
       registerErrorHook: (_call: Call, callback: Callback) => callback(this.refuse("an error hook")),
       registerPackage: (call: Call, callback: Callback) => callback(this.refuse(`the package registration of ${call.request.getName() as string}`)),
       getDeploymentInfo: (_call: Call, callback: Callback) => callback(this.refuse("a deployment info request")),
-      signalAndWaitForShutdown: (_call: Call, callback: Callback) => {
-        this.recording.shutdownSignalled = true;
-        callback(null, new Empty());
-      },
+      signalAndWaitForShutdown: (_call: Call, callback: Callback) => callback(null, new Empty()),
     };
   }
 

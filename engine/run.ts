@@ -63,9 +63,6 @@ export interface ProgramRun {
   readonly milliseconds: number;
 }
 
-/** Thrown by {@link runProgram} when the config cannot be handed to the program at all. */
-export class EngineConfigError extends Error {}
-
 function programConfig(project: Project, options: RunOptions): { config: Record<string, string>; secretKeys: string[] } {
   const file = readStackConfig(project, options.stack);
   const config: Record<string, string> = { ...file.values };
@@ -86,7 +83,7 @@ function programConfig(project: Project, options: RunOptions): { config: Record<
   }
   const undecryptable = file.encrypted.filter((key) => !secretKeys.has(key));
   if (undecryptable.length > 0) {
-    throw new EngineConfigError(`Pulumi.${options.stack}.yaml holds encrypted values the local engine cannot decrypt: ${undecryptable.join(", ")}; pass them as secrets`);
+    throw new Error(`Pulumi.${options.stack}.yaml holds encrypted values the local engine cannot decrypt: ${undecryptable.join(", ")}; pass them as secrets`);
   }
   return { config, secretKeys: [...secretKeys].sort() };
 }

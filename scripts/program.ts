@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import type { LogEntry, Mode, RegisteredResource, StackOutputs } from "../engine/monitor";
+import type { Mode, RegisteredResource, StackOutputs } from "../engine/monitor";
 import { type ProgramRun, runProgram, succeeded } from "../engine/run";
 import { readProject, readStackConfig } from "../engine/stack-config";
 
@@ -26,7 +26,7 @@ const PROJECT = readProject(ROOT).name;
 
 export type StackRun = ProgramRun;
 export type RecordedResource = RegisteredResource;
-export type { LogEntry, Mode };
+export type { Mode };
 
 /** A stack's config as written in its Pulumi.<stack>.yaml, as the CLI passes it, keys without the project prefix. */
 export function readStackFile(stack: string): Record<string, string> {
