@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { SEVERITIES, type Severity } from "./alerts/types";
+import { METRICS } from "./metrics";
 import { type Duration, parseDuration } from "./duration";
 
 export const PROJECT = "billing-monitoring";
@@ -77,6 +78,17 @@ function ratio(raw: string): Check<number> {
   return raw.trim() !== "" && Number.isFinite(value) && value > 0 && value < 1
     ? ok(value)
     : problem("must be a ratio greater than 0 and less than 1 (0.1 means 10 %)");
+}
+
+/** A Prometheus (RE2) regular expression; checked with JavaScript's, which accepts the RE2 subset we document. */
+function routePattern(raw: string): Check<string> {
+  if (raw.trim() === "") return problem("must be a regular expression matching route patterns");
+  try {
+    new RegExp(`^(?:${raw})$`);
+  } catch (error) {
+    return problem(`is not a regular expression (${(error as Error).message})`);
+  }
+  return ok(raw);
 }
 
 function positiveNumber(raw: string): Check<number> {
@@ -277,7 +289,8 @@ export const CONFIG_SCHEMA = {
   dashboardUid: field({ doc: "Stable uid of the billing dashboard (links and alerts point at it).", check: (raw) => (/^[A-Za-z0-9_-]{1,40}$/.test(raw) ? ok(raw) : problem("must be 1 to 40 letters, digits, '_' or '-'")), default: perStackName("billing-metrics", (stack) => `billing-metrics-${stack}`) }),
 
   rateWindow: field({ doc: "Window of the payment and webhook rates, ratios and quantiles.", check: durationCheck, default: parseDuration("5m")! }),
-  minEventsPerWindow: field({ doc: "Low-traffic guard: a ratio alert needs at least this many events in its window.", check: wholeNumber(1, 1_000_000), default: 10 }),
+  minEventsPerWindow: field({ doc: "Low-traffic guard: a ratio alert needs at least this many events in its window, or minFailuresPerWindow failures.", check: wholeNumber(1, 1_000_000), default: 10 }),
+  minFailuresPerWindow: field({ doc: "Low-traffic guard, second way through: a ratio alert also fires on fewer events than minEventsPerWindow when its window holds at least this many failures (a total outage at low volume).", check: wholeNumber(1, 1_000_000), default: 5 }),
   paymentFailureWarningRatio: field({ doc: "Payment failure ratio above which BillingPaymentFailureRateHigh fires.", check: ratio, default: 0.1 }),
   paymentFailureWarningFor: field({ doc: "How long the ratio must stay above it.", check: durationCheck, default: parseDuration("15m")! }),
   paymentFailureCriticalRatio: field({ doc: "Payment failure ratio above which BillingPaymentFailureRateCritical fires.", check: ratio, default: 0.25 }),
@@ -295,6 +308,13 @@ export const CONFIG_SCHEMA = {
   creditGrantWindow: field({ doc: "Window of the credit grant quantile.", check: durationCheck, default: parseDuration("1h")! }),
   creditGrantFor: field({ doc: "How long the p99 must stay above the threshold.", check: durationCheck, default: parseDuration("5m")! }),
   metricsAbsentFor: field({ doc: "How long the app's billing metrics may be missing before BillingMetricsAbsent fires.", check: durationCheck, default: parseDuration("10m")! }),
+
+  paymentSuccessObjective: field({ doc: "SLO: the share of payments that succeed, over 30 days (the seed's baseline: above 95 %).", check: ratio, default: 0.95 }),
+  webhookLatencyObjective: field({ doc: "SLO: the share of Stripe webhooks processed within webhookLatencyThresholdSeconds, over 30 days.", check: ratio, default: 0.95 }),
+  webhookLatencyThresholdSeconds: field({ doc: "SLO: a webhook processed within this many seconds is good (the seed's baseline: p95 under 1 s).", check: positiveNumber, default: 1 }),
+  apiLatencyObjective: field({ doc: "SLO: the share of billing API requests answered within apiLatencyThresholdSeconds, over 30 days.", check: ratio, default: 0.95 }),
+  apiLatencyThresholdSeconds: field({ doc: "SLO: a billing API request answered within this many seconds is good (the seed's baseline: p95 under 200 ms).", check: positiveNumber, default: 0.2 }),
+  apiLatencyRoutes: field({ doc: "SLO: the Phoenix route patterns (PromEx's `path` label, e.g. /api/v1/billing/:id) that are billing endpoints, as a Prometheus regular expression matched whole.", check: routePattern, default: "/api/v1/billing.*" }),
 };
 
 export type ConfigKey = keyof typeof CONFIG_SCHEMA;
@@ -374,6 +394,7 @@ export interface BillingConfig {
   readonly thresholds: {
     readonly rateWindow: Duration;
     readonly minEventsPerWindow: number;
+    readonly minFailuresPerWindow: number;
     readonly paymentFailureWarning: { readonly ratio: number; readonly for: Duration };
     readonly paymentFailureCritical: { readonly ratio: number; readonly for: Duration };
     readonly webhookFailure: { readonly ratio: number; readonly for: Duration };
@@ -382,6 +403,12 @@ export interface BillingConfig {
     readonly cancellation: { readonly ratio: number; readonly window: Duration; readonly for: Duration };
     readonly creditGrant: { readonly p99: number; readonly window: Duration; readonly for: Duration };
     readonly metricsAbsentFor: Duration;
+  };
+  /** Service level objectives, each over 30 days (the burn-rate table in alerts/slo.ts). */
+  readonly slos: {
+    readonly paymentSuccess: { readonly objective: number };
+    readonly webhookLatency: { readonly objective: number; readonly thresholdSeconds: number };
+    readonly apiLatency: { readonly objective: number; readonly thresholdSeconds: number; readonly routes: string };
   };
 }
 
@@ -503,6 +530,15 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
   if (t.metricsAbsentFor.seconds < 2 * m.scrapeInterval.seconds) {
     problems.push(`${PROJECT}:metricsAbsentFor: "${t.metricsAbsentFor.text}" is not allowed: it must be at least 2× scrapeInterval (${m.scrapeInterval.text}) so one failed scrape does not fire it`);
   }
+  for (const [key, metric, thresholdSeconds] of [
+    ["webhookLatencyThresholdSeconds", METRICS.webhookDuration, config.slos.webhookLatency.thresholdSeconds],
+    ["apiLatencyThresholdSeconds", METRICS.phoenixRequestDuration, config.slos.apiLatency.thresholdSeconds],
+  ] as const) {
+    const bounds = metric.buckets.map((bound) => bound / metric.unitsPerSecond);
+    if (thresholdSeconds < bounds[0] || thresholdSeconds > bounds[bounds.length - 1]) {
+      problems.push(`${PROJECT}:${key}: ${thresholdSeconds} is not allowed: ${metric.name} only tells requests apart between its bucket bounds, ${bounds[0]} s and ${bounds[bounds.length - 1]} s`);
+    }
+  }
   if (a.businessHours.start >= a.businessHours.end) {
     problems.push(`${PROJECT}:businessHoursStart (${a.businessHours.start}) must be before ${PROJECT}:businessHoursEnd (${a.businessHours.end})`);
   }
@@ -568,6 +604,7 @@ export function parseConfig(raw: RawConfig): BillingConfig {
     thresholds: {
       rateWindow: v.rateWindow!,
       minEventsPerWindow: v.minEventsPerWindow!,
+      minFailuresPerWindow: v.minFailuresPerWindow!,
       paymentFailureWarning: { ratio: v.paymentFailureWarningRatio!, for: v.paymentFailureWarningFor! },
       paymentFailureCritical: { ratio: v.paymentFailureCriticalRatio!, for: v.paymentFailureCriticalFor! },
       webhookFailure: { ratio: v.webhookFailureRatio!, for: v.webhookFailureFor! },
@@ -576,6 +613,11 @@ export function parseConfig(raw: RawConfig): BillingConfig {
       cancellation: { ratio: v.cancellationRatio!, window: v.cancellationWindow!, for: v.cancellationFor! },
       creditGrant: { p99: v.creditGrantP99Threshold!, window: v.creditGrantWindow!, for: v.creditGrantFor! },
       metricsAbsentFor: v.metricsAbsentFor!,
+    },
+    slos: {
+      paymentSuccess: { objective: v.paymentSuccessObjective! },
+      webhookLatency: { objective: v.webhookLatencyObjective!, thresholdSeconds: v.webhookLatencyThresholdSeconds! },
+      apiLatency: { objective: v.apiLatencyObjective!, thresholdSeconds: v.apiLatencyThresholdSeconds!, routes: v.apiLatencyRoutes! },
     },
   };
   if (problems.length === 0) crossChecks(config, problems);

@@ -17,6 +17,9 @@
  * Counters about one customer's activity carry `customer_id`, so the dashboard can filter by customer; alerts never
  * aggregate by it (it is the high-cardinality label), and histograms leave it out (it would multiply every bucket).
  *
+ * Counting events (see `countIn` in promql.ts): a counter series exists only from its first event on, and starts
+ * again from nothing when a pod restarts; every count over a window goes through the one helper that sees both.
+ *
  * Every series also carries the labels Prometheus adds at scrape time (`namespace`, `pod`, `job`, `instance`);
  * the catalogue lists them once in {@link SCRAPE_LABELS}.
  */
@@ -35,6 +38,15 @@ export interface MetricDefinition {
   readonly help: string;
   /** The telemetry event it is derived from, or `polling` for a polled gauge, or `prometheus` for synthetic series. */
   readonly source: string;
+}
+
+/** A histogram whose bucket bounds a rule reads: a latency SLO counts the observations under a threshold. */
+export interface BucketedHistogram extends MetricDefinition {
+  readonly type: "histogram";
+  /** The finite `le` bounds the app exports, ascending, in the metric's own unit. */
+  readonly buckets: readonly number[];
+  /** The metric's unit per second: 1 for `_seconds`, 1000 for `_milliseconds`. */
+  readonly unitsPerSecond: number;
 }
 
 /** Labels added to every scraped series by Prometheus' Kubernetes service discovery. */
@@ -134,13 +146,19 @@ export const METRICS = {
     "Stripe webhooks received, by Stripe event type and processing outcome (status succeeded or failed).",
     "[:rsolv, :billing, :stripe_webhook_received]",
   ),
-  webhookDuration: metric(
-    "stripe_webhook_received_duration_seconds",
-    "histogram",
-    ["event_type"],
-    "Time to process a Stripe webhook, in seconds.",
-    "[:rsolv, :billing, :stripe_webhook_received]",
-  ),
+  webhookDuration: {
+    ...metric(
+      "stripe_webhook_received_duration_seconds",
+      "histogram",
+      ["event_type"],
+      "Time to process a Stripe webhook, in seconds.",
+      "[:rsolv, :billing, :stripe_webhook_received]",
+    ),
+    type: "histogram",
+    // The BillingPlugin's reporter_options buckets for this distribution; the webhook SLO reads the 1 s bound.
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    unitsPerSecond: 1,
+  },
   usageTracked: metric(
     "usage_tracked_total",
     "counter",
@@ -169,7 +187,22 @@ export const METRICS = {
     "Credits consumed per consumption.",
     "[:rsolv, :billing, :credits_consumed]",
   ),
-} as const satisfies Record<string, MetricDefinition>;
+  /**
+   * PromEx's own Phoenix plugin (`PromEx.Plugins.Phoenix`, prom_ex 1.11 `lib/prom_ex/plugins/phoenix.ex`), not the
+   * BillingPlugin: its prefix is `[otp_app, :prom_ex, :phoenix]`, its unit milliseconds (`duration_unit` default),
+   * its buckets fixed in the plugin's source, and `path` the matched route pattern (`/api/v1/billing/:id`), or
+   * `Unknown` when no route matched. It carries no namespace-specific label besides the scrape-time ones.
+   */
+  phoenixRequestDuration: {
+    name: "rsolv_prom_ex_phoenix_http_request_duration_milliseconds",
+    type: "histogram",
+    labels: ["status", "method", "path", "controller", "action", "host"],
+    help: "The time it takes for the application to respond to HTTP requests.",
+    source: "[:phoenix, :endpoint, :stop]",
+    buckets: [10, 100, 500, 1_000, 5_000, 10_000, 30_000],
+    unitsPerSecond: 1000,
+  },
+} as const satisfies Record<string, MetricDefinition | BucketedHistogram>;
 
 export type MetricKey = keyof typeof METRICS;
 

@@ -8,10 +8,12 @@ import type { MetricDefinition } from "./metrics";
 /** A label matcher: a plain string means equality. */
 export type Matcher = string | { readonly op: "=" | "!=" | "=~" | "!~"; readonly value: string };
 
-export type Matchers = Readonly<Record<string, Matcher>>;
+/** Label → matcher; a list puts several matchers on one label. */
+export type Matchers = Readonly<Record<string, Matcher | readonly Matcher[]>>;
 
 export const regex = (value: string): Matcher => ({ op: "=~", value });
 export const notEqual = (value: string): Matcher => ({ op: "!=", value });
+export const notRegex = (value: string): Matcher => ({ op: "!~", value });
 
 /** Which series of a histogram to select. */
 export type HistogramPart = "bucket" | "sum" | "count";
@@ -20,13 +22,19 @@ function quote(value: string): string {
   return JSON.stringify(value);
 }
 
+function matcherText(label: string, matcher: Matcher | readonly Matcher[]): string {
+  if (Array.isArray(matcher)) return (matcher as readonly Matcher[]).map((one) => matcherText(label, one)).join(",");
+  const single = matcher as Matcher;
+  return typeof single === "string" ? `${label}=${quote(single)}` : `${label}${single.op}${quote(single.value)}`;
+}
+
 /** A vector selector for a catalogue metric, e.g. `rsolv_billing_payment_processed_total{namespace="x",status="failed"}`. */
 export function select(metric: MetricDefinition, matchers: Matchers = {}, part?: HistogramPart): string {
   if (part && metric.type !== "histogram") throw new Error(`${metric.name} is a ${metric.type}, it has no _${part} series`);
   if (!part && metric.type === "histogram") throw new Error(`${metric.name} is a histogram: select its bucket, sum or count series`);
   const name = part ? `${metric.name}_${part}` : metric.name;
   const body = Object.entries(matchers)
-    .map(([label, matcher]) => (typeof matcher === "string" ? `${label}=${quote(matcher)}` : `${label}${matcher.op}${quote(matcher.value)}`))
+    .map(([label, matcher]) => matcherText(label, matcher))
     .join(",");
   return body ? `${name}{${body}}` : name;
 }
@@ -34,7 +42,7 @@ export function select(metric: MetricDefinition, matchers: Matchers = {}, part?:
 /** A recorded series, by name, with optional matchers. */
 export function recorded(name: string, matchers: Matchers = {}): string {
   const body = Object.entries(matchers)
-    .map(([label, matcher]) => (typeof matcher === "string" ? `${label}=${quote(matcher)}` : `${label}${matcher.op}${quote(matcher.value)}`))
+    .map(([label, matcher]) => matcherText(label, matcher))
     .join(",");
   return body ? `${name}{${body}}` : name;
 }
@@ -55,4 +63,33 @@ export function histogramQuantile(quantile: number, bucketRates: string): string
 export function literal(value: number): string {
   if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
   return String(value);
+}
+
+/**
+ * Events a counter counted over `window`, seeing series that appear inside it. The app exports a counter series
+ * only from its first event on, at 1 (a customer's first failed payment, every series of a restarted pod), and
+ * `increase()` needs two samples of a series, so it never counts the event that created the series.
+ *
+ * - A series with samples in the window before this one existed already: `increase()` over the window counts it,
+ *   resets (a restarted container keeps its labels) included.
+ * - A series with none is new: every event it counted happened inside the window, so its last value is the count.
+ *
+ * Limit: a series whose samples are missing for a whole window (a scrape or Prometheus outage at least that long)
+ * looks new once scraping resumes, and its whole value is counted once, for one window.
+ */
+export function countIn(selector: string, window: string): string {
+  return `(last_over_time(${selector}[${window}]) unless present_over_time(${selector}[${window}] offset ${window}))\nor\nincrease(${selector}[${window}])`;
+}
+
+/** A count over a window as a per-second rate: `(count) / seconds`. */
+export function perSecond(count: string, window: { readonly seconds: number }): string {
+  return `(${count}) / ${window.seconds}`;
+}
+
+/**
+ * The integral of a recorded per-second rate over `range`, from its samples every `evaluationSeconds`: the events
+ * in the range. Reading the recorded series keeps a panel over 24 h to a few series.
+ */
+export function recordedCount(series: string, range: string, evaluationSeconds: number): string {
+  return `sum_over_time(${series}[${range}]) * ${evaluationSeconds}`;
 }

@@ -6,6 +6,7 @@ import type { BillingConfig } from "../config";
 import { PANEL_IDS, type PanelKey } from "../dashboards/panel-ids";
 import { type Duration, describeDuration } from "../duration";
 import { literal, type Matchers } from "../promql";
+import { BY_NAMESPACE, records, type Records } from "../records";
 import type { AlertAnnotations, AlertLabels, AlertRule, Severity } from "./types";
 
 /** Runbook files in docs/runbooks/, one per alert family. Each holds a section named after each of its alerts. */
@@ -15,6 +16,7 @@ export const RUNBOOKS = {
   subscriptions: "subscriptions.md",
   credits: "credits.md",
   pipeline: "monitoring-pipeline.md",
+  slos: "slos.md",
 } as const;
 
 export type RunbookFile = (typeof RUNBOOKS)[keyof typeof RUNBOOKS];
@@ -31,12 +33,14 @@ export interface RuleContext {
   readonly app: Matchers;
   /** The label every aggregation keeps, so alerts say which app they are about. */
   readonly by: readonly string[];
-  /** Rate window text (e.g. `5m`), used in recording rule names. */
+  /** Rate window text (e.g. `5m`). */
   readonly window: string;
+  /** Names of the recorded series. */
+  readonly records: Records;
 }
 
 export function ruleContext(cfg: BillingConfig): RuleContext {
-  return { cfg, app: { namespace: cfg.app.namespace }, by: ["namespace"], window: cfg.thresholds.rateWindow.text };
+  return { cfg, app: { namespace: cfg.app.namespace }, by: BY_NAMESPACE, window: cfg.thresholds.rateWindow.text, records: records(cfg) };
 }
 
 export function labels(ctx: RuleContext, severity: Severity, family?: string): AlertLabels {
@@ -70,8 +74,10 @@ export interface RatioAlertSpec {
   readonly alert: string;
   /** The recorded failure ratio (0 to 1), one series per namespace. */
   readonly ratio: string;
-  /** Events in the ratio's window, one series per namespace: the low-traffic guard's volume. */
-  readonly eventsInWindow: string;
+  /** Events in the ratio's window, one series per namespace. */
+  readonly events: string;
+  /** Failures in the ratio's window, one series per namespace. */
+  readonly failures: string;
   readonly threshold: number;
   readonly for: Duration;
   readonly labels: AlertLabels;
@@ -79,21 +85,31 @@ export interface RatioAlertSpec {
 }
 
 /**
- * A ratio alert that stays quiet on low traffic: 1 failure in 2 payments is 50 %, but no incident. It fires only
- * when the ratio is above the threshold and the window saw at least `minEventsPerWindow` events.
+ * The low-traffic guard, as a filter on the namespaces whose window counts: at least `minEventsPerWindow` events,
+ * or at least `minFailuresPerWindow` failures. The first keeps 1 failure in 2 payments (50 %, no incident) quiet;
+ * the second lets a total outage through at volumes where the window never holds enough events.
  */
+export function enoughTraffic(ctx: RuleContext, events: string, failures: string): string {
+  const t = ctx.cfg.thresholds;
+  return `(\n  ${events} >= ${t.minEventsPerWindow}\n  or\n  ${failures} >= ${t.minFailuresPerWindow}\n)`;
+}
+
+/** A ratio alert that stays quiet on low traffic: it fires only when the ratio is above the threshold and the guard passes. */
 export function ratioAlert(ctx: RuleContext, spec: RatioAlertSpec): AlertRule {
-  const minEvents = ctx.cfg.thresholds.minEventsPerWindow;
   return {
     alert: spec.alert,
-    expr: `${spec.ratio} > ${literal(spec.threshold)}\nand on (${ctx.by.join(", ")})\n${spec.eventsInWindow} >= ${minEvents}`,
+    expr: `${spec.ratio} > ${literal(spec.threshold)}\nand on (${ctx.by.join(", ")})\n${enoughTraffic(ctx, spec.events, spec.failures)}`,
     for: spec.for,
     labels: spec.labels,
     annotations: spec.annotations,
   };
 }
 
-/** The guard's prose, shared by every ratio alert description; `events` reads "payments were processed". */
-export function lowTrafficNote(ctx: RuleContext, window: Duration, events: string): string {
-  return `(only counted when at least ${ctx.cfg.thresholds.minEventsPerWindow} ${events} in the last ${describeDuration(window)})`;
+/**
+ * The guard's prose, shared by every ratio alert description: `events` reads "payments were processed",
+ * `failures` reads "failed".
+ */
+export function lowTrafficNote(ctx: RuleContext, window: Duration, events: string, failures: string): string {
+  const t = ctx.cfg.thresholds;
+  return `(only counted when at least ${t.minEventsPerWindow} ${events}, or ${t.minFailuresPerWindow} ${failures}, in the last ${describeDuration(window)})`;
 }

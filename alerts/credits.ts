@@ -1,7 +1,7 @@
 /** Credits: unusually large grants. */
 import { describeDuration } from "../duration";
 import { METRICS } from "../metrics";
-import { histogramQuantile, literal, rate, select, sumBy } from "../promql";
+import { countIn, histogramQuantile, literal, select, sumBy } from "../promql";
 import { annotations, labels, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 
@@ -13,7 +13,7 @@ export function creditsGroup(ctx: RuleContext): RuleGroup {
     rules: [
       {
         alert: "BillingCreditGrantAnomalyDetected",
-        expr: `${histogramQuantile(0.99, sumBy(["namespace", "le"], rate(select(METRICS.creditsAdded, ctx.app, "bucket"), creditGrant.window.text)))} > ${literal(creditGrant.p99)}`,
+        expr: `${histogramQuantile(0.99, sumBy(["namespace", "le"], countIn(select(METRICS.creditsAdded, ctx.app, "bucket"), creditGrant.window.text)))} > ${literal(creditGrant.p99)}`,
         for: creditGrant.for,
         labels: labels(ctx, "info"),
         annotations: annotations(

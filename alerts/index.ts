@@ -4,7 +4,9 @@ import { ruleContext } from "./common";
 import { creditsGroup } from "./credits";
 import { metaGroup } from "./meta";
 import { paymentsGroup } from "./payments";
+import { sloGroups } from "./slo";
 import { subscriptionsGroup } from "./subscriptions";
+import { usageGroup } from "./usage";
 import { isAlertRule, type AlertRule, type RuleGroup } from "./types";
 import { webhooksGroup } from "./webhooks";
 
@@ -15,7 +17,7 @@ export const RULE_FILE = "billing-alerts.yml";
 
 export function buildRuleGroups(cfg: BillingConfig): RuleGroup[] {
   const ctx = ruleContext(cfg);
-  return [paymentsGroup(ctx), webhooksGroup(ctx), subscriptionsGroup(ctx), creditsGroup(ctx), metaGroup(ctx)];
+  return [paymentsGroup(ctx), webhooksGroup(ctx), subscriptionsGroup(ctx), usageGroup(ctx), creditsGroup(ctx), ...sloGroups(ctx), metaGroup(ctx)];
 }
 
 export function alertRules(groups: readonly RuleGroup[]): AlertRule[] {
@@ -35,7 +37,7 @@ export function ruleFileDocument(groups: readonly RuleGroup[]): RuleFileDocument
       rules: group.rules.map((rule) =>
         isAlertRule(rule)
           ? { alert: rule.alert, expr: rule.expr, for: rule.for.text, labels: { ...rule.labels }, annotations: { ...rule.annotations } }
-          : { record: rule.record, expr: rule.expr },
+          : { record: rule.record, expr: rule.expr, ...(rule.labels ? { labels: { ...rule.labels } } : {}) },
       ),
     })),
   };

@@ -1,37 +1,31 @@
 /** Payment processing: failure ratio, warning and critical. */
 import { describeDuration } from "../duration";
 import { METRICS } from "../metrics";
-import { rate, recorded, select, sumBy } from "../promql";
+import { countIn, perSecond, recorded, select, sumBy } from "../promql";
+import { PAYMENT_LABELS } from "../records";
 import { annotations, labels, lowTrafficNote, percent, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RecordingRule, RuleGroup } from "./types";
 
 /** Family label shared by the warning and the critical alert, so the critical inhibits the warning. */
 export const PAYMENT_FAILURE_FAMILY = "billing-payment-failure-rate";
 
-/** Names of the recorded series, for alerts and panels. */
-export function paymentRecords(ctx: RuleContext) {
-  return {
-    /** Payments per second, by namespace and status. */
-    rateByStatus: `namespace_status:${METRICS.paymentProcessed.name.replace(/_total$/, "")}:rate${ctx.window}`,
-    /** Failed payments / all payments, by namespace. */
-    failureRatio: `namespace:rsolv_billing_payment_failure:ratio_rate${ctx.window}`,
-  };
-}
+/** The payment page; it inhibits the payment SLO's burn alerts. */
+export const PAYMENT_FAILURE_CRITICAL = "BillingPaymentFailureRateCritical";
 
 export function paymentsGroup(ctx: RuleContext): RuleGroup {
   const { thresholds: t } = ctx.cfg;
-  const records = paymentRecords(ctx);
-  const byStatus = ["namespace", "status"];
+  const records = ctx.records;
   const recordingRules: RecordingRule[] = [
-    { record: records.rateByStatus, expr: sumBy(byStatus, rate(select(METRICS.paymentProcessed, ctx.app), ctx.window)) },
+    { record: records.payments, expr: perSecond(sumBy(PAYMENT_LABELS, countIn(select(METRICS.paymentProcessed, ctx.app), ctx.window)), t.rateWindow) },
     {
-      record: records.failureRatio,
-      expr: `${sumBy(ctx.by, recorded(records.rateByStatus, { ...ctx.app, status: "failed" }))}\n/\n${sumBy(ctx.by, recorded(records.rateByStatus, ctx.app))}`,
+      record: records.paymentFailureRatio,
+      expr: `${sumBy(ctx.by, recorded(records.payments, { ...ctx.app, status: "failed" }))}\n/\n${sumBy(ctx.by, recorded(records.payments, ctx.app))}`,
     },
   ];
-  // rate × window seconds: the events the ratio was computed from.
-  const eventsInWindow = `${sumBy(ctx.by, recorded(records.rateByStatus, ctx.app))} * ${t.rateWindow.seconds}`;
-  const guard = lowTrafficNote(ctx, t.rateWindow, "payments were processed");
+  // rate × window seconds: the events and failures the ratio was computed from.
+  const events = `${sumBy(ctx.by, recorded(records.payments, ctx.app))} * ${t.rateWindow.seconds}`;
+  const failures = `${sumBy(ctx.by, recorded(records.payments, { ...ctx.app, status: "failed" }))} * ${t.rateWindow.seconds}`;
+  const guard = lowTrafficNote(ctx, t.rateWindow, "payments were processed", "failed");
   return {
     name: "billing-payments",
     interval: ctx.cfg.monitoring.ruleEvaluationInterval,
@@ -39,8 +33,9 @@ export function paymentsGroup(ctx: RuleContext): RuleGroup {
       ...recordingRules,
       ratioAlert(ctx, {
         alert: "BillingPaymentFailureRateHigh",
-        ratio: recorded(records.failureRatio, ctx.app),
-        eventsInWindow,
+        ratio: recorded(records.paymentFailureRatio, ctx.app),
+        events,
+        failures,
         threshold: t.paymentFailureWarning.ratio,
         for: t.paymentFailureWarning.for,
         labels: labels(ctx, "warning", PAYMENT_FAILURE_FAMILY),
@@ -63,9 +58,10 @@ export function paymentsGroup(ctx: RuleContext): RuleGroup {
         ),
       }),
       ratioAlert(ctx, {
-        alert: "BillingPaymentFailureRateCritical",
-        ratio: recorded(records.failureRatio, ctx.app),
-        eventsInWindow,
+        alert: PAYMENT_FAILURE_CRITICAL,
+        ratio: recorded(records.paymentFailureRatio, ctx.app),
+        events,
+        failures,
         threshold: t.paymentFailureCritical.ratio,
         for: t.paymentFailureCritical.for,
         labels: labels(ctx, "critical", PAYMENT_FAILURE_FAMILY),

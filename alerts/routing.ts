@@ -8,6 +8,7 @@ import * as path from "node:path";
 
 import type { BillingConfig } from "../config";
 import { METRICS_ABSENT, WATCHDOG } from "./meta";
+import { PAYMENT_FAILURE_CRITICAL } from "./payments";
 import { HEARTBEAT_SEVERITY, SEVERITIES, type Severity } from "./types";
 import { WEBHOOKS_STALLED } from "./webhooks";
 
@@ -236,6 +237,13 @@ export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecret
         source_matchers: [matcher("severity", "=", "critical"), matcher("family", "=~", ".+")],
         target_matchers: [matcher("severity", "=", "warning")],
         equal: ["family", "environment"],
+      },
+      {
+        // One payment outage, one page: the seed's critical names the cause and its runbook; the payment SLO's
+        // burn alerts for the same failures wait while it fires.
+        source_matchers: [matcher("alertname", "=", PAYMENT_FAILURE_CRITICAL)],
+        target_matchers: [matcher("slo", "=", "payment-success")],
+        equal: ["namespace", "environment"],
       },
       {
         // No metrics at all also reads as "no webhooks": report the cause once.

@@ -1,37 +1,34 @@
 /** Subscriptions: cancellations as a share of creations. */
 import { describeDuration } from "../duration";
 import { METRICS } from "../metrics";
-import { increase, recorded, select, sumBy } from "../promql";
+import { countIn, perSecond, recorded, select, sumBy } from "../promql";
+import { SUBSCRIPTION_LABELS } from "../records";
 import { annotations, labels, lowTrafficNote, percent, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 
-export function subscriptionRecords(ctx: RuleContext) {
-  const window = ctx.cfg.thresholds.cancellation.window.text;
-  return {
-    /** Cancellations / creations over the cancellation window, by namespace. */
-    cancellationRatio: `namespace:rsolv_billing_subscription_cancellation:ratio_increase${window}`,
-    /** Creations over the cancellation window, by namespace: the low-traffic guard's volume. */
-    creations: `namespace:${METRICS.subscriptionCreated.name.replace(/_total$/, "")}:increase${window}`,
-  };
-}
-
 export function subscriptionsGroup(ctx: RuleContext): RuleGroup {
   const { cancellation } = ctx.cfg.thresholds;
-  const records = subscriptionRecords(ctx);
+  const records = ctx.records;
+  const t = ctx.cfg.thresholds;
   const window = cancellation.window;
   return {
     name: "billing-subscriptions",
     interval: ctx.cfg.monitoring.ruleEvaluationInterval,
     rules: [
-      { record: records.creations, expr: sumBy(ctx.by, increase(select(METRICS.subscriptionCreated, ctx.app), window.text)) },
+      // The dashboard's creation panel, by plan and initial status.
+      { record: records.subscriptionsCreated, expr: perSecond(sumBy(SUBSCRIPTION_LABELS, countIn(select(METRICS.subscriptionCreated, ctx.app), ctx.window)), t.rateWindow) },
+      { record: records.creations, expr: sumBy(ctx.by, countIn(select(METRICS.subscriptionCreated, ctx.app), window.text)) },
+      // `or … * 0`: no cancellation series at all is zero cancellations, not no ratio.
       {
-        record: records.cancellationRatio,
-        expr: `${sumBy(ctx.by, increase(select(METRICS.subscriptionCancelled, ctx.app), window.text))}\n/\n${recorded(records.creations, ctx.app)}`,
+        record: records.cancellations,
+        expr: `${sumBy(ctx.by, countIn(select(METRICS.subscriptionCancelled, ctx.app), window.text))}\nor\n${recorded(records.creations, ctx.app)} * 0`,
       },
+      { record: records.cancellationRatio, expr: `${recorded(records.cancellations, ctx.app)}\n/\n${recorded(records.creations, ctx.app)}` },
       ratioAlert(ctx, {
         alert: "SubscriptionCancellationRateHigh",
         ratio: recorded(records.cancellationRatio, ctx.app),
-        eventsInWindow: recorded(records.creations, ctx.app),
+        events: recorded(records.creations, ctx.app),
+        failures: recorded(records.cancellations, ctx.app),
         threshold: cancellation.ratio,
         for: cancellation.for,
         labels: labels(ctx, "warning"),
@@ -42,7 +39,7 @@ export function subscriptionsGroup(ctx: RuleContext): RuleGroup {
             summary: "Subscription cancellations are high",
             description:
               `Cancellations in {{ $labels.namespace }} are {{ $value | humanizePercentage }} of creations over the last ${describeDuration(window)}, ` +
-              `above ${percent(cancellation.ratio)} for ${describeDuration(cancellation.for)} ${lowTrafficNote(ctx, window, "subscriptions were created")}.`,
+              `above ${percent(cancellation.ratio)} for ${describeDuration(cancellation.for)} ${lowTrafficNote(ctx, window, "subscriptions were created", "were cancelled")}.`,
             action: [
               "Break cancellations down by reason on the dashboard; a payment_failed reason points at the payments runbook.",
               "Check for a recent pricing, plan or checkout change.",

@@ -38,6 +38,8 @@ export interface AlertAnnotations {
 export interface RecordingRule {
   readonly record: string;
   readonly expr: string;
+  /** Labels added to every recorded series (the SLO records tell their SLO apart this way). */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface RuleGroup {

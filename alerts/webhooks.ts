@@ -1,40 +1,33 @@
 /** Stripe webhooks: failure ratio, processing time, and silence. */
 import { describeDuration } from "../duration";
 import { METRICS } from "../metrics";
-import { histogramQuantile, increase, literal, rate, recorded, select, sumBy } from "../promql";
+import { countIn, histogramQuantile, literal, perSecond, recorded, select, sumBy } from "../promql";
+import { WEBHOOK_LABELS } from "../records";
 import { annotations, labels, lowTrafficNote, percent, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
-
-export function webhookRecords(ctx: RuleContext) {
-  return {
-    /** Webhooks per second, by namespace and status. */
-    rateByStatus: `namespace_status:${METRICS.webhookReceived.name.replace(/_total$/, "")}:rate${ctx.window}`,
-    /** Failed webhooks / all webhooks, by namespace. */
-    failureRatio: `namespace:rsolv_billing_stripe_webhook_failure:ratio_rate${ctx.window}`,
-  };
-}
 
 /** Name of the alert that Alertmanager only notifies during business hours. */
 export const WEBHOOKS_STALLED = "StripeWebhooksStalled";
 
 export function webhooksGroup(ctx: RuleContext): RuleGroup {
   const { thresholds: t } = ctx.cfg;
-  const records = webhookRecords(ctx);
+  const records = ctx.records;
   const stalledWindow = t.webhookStalled.window;
   return {
     name: "billing-stripe-webhooks",
     interval: ctx.cfg.monitoring.ruleEvaluationInterval,
     rules: [
-      { record: records.rateByStatus, expr: sumBy(["namespace", "status"], rate(select(METRICS.webhookReceived, ctx.app), ctx.window)) },
+      { record: records.webhooks, expr: perSecond(sumBy(WEBHOOK_LABELS, countIn(select(METRICS.webhookReceived, ctx.app), ctx.window)), t.rateWindow) },
       {
-        record: records.failureRatio,
-        expr: `${sumBy(ctx.by, recorded(records.rateByStatus, { ...ctx.app, status: "failed" }))}\n/\n${sumBy(ctx.by, recorded(records.rateByStatus, ctx.app))}`,
+        record: records.webhookFailureRatio,
+        expr: `${sumBy(ctx.by, recorded(records.webhooks, { ...ctx.app, status: "failed" }))}\n/\n${sumBy(ctx.by, recorded(records.webhooks, ctx.app))}`,
       },
       ratioAlert(ctx, {
         alert: "StripeWebhookFailureRateHigh",
-        ratio: recorded(records.failureRatio, ctx.app),
-        // rate × window seconds: the events the ratio was computed from.
-        eventsInWindow: `${sumBy(ctx.by, recorded(records.rateByStatus, ctx.app))} * ${t.rateWindow.seconds}`,
+        ratio: recorded(records.webhookFailureRatio, ctx.app),
+        // rate × window seconds: the events and failures the ratio was computed from.
+        events: `${sumBy(ctx.by, recorded(records.webhooks, ctx.app))} * ${t.rateWindow.seconds}`,
+        failures: `${sumBy(ctx.by, recorded(records.webhooks, { ...ctx.app, status: "failed" }))} * ${t.rateWindow.seconds}`,
         threshold: t.webhookFailure.ratio,
         for: t.webhookFailure.for,
         labels: labels(ctx, "warning"),
@@ -45,7 +38,7 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
             summary: "Stripe webhook failure rate is high",
             description:
               `{{ $value | humanizePercentage }} of Stripe webhooks in {{ $labels.namespace }} failed over the last ${describeDuration(t.rateWindow)}, ` +
-              `above ${percent(t.webhookFailure.ratio)} for ${describeDuration(t.webhookFailure.for)} ${lowTrafficNote(ctx, t.rateWindow, "webhooks were received")}. ` +
+              `above ${percent(t.webhookFailure.ratio)} for ${describeDuration(t.webhookFailure.for)} ${lowTrafficNote(ctx, t.rateWindow, "webhooks were received", "failed")}. ` +
               "Stripe retries failed deliveries for up to 3 days, but subscription state lags until they succeed.",
             action: [
               "Check the app logs for webhook_controller errors and the Stripe dashboard's webhook delivery attempts.",
@@ -59,7 +52,8 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
       }),
       {
         alert: "StripeWebhookProcessingDurationHigh",
-        expr: `${histogramQuantile(0.95, sumBy(["namespace", "le"], rate(select(METRICS.webhookDuration, ctx.app, "bucket"), ctx.window)))} > ${literal(t.webhookDuration.p95Seconds)}`,
+        // Quantiles of counts equal quantiles of rates; counting sees the buckets of a new series too.
+        expr: `${histogramQuantile(0.95, sumBy(["namespace", "le"], countIn(select(METRICS.webhookDuration, ctx.app, "bucket"), ctx.window)))} > ${literal(t.webhookDuration.p95Seconds)}`,
         for: t.webhookDuration.for,
         labels: labels(ctx, "warning"),
         annotations: annotations(
@@ -82,9 +76,9 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
       },
       {
         alert: WEBHOOKS_STALLED,
-        // `or vector(0)`: once no webhook arrived for the whole window, the counters have no samples left in it and
-        // increase() returns nothing at all, which must read as zero, not as "no data".
-        expr: `(${sumBy([], increase(select(METRICS.webhookReceived, ctx.app), stalledWindow.text))} or vector(0)) == 0`,
+        // `or vector(0)`: with no webhook series at all the count is empty, which must read as zero, not as "no data".
+        // Counting sees a webhook that created its series: increase() alone would call a lone new webhook a stall.
+        expr: `(${sumBy([], countIn(select(METRICS.webhookReceived, ctx.app), stalledWindow.text))} or vector(0)) == 0`,
         for: t.webhookStalled.for,
         labels: { ...labels(ctx, "info"), namespace: ctx.cfg.app.namespace },
         annotations: annotations(

@@ -7,6 +7,7 @@ import { firingAlerts } from "./panels/alerts";
 import { failedPaymentsByReason, paymentDuration, paymentSuccessRate, revenueByPlan } from "./panels/payments";
 import { activeSubscriptions, cancellationRate, conversionFunnel, subscriptionCreationRate } from "./panels/subscriptions";
 import { creditsOverview, fixesConsumed } from "./panels/usage";
+import { sloBudgetRemaining, sloBurnRate } from "./panels/slos";
 import { webhookHealth } from "./panels/webhooks";
 import { variables } from "./variables";
 
@@ -39,6 +40,9 @@ export function billingDashboard(cfg: BillingConfig): dashboard.Dashboard {
     )
     .withRow(new dashboard.RowBuilder("Firing alerts").id(ROW_IDS.alerts))
     .withPanel(firingAlerts(cfg))
+    .withRow(new dashboard.RowBuilder("Service level objectives").id(ROW_IDS.slos))
+    .withPanel(sloBudgetRemaining(cfg))
+    .withPanel(sloBurnRate(cfg))
     .withRow(new dashboard.RowBuilder("Subscriptions and revenue").id(ROW_IDS.subscriptionsAndRevenue))
     .withPanel(subscriptionCreationRate(cfg))
     .withPanel(paymentSuccessRate(cfg))

@@ -7,7 +7,7 @@ import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 
 import type { BillingConfig } from "../config";
 import type { MetricDefinition } from "../metrics";
-import { type HistogramPart, type Matchers, regex, select } from "../promql";
+import { type HistogramPart, type Matchers, notRegex, regex, select } from "../promql";
 import { DATASOURCE, VARIABLE_LABELS } from "./variables";
 
 export { DATASOURCE };
@@ -49,4 +49,29 @@ export function thresholds(steps: readonly { value: number; color: string }[], b
   return new dashboard.ThresholdsConfigBuilder()
     .mode(dashboard.ThresholdsMode.Absolute)
     .steps([{ value: null, color: base }, ...steps.map((step) => ({ value: step.value, color: step.color }))]);
+}
+
+/**
+ * Reading a day of a high-cardinality counter at every refresh costs seconds; its recorded series (one per plan and
+ * status, written by the rules every evaluation) cost milliseconds. So a panel over such a counter asks for both and
+ * gets one, by how Grafana writes the customer variable (`.*` for All, `(cus_1|cus_2)` for a choice):
+ * - the recorded series carry no `customer_id`, and `customer_id=~"$customer_id"` matches a missing label only when
+ *   it is `.*`: they answer for All;
+ * - the raw series also get `customer_id!~"${customer_id}.+"`, which with `.*` excludes every series that has a
+ *   customer (Prometheus resolves it from its index, without reading a sample): they answer for a choice.
+ * The raw side counts with `rate()` over Grafana's rate interval, so for a chosen customer a series' first event
+ * shows from its second sample on.
+ */
+export function forCustomers(recorded: string, raw: string): string {
+  return `${recorded}\nor\n${raw}`;
+}
+
+/** Matchers of a recorded series in {@link forCustomers}: they match only while the variable is All. */
+export function allCustomers(cfg: BillingConfig, extra: Matchers = {}): Matchers {
+  return { namespace: cfg.app.namespace, plan: regex("$plan"), customer_id: regex("$customer_id"), ...extra };
+}
+
+/** A raw selector in {@link forCustomers}: it matches only chosen customers. */
+export function chosenCustomers(cfg: BillingConfig, metric: MetricDefinition, extra: Matchers = {}, part?: HistogramPart): string {
+  return select(metric, { ...panelMatchers(cfg, metric, extra), customer_id: [regex("$customer_id"), notRegex("${customer_id}.+")] }, part);
 }

@@ -15,6 +15,8 @@ export const PANEL_IDS = {
   creditsOverview: 10,
   webhookHealth: 11,
   firingAlerts: 12,
+  sloBudgetRemaining: 13,
+  sloBurnRate: 14,
 } as const;
 
 export type PanelKey = keyof typeof PANEL_IDS;
@@ -27,4 +29,5 @@ export const ROW_IDS = {
   usage: 104,
   subscriptionHealth: 105,
   creditsAndWebhooks: 106,
+  slos: 107,
 } as const;

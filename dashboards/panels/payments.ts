@@ -9,8 +9,9 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { percent } from "../../alerts/common";
 import type { BillingConfig } from "../../config";
 import { METRICS } from "../../metrics";
-import { histogramQuantile, increase, rate, sumBy } from "../../promql";
-import { DATASOURCE, HEIGHT, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
+import { histogramQuantile, increase, rate, recorded, recordedCount, sumBy } from "../../promql";
+import { records } from "../../records";
+import { allCustomers, chosenCustomers, DATASOURCE, forCustomers, HEIGHT, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
 import { PANEL_IDS } from "../panel-ids";
 
 /** The seed's target: at least 95 % of payments succeed. */
@@ -44,7 +45,10 @@ export function paymentSuccessRate(cfg: BillingConfig): gauge.PanelBuilder {
     )
     .withTarget(
       instantQuery(
-        `${sumBy([], rate(panelSelect(cfg, METRICS.paymentProcessed, { status: "succeeded" }), RATE_INTERVAL))}\n/\n${sumBy([], rate(panelSelect(cfg, METRICS.paymentProcessed), RATE_INTERVAL))}`,
+        forCustomers(
+          `${sumBy([], recorded(records(cfg).payments, allCustomers(cfg, { status: "succeeded" })))}\n/\n${sumBy([], recorded(records(cfg).payments, allCustomers(cfg)))}`,
+          `${sumBy([], rate(chosenCustomers(cfg, METRICS.paymentProcessed, { status: "succeeded" }), RATE_INTERVAL))}\n/\n${sumBy([], rate(chosenCustomers(cfg, METRICS.paymentProcessed), RATE_INTERVAL))}`,
+        ),
         "success rate",
       ),
     );
@@ -99,6 +103,12 @@ export function failedPaymentsByReason(cfg: BillingConfig): bargauge.PanelBuilde
     // Every bar is a failure: one colour, not Grafana's default thresholds (red only above 80).
     .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Fixed).fixedColor("red"))
     .withTarget(
-      instantQuery(`topk(${TOP_FAILURE_CODES}, ${sumBy(["failure_code"], increase(panelSelect(cfg, METRICS.paymentProcessed, { status: "failed" }), "$__range"))})`, "{{failure_code}}"),
+      instantQuery(
+        `topk(${TOP_FAILURE_CODES}, ${forCustomers(
+          sumBy(["failure_code"], recordedCount(recorded(records(cfg).payments, allCustomers(cfg, { status: "failed" })), "$__range", cfg.monitoring.ruleEvaluationInterval.seconds)),
+          sumBy(["failure_code"], increase(chosenCustomers(cfg, METRICS.paymentProcessed, { status: "failed" }), "$__range")),
+        )})`,
+        "{{failure_code}}",
+      ),
     );
 }

@@ -8,8 +8,9 @@ import { percent } from "../../alerts/common";
 import type { BillingConfig } from "../../config";
 import { describeDuration } from "../../duration";
 import { METRICS } from "../../metrics";
-import { increase, rate, sumBy } from "../../promql";
-import { DATASOURCE, HEIGHT, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
+import { increase, rate, recorded, regex, sumBy } from "../../promql";
+import { records } from "../../records";
+import { allCustomers, chosenCustomers, DATASOURCE, forCustomers, HEIGHT, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
 import { PANEL_IDS } from "../panel-ids";
 
 export function subscriptionCreationRate(cfg: BillingConfig): timeseries.PanelBuilder {
@@ -21,7 +22,15 @@ export function subscriptionCreationRate(cfg: BillingConfig): timeseries.PanelBu
     .unit("cps")
     .height(HEIGHT.chart)
     .span(12)
-    .withTarget(rangeQuery(sumBy(["plan", "status"], rate(panelSelect(cfg, METRICS.subscriptionCreated), RATE_INTERVAL)), "{{plan}} / {{status}}"));
+    .withTarget(
+      rangeQuery(
+        forCustomers(
+          sumBy(["plan", "status"], recorded(records(cfg).subscriptionsCreated, allCustomers(cfg))),
+          sumBy(["plan", "status"], rate(chosenCustomers(cfg, METRICS.subscriptionCreated), RATE_INTERVAL)),
+        ),
+        "{{plan}} / {{status}}",
+      ),
+    );
 }
 
 export function cancellationRate(cfg: BillingConfig): timeseries.PanelBuilder {
@@ -43,7 +52,11 @@ export function cancellationRate(cfg: BillingConfig): timeseries.PanelBuilder {
     .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
     .withTarget(
       rangeQuery(
-        `${sumBy([], increase(panelSelect(cfg, METRICS.subscriptionCancelled), window))}\n/\n${sumBy([], increase(panelSelect(cfg, METRICS.subscriptionCreated), window))}`,
+        forCustomers(
+          // The recorded ratio is the alert's own, over every plan; the plan variable narrows the chosen-customer view.
+          sumBy([], recorded(records(cfg).cancellationRatio, { namespace: cfg.app.namespace, customer_id: regex("$customer_id") })),
+          `${sumBy([], increase(chosenCustomers(cfg, METRICS.subscriptionCancelled), window))}\n/\n${sumBy([], increase(chosenCustomers(cfg, METRICS.subscriptionCreated), window))}`,
+        ),
         "cancelled / created",
       ),
     );

@@ -3,8 +3,9 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
 import type { BillingConfig } from "../../config";
 import { METRICS } from "../../metrics";
-import { rate, sumBy } from "../../promql";
-import { DATASOURCE, HEIGHT, panelSelect, RATE_INTERVAL, rangeQuery } from "../common";
+import { rate, recorded, sumBy } from "../../promql";
+import { records } from "../../records";
+import { allCustomers, chosenCustomers, DATASOURCE, forCustomers, HEIGHT, panelSelect, RATE_INTERVAL, rangeQuery } from "../common";
 import { PANEL_IDS } from "../panel-ids";
 
 export function fixesConsumed(cfg: BillingConfig): timeseries.PanelBuilder {
@@ -16,7 +17,12 @@ export function fixesConsumed(cfg: BillingConfig): timeseries.PanelBuilder {
     .unit("cps")
     .height(HEIGHT.chart)
     .span(12)
-    .withTarget(rangeQuery(sumBy(["plan"], rate(panelSelect(cfg, METRICS.fixesConsumed), RATE_INTERVAL)), "{{plan}}"));
+    .withTarget(
+      rangeQuery(
+        forCustomers(sumBy(["plan"], recorded(records(cfg).fixesConsumed, allCustomers(cfg))), sumBy(["plan"], rate(chosenCustomers(cfg, METRICS.fixesConsumed), RATE_INTERVAL))),
+        "{{plan}}",
+      ),
+    );
 }
 
 export function creditsOverview(cfg: BillingConfig): timeseries.PanelBuilder {

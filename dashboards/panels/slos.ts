@@ -1,0 +1,51 @@
+/** The SLO row: error budget remaining over the period, and how fast each budget burns. */
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as stat from "@grafana/grafana-foundation-sdk/stat";
+import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+
+import { BURN_WINDOWS, SLO_NAMES, SLO_PERIOD, SLO_RECORDS, sloObjectives } from "../../alerts/slo";
+import type { BillingConfig } from "../../config";
+import { describeDuration } from "../../duration";
+import { literal, recorded } from "../../promql";
+import { DATASOURCE, HEIGHT, instantQuery, rangeQuery, thresholds } from "../common";
+import { PANEL_IDS } from "../panel-ids";
+
+const refId = (i: number): string => String.fromCharCode(65 + i);
+
+export function sloBudgetRemaining(cfg: BillingConfig): stat.PanelBuilder {
+  return new stat.PanelBuilder()
+    .id(PANEL_IDS.sloBudgetRemaining)
+    .title("SLO Error Budget Remaining")
+    .description(`Share of each SLO's error budget left over the last ${describeDuration(SLO_PERIOD)}; below 0 the objective is missed.`)
+    .datasource(DATASOURCE)
+    .unit("percentunit")
+    .height(HEIGHT.stat)
+    .span(12)
+    .colorMode(common.BigValueColorMode.Background)
+    .thresholds(thresholds([{ value: 0, color: "orange" }, { value: 0.25, color: "green" }], "red"))
+    .targets(SLO_NAMES.map((slo, i) => instantQuery(recorded(SLO_RECORDS.budgetRemaining, { namespace: cfg.app.namespace, slo }), slo, refId(i))));
+}
+
+export function sloBurnRate(cfg: BillingConfig): timeseries.PanelBuilder {
+  const objectives = sloObjectives(cfg);
+  const [fast, slow] = BURN_WINDOWS.page;
+  return new timeseries.PanelBuilder()
+    .id(PANEL_IDS.sloBurnRate)
+    .title(`SLO Burn Rate (${fast.long.text})`)
+    .description(
+      `How many times faster than its objective allows each SLO spends its error budget, over the last ${describeDuration(fast.long)}. ` +
+        `Above ${fast.burnRate} (red) for ${fast.long.text}, or ${slow.burnRate} (orange) for ${slow.long.text}, it pages.`,
+    )
+    .datasource(DATASOURCE)
+    .unit("short")
+    .min(0)
+    .height(HEIGHT.stat)
+    .span(12)
+    .thresholds(thresholds([{ value: slow.burnRate, color: "orange" }, { value: fast.burnRate, color: "red" }]))
+    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
+    .targets(
+      SLO_NAMES.map((slo, i) =>
+        rangeQuery(`${recorded(SLO_RECORDS.errorRatio(fast.long), { namespace: cfg.app.namespace, slo })} / ${literal(Number((1 - objectives[slo]).toPrecision(12)))}`, slo, refId(i)),
+      ),
+    );
+}
