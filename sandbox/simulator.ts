@@ -30,6 +30,9 @@ const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
 };
 const FAILURE_CODES = LABEL_VALUES.failure_code;
 
+/** PromEx's Phoenix histogram has its own `status` (an HTTP status): its label values apart from the billing ones. */
+const PHOENIX_REQUEST = { status: "200", method: "GET", path: "/api/v1/billing/subscriptions/:id", controller: "RsolvWeb.BillingController", action: "show", host: "rsolv.dev" } as const;
+
 /** Every combination of the given labels' values. */
 function combinations(labels: readonly string[]): Record<string, string>[] {
   return labels.reduce<Record<string, string>[]>((partial, label) => partial.flatMap((combo) => LABEL_VALUES[label].map((value) => ({ ...combo, [label]: value }))), [{}]);
@@ -47,6 +50,8 @@ function buckets(cfg: BillingConfig, key: MetricKey): number[] | undefined {
       return [500, 1000, 2900, 9900, 29900, 99900];
     case "creditsConsumed":
       return [1, 5, 10, 50, 100];
+    case "phoenixRequestDuration":
+      return [...METRICS.phoenixRequestDuration.buckets];
     default:
       return undefined; // prom-client's defaults (5 ms to 10 s) suit the payment duration.
   }
@@ -109,7 +114,9 @@ export class BillingSimulator {
               { ...combo, status: "succeeded", failure_code: "none" },
               ...FAILURE_CODES.map((code) => ({ ...combo, status: "failed", failure_code: code })),
             ])
-          : combinations(metric.labels);
+          : key === "phoenixRequestDuration"
+            ? [PHOENIX_REQUEST]
+            : combinations(metric.labels);
       for (const combo of combos) {
         if (instrument instanceof client.Counter) instrument.inc(combo, 0);
         else (instrument as client.Histogram).zero(combo);
@@ -230,6 +237,8 @@ export class BillingSimulator {
       const eventType = cycle(LABEL_VALUES.event_type, i);
       counter("webhookReceived").inc({ event_type: eventType, status: picked(i, t.webhookFailureRatio) ? "failed" : "succeeded" });
       histogram("webhookDuration").observe({ event_type: eventType }, t.webhookSeconds);
+      // Each webhook also stands for a billing API request, answered well within the API latency SLO.
+      histogram("phoenixRequestDuration").observe(PHOENIX_REQUEST, 40);
     });
 
     this.streams.subscriptions.advance(t.subscriptionsPerSecond, seconds, (i) => {

@@ -93,9 +93,10 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
     expect(Object.keys(data(configMap))).toEqual(["billing-alerts.yml"]);
   });
 
-  it("renders the seven seed alerts plus Watchdog and the absent-metrics alert, for this environment", () => {
+  it("renders the seven seed alerts, Watchdog, the absent-metrics alert and a page and a ticket per SLO, for this environment", () => {
     const alerts = ruleFile(run).groups.flatMap((group) => group.rules.filter((rule) => rule.alert));
-    expect(alerts.map((rule) => rule.alert).sort()).toEqual([...SEED_ALERTS, "Watchdog", "BillingMetricsAbsent"].sort());
+    const slos = ["BillingPaymentSuccess", "StripeWebhookLatency", "BillingApiLatency"].flatMap((stem) => [`${stem}ErrorBudgetBurnPage`, `${stem}ErrorBudgetBurnTicket`]);
+    expect(alerts.map((rule) => rule.alert).sort()).toEqual([...SEED_ALERTS, "Watchdog", "BillingMetricsAbsent", ...slos].sort());
     for (const rule of alerts) expect(rule.labels?.environment).toBe(stack);
   });
 

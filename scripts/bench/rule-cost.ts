@@ -7,7 +7,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { ruleFileDocument } from "../../alerts";
 import { type BillingConfig, parseConfig } from "../../config";
 import { billingDashboard } from "../../dashboards/billing";
 import { freePort, ManagedProcess } from "../../sandbox/process";
@@ -16,7 +15,6 @@ import { PLACEHOLDER_SETTINGS, REDACTED } from "../render";
 import { readStackFile, runStack } from "../program";
 import { succeeded } from "../../engine/run";
 import { median } from "../timing";
-import { naiveRuleGroups } from "./naive-rules";
 import { METRICS } from "../../metrics";
 import { backfill, HISTORY_SECONDS, historyTimestamps } from "./history";
 import { customersFor, SeriesExporter } from "./series-exporter";
@@ -28,15 +26,23 @@ const STACK = "production";
 export interface BenchRuleFiles {
   /** The rule file the production stack deploys (with the bench's scrape and evaluation interval). */
   readonly deployed: string;
-  /** The same alerts written naively. */
+  /** The rule file deployed before counting saw new series (scripts/bench/baseline/), same intervals. */
   readonly naive: string;
+  /** The dashboard deployed then, whose panels read raw series. */
+  readonly baselineDashboard: { panels?: unknown[] };
   readonly cfg: BillingConfig;
 }
 
 /** Renders both rule files, the deployed one by running the production stack (after staging) through the engine. */
 export async function benchRuleFiles(): Promise<BenchRuleFiles> {
   const { text, cfg } = await deployedRuleFile();
-  return { deployed: text, naive: toYaml(ruleFileDocument(naiveRuleGroups(cfg))), cfg };
+  const baseline = path.join(__dirname, "..", "..", "..", "scripts", "bench", "baseline");
+  return {
+    deployed: text,
+    naive: fs.readFileSync(path.join(baseline, "billing-alerts.yml"), "utf8"),
+    baselineDashboard: JSON.parse(fs.readFileSync(path.join(baseline, "dashboard.json"), "utf8")) as { panels?: unknown[] },
+    cfg,
+  };
 }
 
 async function deployedRuleFile(): Promise<{ text: string; cfg: BillingConfig }> {
@@ -110,7 +116,7 @@ export interface ScaleResult {
   readonly naiveSeconds: number;
   /** Per billing rule group, median seconds: deployed and naive. */
   readonly perGroup: Record<string, { readonly recorded: number; readonly naive: number }>;
-  readonly queryLatencies?: { panel: string; seconds: number }[];
+  readonly queryLatencies?: { panel: string; seconds: number; baselineSeconds?: number }[];
   /** Peak resident memory of each server while it was measured, in bytes. */
   readonly peakMemoryBytes: { readonly recorded: number; readonly naive: number };
   /** Samples backfilled before the servers started (0 without history). */
@@ -189,19 +195,27 @@ export async function measureScale(
     );
     let queryLatencies: ScaleResult["queryLatencies"];
     if (opts.queries) {
-      const dashboard = billingDashboard(cfg);
       const end = Math.floor(Date.now() / 1000);
+      const timed = async (server: Server, expr: string): Promise<number> => {
+        const times: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const t0 = performance.now();
+          await get(server.port, `/api/v1/query_range?${new URLSearchParams({ query: substitute(expr), start: String(end - 86400), end: String(end), step: String(PANEL_STEP_SECONDS) })}`);
+          times.push((performance.now() - t0) / 1000);
+        }
+        return median(times);
+      };
+      const targetsOf = (panel: unknown) => ((panel as { targets?: { expr?: string }[] }).targets ?? []).filter((t) => t.expr);
+      const titleOf = (panel: unknown) => (panel as { title?: string }).title ?? "?";
+      const before = new Map<string, string[]>(((files.baselineDashboard.panels ?? []) as unknown[]).map((panel) => [titleOf(panel), targetsOf(panel).map((t) => t.expr!)]));
       queryLatencies = [];
-      for (const panel of dashboard.panels ?? []) {
-        const targets = ((panel as { targets?: { expr?: string }[] }).targets ?? []).filter((t) => t.expr);
-        for (const target of targets) {
-          const times: number[] = [];
-          for (let i = 0; i < 3; i++) {
-            const t0 = performance.now();
-            await get(servers[0].port, `/api/v1/query_range?${new URLSearchParams({ query: substitute(target.expr!), start: String(end - 86400), end: String(end), step: String(PANEL_STEP_SECONDS) })}`);
-            times.push((performance.now() - t0) / 1000);
-          }
-          queryLatencies.push({ panel: (panel as { title?: string }).title ?? "?", seconds: median(times) });
+      for (const panel of billingDashboard(cfg).panels ?? []) {
+        const targets = targetsOf(panel);
+        const old = before.get(titleOf(panel)) ?? [];
+        for (const [i, target] of targets.entries()) {
+          const seconds = await timed(servers[0], target.expr!);
+          const baselineSeconds = old[i] ? await timed(servers[1], old[i]) : undefined;
+          queryLatencies.push({ panel: titleOf(panel), seconds, ...(baselineSeconds !== undefined ? { baselineSeconds } : {}) });
         }
       }
     }

@@ -48,6 +48,13 @@ const EXPECTED_RECEIVER_BY_ALERT: Readonly<Record<string, string>> = {
   BillingCreditGrantAnomalyDetected: SEED_ROUTING.info.receiver,
   BillingMetricsAbsent: SEED_ROUTING.critical.receiver,
   Watchdog: HEARTBEAT_RECEIVER,
+  // SLO pages are critical, tickets warnings.
+  BillingPaymentSuccessErrorBudgetBurnPage: SEED_ROUTING.critical.receiver,
+  BillingPaymentSuccessErrorBudgetBurnTicket: SEED_ROUTING.warning.receiver,
+  StripeWebhookLatencyErrorBudgetBurnPage: SEED_ROUTING.critical.receiver,
+  StripeWebhookLatencyErrorBudgetBurnTicket: SEED_ROUTING.warning.receiver,
+  BillingApiLatencyErrorBudgetBurnPage: SEED_ROUTING.critical.receiver,
+  BillingApiLatencyErrorBudgetBurnTicket: SEED_ROUTING.warning.receiver,
 };
 
 const receiver = (config: AlertmanagerConfig, name: string): Receiver => {

@@ -77,7 +77,7 @@ describe("the PromQL checker", () => {
     ["a metric missing from the catalogue", "rate(rsolv_billing_refunds_total[5m])", "rsolv_billing_refunds_total is not in the metric catalogue nor recorded by a rule"],
     ["a label the metric lacks", 'rate(rsolv_billing_invoice_paid_total{status="x"}[5m])', "rsolv_billing_invoice_paid_total has no label status (it has: plan, namespace, pod, job, instance)"],
     ["rate() over a gauge", "rate(rsolv_billing_subscriptions_active[5m])", "gauge rsolv_billing_subscriptions_active is used inside rate()"],
-    ["a bare counter", "rsolv_billing_invoice_paid_total > 3", "counter rsolv_billing_invoice_paid_total is used outside rate()/increase()"],
+    ["a bare counter", "rsolv_billing_invoice_paid_total > 3", "counter rsolv_billing_invoice_paid_total is used outside rate()/increase()/countIn"],
     ["histogram_quantile over a non-bucket", "histogram_quantile(0.9, rate(rsolv_billing_invoice_paid_total[5m]))", "histogram_quantile() over rsolv_billing_invoice_paid_total, which is not a histogram's _bucket series"],
     ["a window under 4 scrapes", "rate(rsolv_billing_invoice_paid_total[1m])", "rate() window [1m] is shorter than 120s (4× the scrape interval)"],
   ])("rejects %s", (_what, expr, problem) => {

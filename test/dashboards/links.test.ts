@@ -63,7 +63,7 @@ describe.each(["staging", "production"])("dashboard links of the %s stack's aler
     for (const rule of alerts(file)) {
       const panel = panels.get(Number(new URL(rule.annotations!.dashboard_url).searchParams.get("viewPanel")))!;
       const alertReads = metricsRead(rule.expr, recordings);
-      const panelReads = new Set((panel.targets ?? []).flatMap((target) => [...metricsRead(target.expr, new Map())]));
+      const panelReads = new Set((panel.targets ?? []).flatMap((target) => [...metricsRead(target.expr, recordings)]));
       const subject = alertReads.size > 0 ? [...alertReads] : [SYNTHETIC_METRICS.alerts.name];
       expect({ alert: rule.alert, panel: panel.title, shared: subject.some((metric) => panelReads.has(metric)) }).toEqual({ alert: rule.alert, panel: panel.title, shared: true });
     }

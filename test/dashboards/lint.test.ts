@@ -43,7 +43,7 @@ describe("each rule catches its fault", () => {
     ["a fixed panel datasource", (p) => (p.datasource = { type: "prometheus", uid: "prom-prod" }), 'panel-datasource-rule: panel 1 "Subscription Creation Rate" does not read from ${datasource}'],
     ["a fixed query datasource", (p) => (p.targets![0].datasource = { type: "prometheus", uid: "prom-prod" }), 'panel-datasource-rule: panel 1 "Subscription Creation Rate" query A does not read from ${datasource}'],
     ["a fixed rate window", (p) => (p.targets![0].expr = p.targets![0].expr.replace("$__rate_interval", "5m")), 'target-rate-interval-rule: panel 1 "Subscription Creation Rate" query A has rate() over [5m], not [$__rate_interval]'],
-    ["a counter outside rate()", (p) => (p.targets![0].expr = p.targets![0].expr.replace(/rate\((.*)\[\$__rate_interval\]\)/, "$1")), 'target-counter-agg-rule: panel 1 "Subscription Creation Rate" query A: counter rsolv_billing_subscription_created_total is used outside rate()/increase()'],
+    ["a counter outside rate()", (p) => (p.targets![0].expr = p.targets![0].expr.replace(/rate\((.*)\[\$__rate_interval\]\)/, "$1")), 'target-counter-agg-rule: panel 1 "Subscription Creation Rate" query A: counter rsolv_billing_subscription_created_total is used outside rate()/increase()/countIn'],
     ["no unit", (p) => delete p.fieldConfig!.defaults.unit, 'panel-units-rule: panel 1 "Subscription Creation Rate" has no unit'],
     ["an unknown unit", (p) => (p.fieldConfig!.defaults.unit = "per-second"), 'panel-units-rule: panel 1 "Subscription Creation Rate" has unknown unit per-second'],
     ["no title", (p) => (p.title = " "), 'panel-title-description-rule: panel 1 " " has no title'],

@@ -84,7 +84,7 @@ describe("the checks catch what they are for", () => {
     gauge.targets![0].instant = "true";
     expect(schemaProblems(validators, broken)).toEqual([
       "dashboard:  must NOT have additional properties: refresh_rate",
-      "dashboard: /panels/4/gridPos/w must be number",
+      `dashboard: /panels/${broken.panels.indexOf(gauge)}/gridPos/w must be number`,
       "panel 2 options: /showThresholdMarkers must be boolean",
       "panel 2 query A: /instant must be boolean",
     ]);

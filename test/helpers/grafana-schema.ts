@@ -25,6 +25,7 @@ const SDK = path.dirname(path.dirname(require.resolve("@grafana/grafana-foundati
 export const PANEL_PLUGINS = {
   timeseries: { fieldConfig: true },
   gauge: { fieldConfig: false },
+  stat: { fieldConfig: false },
   piechart: { fieldConfig: true },
   bargauge: { fieldConfig: false },
   table: { fieldConfig: true },

@@ -31,7 +31,8 @@ export interface CheckOptions {
   readonly catalogue?: readonly MetricDefinition[];
 }
 
-const COUNTER_FUNCTIONS = new Set(["rate", "increase", "irate", "resets"]);
+/** Functions a counter may sit in: the rate family, and the two `countIn` (promql.ts) pairs them with for new series. */
+const COUNTER_FUNCTIONS = new Set(["rate", "increase", "irate", "resets", "last_over_time", "present_over_time"]);
 /** Functions over a range of any type that make sense for gauges. */
 const RANGE_ON_COUNTERS_ONLY = new Set(["rate", "increase", "irate"]);
 
@@ -134,16 +135,18 @@ export function checkPromQL(expr: string, options: CheckOptions): string[] {
       const rangeFunction = rangeCall ? functionName(source, rangeCall) : "";
       const functions = enclosingFunctions(source, node);
       if (found.kind === "counter" && !(inRange && COUNTER_FUNCTIONS.has(rangeFunction)) && !functions.includes("absent")) {
-        problems.push(`counter ${name} is used outside rate()/increase()`);
+        problems.push(`counter ${name} is used outside rate()/increase()/countIn`);
       }
       if (found.kind === "gauge" && inRange && RANGE_ON_COUNTERS_ONLY.has(rangeFunction)) {
         problems.push(`gauge ${name} is used inside ${rangeFunction}()`);
       }
-      if (found.kind === "bucket" && !functions.includes("histogram_quantile")) {
-        problems.push(`histogram bucket ${name} is used outside histogram_quantile()`);
+      // A bucket read on its own (an SLI counting observations under a bound) names its bound.
+      const namesBound = (matchers?.getChildren("UnquotedLabelMatcher") ?? []).some((label) => text(source, label.getChild("LabelName")!) === "le");
+      if (found.kind === "bucket" && !functions.includes("histogram_quantile") && !namesBound) {
+        problems.push(`histogram bucket ${name} is used outside histogram_quantile() without an le matcher`);
       }
       if (found.kind === "bucket" && !(inRange && COUNTER_FUNCTIONS.has(rangeFunction))) {
-        problems.push(`histogram bucket ${name} is used outside rate()/increase()`);
+        problems.push(`histogram bucket ${name} is used outside rate()/increase()/countIn`);
       }
       if (found.kind !== "bucket" && functions.includes("histogram_quantile") && found.kind !== "recorded") {
         problems.push(`histogram_quantile() over ${name}, which is not a histogram's _bucket series`);
