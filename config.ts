@@ -309,6 +309,7 @@ export const CONFIG_SCHEMA = {
   creditGrantFor: field({ doc: "How long the p99 must stay above the threshold.", check: durationCheck, default: parseDuration("5m")! }),
   metricsAbsentFor: field({ doc: "How long the app's billing metrics may be missing before BillingMetricsAbsent fires.", check: durationCheck, default: parseDuration("10m")! }),
 
+  sloAlerts: field({ doc: "Declare the SLO burn-rate alerts (false: the SLO recording rules and dashboard row stay, no page or ticket).", check: bool, default: true }),
   paymentSuccessObjective: field({ doc: "SLO: the share of payments that succeed, over 30 days (the seed's baseline: above 95 %).", check: ratio, default: 0.95 }),
   webhookLatencyObjective: field({ doc: "SLO: the share of Stripe webhooks processed within webhookLatencyThresholdSeconds, over 30 days.", check: ratio, default: 0.95 }),
   webhookLatencyThresholdSeconds: field({ doc: "SLO: a webhook processed within this many seconds is good (the seed's baseline: p95 under 1 s).", check: positiveNumber, default: 1 }),
@@ -406,6 +407,7 @@ export interface BillingConfig {
   };
   /** Service level objectives, each over 30 days (the burn-rate table in alerts/slo.ts). */
   readonly slos: {
+    readonly alerts: boolean;
     readonly paymentSuccess: { readonly objective: number };
     readonly webhookLatency: { readonly objective: number; readonly thresholdSeconds: number };
     readonly apiLatency: { readonly objective: number; readonly thresholdSeconds: number; readonly routes: string };
@@ -615,6 +617,7 @@ export function parseConfig(raw: RawConfig): BillingConfig {
       metricsAbsentFor: v.metricsAbsentFor!,
     },
     slos: {
+      alerts: v.sloAlerts!,
       paymentSuccess: { objective: v.paymentSuccessObjective! },
       webhookLatency: { objective: v.webhookLatencyObjective!, thresholdSeconds: v.webhookLatencyThresholdSeconds! },
       apiLatency: { objective: v.apiLatencyObjective!, thresholdSeconds: v.apiLatencyThresholdSeconds!, routes: v.apiLatencyRoutes! },

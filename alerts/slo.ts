@@ -222,8 +222,7 @@ export function sloGroups(ctx: RuleContext): RuleGroup[] {
         { record: SLO_RECORDS.errors, expr: sli.errorCount, labels: sloLabels },
         ...recordedWindows().map(ratio),
         { record: SLO_RECORDS.budgetRemaining, expr: `1 - ${recorded(SLO_RECORDS.errorRatio(SLO_PERIOD), selector)} / ${clean(1 - sli.objective)}`, labels: sloLabels },
-        burnAlert(ctx, sli, "page"),
-        burnAlert(ctx, sli, "ticket"),
+        ...(ctx.cfg.slos.alerts ? [burnAlert(ctx, sli, "page"), burnAlert(ctx, sli, "ticket")] : []),
       ],
     };
   });
