@@ -309,6 +309,7 @@ export const CONFIG_SCHEMA = {
   creditGrantFor: field({ doc: "How long the p99 must stay above the threshold.", check: durationCheck, default: parseDuration("5m")! }),
   metricsAbsentFor: field({ doc: "How long the app's billing metrics may be missing before BillingMetricsAbsent fires.", check: durationCheck, default: parseDuration("10m")! }),
 
+  sloPeriod: field({ doc: "SLO: the period each objective and its error budget are measured over; the burn-rate windows scale with it (1h, 6h, … at 30d).", check: durationCheck, default: parseDuration("30d")! }),
   sloAlerts: field({ doc: "Declare the SLO burn-rate alerts (false: the SLO recording rules and dashboard row stay, no page or ticket).", check: bool, default: true }),
   paymentSuccessObjective: field({ doc: "SLO: the share of payments that succeed, over 30 days (the seed's baseline: above 95 %).", check: ratio, default: 0.95 }),
   webhookLatencyObjective: field({ doc: "SLO: the share of Stripe webhooks processed within webhookLatencyThresholdSeconds, over 30 days.", check: ratio, default: 0.95 }),
@@ -405,8 +406,9 @@ export interface BillingConfig {
     readonly creditGrant: { readonly p99: number; readonly window: Duration; readonly for: Duration };
     readonly metricsAbsentFor: Duration;
   };
-  /** Service level objectives, each over 30 days (the burn-rate table in alerts/slo.ts). */
+  /** Service level objectives, each over `period` (the burn-rate table in alerts/slo.ts). */
   readonly slos: {
+    readonly period: Duration;
     readonly alerts: boolean;
     readonly paymentSuccess: { readonly objective: number };
     readonly webhookLatency: { readonly objective: number; readonly thresholdSeconds: number };
@@ -529,6 +531,11 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
       problems.push(`${PROJECT}:${key}: "${window.text}" is not allowed: a rate window must be at least 4× scrapeInterval (${m.scrapeInterval.text}), i.e. ${minWindow}s, or a single missed scrape empties it`);
     }
   }
+  // The SLIs are counted over the shortest burn window, 5 minutes at a 30-day period.
+  const sloBase = Math.round((300 * config.slos.period.seconds) / (30 * 86400));
+  if (sloBase < minWindow) {
+    problems.push(`${PROJECT}:sloPeriod: "${config.slos.period.text}" is not allowed: its shortest burn window (5m at 30d, scaled) would be ${sloBase}s, under 4× scrapeInterval (${m.scrapeInterval.text}); use at least ${Math.ceil((minWindow * 30 * 86400) / 300 / 3600)}h`);
+  }
   if (t.metricsAbsentFor.seconds < 2 * m.scrapeInterval.seconds) {
     problems.push(`${PROJECT}:metricsAbsentFor: "${t.metricsAbsentFor.text}" is not allowed: it must be at least 2× scrapeInterval (${m.scrapeInterval.text}) so one failed scrape does not fire it`);
   }
@@ -617,6 +624,7 @@ export function parseConfig(raw: RawConfig): BillingConfig {
       metricsAbsentFor: v.metricsAbsentFor!,
     },
     slos: {
+      period: v.sloPeriod!,
       alerts: v.sloAlerts!,
       paymentSuccess: { objective: v.paymentSuccessObjective! },
       webhookLatency: { objective: v.webhookLatencyObjective!, thresholdSeconds: v.webhookLatencyThresholdSeconds! },

@@ -9,7 +9,7 @@ import type { RecordingRule, RuleGroup } from "./types";
 /** Family label shared by the warning and the critical alert, so the critical inhibits the warning. */
 export const PAYMENT_FAILURE_FAMILY = "billing-payment-failure-rate";
 
-/** The payment page; it inhibits the payment SLO's burn alerts. */
+/** The payment page; where it can judge, the payment SLO's page stands down (alerts/slo.ts). */
 export const PAYMENT_FAILURE_CRITICAL = "BillingPaymentFailureRateCritical";
 
 export function paymentsGroup(ctx: RuleContext): RuleGroup {

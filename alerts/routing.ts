@@ -8,7 +8,7 @@ import * as path from "node:path";
 
 import type { BillingConfig } from "../config";
 import { METRICS_ABSENT, WATCHDOG } from "./meta";
-import { PAYMENT_FAILURE_CRITICAL } from "./payments";
+import { PAYMENT_FAILURE_FAMILY } from "./payments";
 import { HEARTBEAT_SEVERITY, SEVERITIES, type Severity } from "./types";
 import { WEBHOOKS_STALLED } from "./webhooks";
 
@@ -239,9 +239,9 @@ export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecret
         equal: ["family", "environment"],
       },
       {
-        // One payment outage, one page: the seed's critical names the cause and its runbook; the payment SLO's
-        // burn alerts for the same failures wait while it fires.
-        source_matchers: [matcher("alertname", "=", PAYMENT_FAILURE_CRITICAL)],
+        // One payment problem, one notification: while a seed payment alert fires, the payment SLO's ticket for the
+        // same failures waits (its page already stands down where the seed alerts can judge: alerts/slo.ts).
+        source_matchers: [matcher("family", "=", PAYMENT_FAILURE_FAMILY)],
         target_matchers: [matcher("slo", "=", "payment-success")],
         equal: ["namespace", "environment"],
       },

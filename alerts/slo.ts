@@ -6,15 +6,12 @@
  * over 50k series at every evaluation would cost more than all other rules together), and the alerts compare the
  * error ratio with the error budget, `1 - objective`.
  */
-import { describeDuration, duration, type Duration } from "../duration";
+import type { BillingConfig } from "../config";
+import { describeDuration, duration, durationFromSeconds, type Duration } from "../duration";
 import { METRICS, type BucketedHistogram } from "../metrics";
 import { countIn, literal, type Matchers, recorded, regex, select, sumBy } from "../promql";
-import { annotations, labels, RUNBOOKS, type RuleContext } from "./common";
-import type { PanelKey } from "../dashboards/panel-ids";
+import { annotations, enoughTraffic, labels, RUNBOOKS, type RuleContext } from "./common";
 import type { AlertRule, RecordingRule, RuleGroup, Severity } from "./types";
-
-/** The period every objective is measured over, and its error budget spent. */
-export const SLO_PERIOD = duration("30d");
 
 export interface BurnWindow {
   readonly long: Duration;
@@ -23,13 +20,18 @@ export interface BurnWindow {
   readonly burnRate: number;
 }
 
+type AlertKind = "page" | "ticket";
+
+/** The period the table below is written for. */
+export const TABLE_PERIOD = duration("30d");
+
 /**
  * The burn-rate windows of a 30-day budget, from the SRE workbook ("Alerting on SLOs", recommended parameters for
  * multiwindow multi-burn-rate alerts) as Sloth ships them (`internal/alert/windows/google-30d.yaml`): a page when
  * 2 % of the budget goes in 1 h or 5 % in 6 h; a ticket when 10 % goes in 1 day or in 3 days. Each long window is
  * paired with a short one, 1/12 of it, so the alert resets soon after the errors stop.
  */
-export const BURN_WINDOWS: Readonly<Record<"page" | "ticket", readonly BurnWindow[]>> = {
+export const BURN_WINDOWS: Readonly<Record<AlertKind, readonly BurnWindow[]>> = {
   page: [
     { long: duration("1h"), short: duration("5m"), burnRate: 14.4 },
     { long: duration("6h"), short: duration("30m"), burnRate: 6 },
@@ -41,16 +43,33 @@ export const BURN_WINDOWS: Readonly<Record<"page" | "ticket", readonly BurnWindo
 };
 
 /** How each alert class routes: a page wakes someone (critical), a ticket waits for working hours (warning). */
-export const SLO_SEVERITY: Readonly<Record<keyof typeof BURN_WINDOWS, Severity>> = { page: "critical", ticket: "warning" };
+export const SLO_SEVERITY: Readonly<Record<AlertKind, Severity>> = { page: "critical", ticket: "warning" };
 
-/** The base window every SLI is counted over, the shortest window of the table. */
-export const SLI_WINDOW = duration("5m");
+export interface SloWindows {
+  readonly period: Duration;
+  /** The shortest window, which every SLI is counted over. */
+  readonly base: Duration;
+  readonly page: readonly BurnWindow[];
+  readonly ticket: readonly BurnWindow[];
+  /** Every window an error ratio is recorded for, ascending: the table's windows and the period. */
+  readonly recorded: readonly Duration[];
+}
 
-/** Every window an error ratio is recorded for: the table's windows and the period. */
-export function recordedWindows(): Duration[] {
-  const all = [SLI_WINDOW, ...Object.values(BURN_WINDOWS).flatMap((pairs) => pairs.flatMap((pair) => [pair.short, pair.long])), SLO_PERIOD];
-  const unique = new Map(all.map((window) => [window.seconds, window]));
-  return [...unique.values()].sort((a, b) => a.seconds - b.seconds);
+/**
+ * The table's windows for the stack's `sloPeriod`, each scaled by period / 30 days as Pyrra scales its windows to
+ * its period (the burn rates stay: they are shares of a budget per share of the period). At the default 30 days
+ * they are the table's own.
+ */
+export function sloWindows(cfg: BillingConfig): SloWindows {
+  const period = cfg.slos.period;
+  const scale = (window: Duration): Duration =>
+    period.seconds === TABLE_PERIOD.seconds ? window : durationFromSeconds(Math.max(1, Math.round((window.seconds * period.seconds) / TABLE_PERIOD.seconds)));
+  const scaled = (pairs: readonly BurnWindow[]) => pairs.map((w) => ({ long: scale(w.long), short: scale(w.short), burnRate: w.burnRate }));
+  const page = scaled(BURN_WINDOWS.page);
+  const ticket = scaled(BURN_WINDOWS.ticket);
+  const all = [...page, ...ticket].flatMap((w) => [w.short, w.long]).concat(period);
+  const recordedWindows = [...new Map(all.map((window) => [window.seconds, window])).values()].sort((a, b) => a.seconds - b.seconds);
+  return { period, base: recordedWindows[0], page, ticket, recorded: recordedWindows };
 }
 
 export const SLO_NAMES = ["payment-success", "webhook-latency", "api-latency"] as const;
@@ -65,28 +84,35 @@ export interface Sli {
   /** What an event and a bad event are, for descriptions: "payments", "failed". */
   readonly events: string;
   readonly bad: string;
-  /** Events over {@link SLI_WINDOW}, one series per namespace. */
+  /** Events over the base window, one series per namespace. */
   readonly eventCount: string;
-  /** Bad events over {@link SLI_WINDOW}, one series per namespace, zero when there are none. */
+  /** Bad events over the base window, one series per namespace, zero when there are none. */
   readonly errorCount: string;
-  readonly panel: PanelKey;
+  /**
+   * Where seed alerts already page for the same failures: the namespaces whose traffic lets them decide. The page
+   * stands down there, so one outage pages once: at that traffic the seed's critical fires first (its thresholds
+   * are below the page's), and it also resolves first, while the page's short window still holds the outage.
+   */
+  readonly pagedBySeedAlerts?: string;
 }
 
 /** Names of the SLO recorded series; every one carries the `slo` label. */
-export const SLO_RECORDS = {
-  events: `namespace_slo:sli_events:increase${SLI_WINDOW.text}`,
-  errors: `namespace_slo:sli_errors:increase${SLI_WINDOW.text}`,
-  errorRatio: (window: Duration) => `namespace_slo:sli_error:ratio_rate${window.text}`,
-  budgetRemaining: `namespace_slo:error_budget_remaining:ratio_rate${SLO_PERIOD.text}`,
-} as const;
+export function sloRecords(windows: SloWindows) {
+  return {
+    events: `namespace_slo:sli_events:increase${windows.base.text}`,
+    errors: `namespace_slo:sli_errors:increase${windows.base.text}`,
+    errorRatio: (window: Duration) => `namespace_slo:sli_error:ratio_rate${window.text}`,
+    budgetRemaining: `namespace_slo:error_budget_remaining:ratio_rate${windows.period.text}`,
+  };
+}
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Observations of a histogram at or under one of its bounds, over the SLI window, by namespace. */
-function bucketCount(ctx: RuleContext, metric: BucketedHistogram, matchers: Matchers, bound: number): string {
+/** Observations of a histogram at or under one of its bounds, over a window, by namespace. */
+function bucketCount(ctx: RuleContext, metric: BucketedHistogram, matchers: Matchers, bound: number, window: Duration): string {
   // Exporters write a bound as `1` or `1.0`; Prometheus keeps `le` as text, so both spellings are matched.
   const le = regex(`${escapeRegex(String(bound))}(\\.0)?`);
-  return sumBy(ctx.by, countIn(select(metric, { ...matchers, le }, "bucket"), SLI_WINDOW.text));
+  return sumBy(ctx.by, countIn(select(metric, { ...matchers, le }, "bucket"), window.text));
 }
 
 /**
@@ -94,34 +120,32 @@ function bucketCount(ctx: RuleContext, metric: BucketedHistogram, matchers: Matc
  * interpolated linearly between them, as `histogram_quantile` does: the SLI then agrees with the p95 the dashboard
  * shows (a p95 under the threshold is exactly "at least 95 % within it" under that interpolation).
  */
-export function withinThreshold(ctx: RuleContext, metric: BucketedHistogram, matchers: Matchers, thresholdSeconds: number): string {
+export function withinThreshold(ctx: RuleContext, metric: BucketedHistogram, matchers: Matchers, thresholdSeconds: number, window: Duration): string {
   const threshold = thresholdSeconds * metric.unitsPerSecond;
   const exact = metric.buckets.find((bound) => Math.abs(bound - threshold) < 1e-9);
-  if (exact !== undefined) return bucketCount(ctx, metric, matchers, exact);
+  if (exact !== undefined) return bucketCount(ctx, metric, matchers, exact, window);
   const upper = metric.buckets.findIndex((bound) => bound > threshold);
   if (upper <= 0) throw new Error(`${threshold} is outside the buckets of ${metric.name}`);
   const lo = metric.buckets[upper - 1];
   const hi = metric.buckets[upper];
   const share = Number(((threshold - lo) / (hi - lo)).toFixed(6));
-  return `${bucketCount(ctx, metric, matchers, lo)} * ${literal(Number((1 - share).toFixed(6)))}\n+\n${bucketCount(ctx, metric, matchers, hi)} * ${literal(share)}`;
+  return `${bucketCount(ctx, metric, matchers, lo, window)} * ${literal(Number((1 - share).toFixed(6)))}\n+\n${bucketCount(ctx, metric, matchers, hi, window)} * ${literal(share)}`;
 }
 
-function latencySli(ctx: RuleContext, metric: BucketedHistogram, matchers: Matchers, thresholdSeconds: number): { eventCount: string; errorCount: string } {
-  const eventCount = sumBy(ctx.by, countIn(select(metric, matchers, "count"), SLI_WINDOW.text));
+function latencySli(ctx: RuleContext, metric: BucketedHistogram, matchers: Matchers, thresholdSeconds: number, window: Duration): { eventCount: string; errorCount: string } {
+  const eventCount = sumBy(ctx.by, countIn(select(metric, matchers, "count"), window.text));
   // Counts over a window are extrapolated per series, so the bucket and the count can disagree by a fraction.
-  return { eventCount, errorCount: `clamp_min(\n${eventCount}\n-\n(${withinThreshold(ctx, metric, matchers, thresholdSeconds)}),\n0)` };
+  return { eventCount, errorCount: `clamp_min(\n${eventCount}\n-\n(${withinThreshold(ctx, metric, matchers, thresholdSeconds, window)}),\n0)` };
 }
 
-export function slis(ctx: RuleContext): Sli[] {
+export function slis(ctx: RuleContext, windows: SloWindows): Sli[] {
   const { slos, thresholds: t } = ctx.cfg;
+  const base = windows.base;
+  const paymentRate = (matchers: Matchers) => sumBy(ctx.by, recorded(ctx.records.payments, { ...ctx.app, ...matchers }));
   const payments = (matchers: Matchers): string =>
     // The payments group records the same count when its window is the SLI's: read it rather than count again.
-    t.rateWindow.seconds === SLI_WINDOW.seconds
-      ? `${sumBy(ctx.by, recorded(ctx.records.payments, { ...ctx.app, ...matchers }))} * ${SLI_WINDOW.seconds}`
-      : sumBy(ctx.by, countIn(select(METRICS.paymentProcessed, { ...ctx.app, ...matchers }), SLI_WINDOW.text));
+    t.rateWindow.seconds === base.seconds ? `${paymentRate(matchers)} * ${base.seconds}` : sumBy(ctx.by, countIn(select(METRICS.paymentProcessed, { ...ctx.app, ...matchers }), base.text));
   const paymentEvents = payments({});
-  const webhook = latencySli(ctx, METRICS.webhookDuration, ctx.app, slos.webhookLatency.thresholdSeconds);
-  const api = latencySli(ctx, METRICS.phoenixRequestDuration, { ...ctx.app, path: regex(slos.apiLatency.routes) }, slos.apiLatency.thresholdSeconds);
   return [
     {
       slo: "payment-success",
@@ -132,7 +156,8 @@ export function slis(ctx: RuleContext): Sli[] {
       bad: "failed",
       eventCount: paymentEvents,
       errorCount: `${payments({ status: "failed" })}\nor\n${paymentEvents} * 0`,
-      panel: "sloBurnRate",
+      // The payment alerts' own guard (alerts/payments.ts): where it passes, BillingPaymentFailureRateCritical decides.
+      pagedBySeedAlerts: enoughTraffic(ctx, `${paymentRate({})} * ${t.rateWindow.seconds}`, `${paymentRate({ status: "failed" })} * ${t.rateWindow.seconds}`),
     },
     {
       slo: "webhook-latency",
@@ -141,8 +166,7 @@ export function slis(ctx: RuleContext): Sli[] {
       objective: slos.webhookLatency.objective,
       events: "Stripe webhooks",
       bad: `took longer than ${slos.webhookLatency.thresholdSeconds}s`,
-      ...webhook,
-      panel: "sloBurnRate",
+      ...latencySli(ctx, METRICS.webhookDuration, ctx.app, slos.webhookLatency.thresholdSeconds, base),
     },
     {
       slo: "api-latency",
@@ -151,34 +175,36 @@ export function slis(ctx: RuleContext): Sli[] {
       objective: slos.apiLatency.objective,
       events: "billing API requests",
       bad: `took longer than ${slos.apiLatency.thresholdSeconds * 1000}ms`,
-      ...api,
-      panel: "sloBurnRate",
+      ...latencySli(ctx, METRICS.phoenixRequestDuration, { ...ctx.app, path: regex(slos.apiLatency.routes) }, slos.apiLatency.thresholdSeconds, base),
     },
   ];
 }
 
 /** A number as PromQL reads it, without binary noise: 14.4 × 0.05 is 0.72, not 0.7200000000000001. */
-const clean = (value: number): string => literal(Number(value.toPrecision(12)));
+export const clean = (value: number): string => literal(Number(value.toPrecision(12)));
 
-function burnAlert(ctx: RuleContext, sli: Sli, kind: keyof typeof BURN_WINDOWS): AlertRule {
+function burnAlert(ctx: RuleContext, windows: SloWindows, sli: Sli, kind: AlertKind): AlertRule {
   const budget = 1 - sli.objective;
+  const records = sloRecords(windows);
   const selector = { ...ctx.app, slo: sli.slo };
-  const evaluationsPerWindow = SLI_WINDOW.seconds / ctx.cfg.monitoring.ruleEvaluationInterval.seconds;
+  const evaluationsPerWindow = windows.base.seconds / ctx.cfg.monitoring.ruleEvaluationInterval.seconds;
   const t = ctx.cfg.thresholds;
   // A count recorded every evaluation over a window `evaluationsPerWindow` evaluations long counts each event
   // that many times: the sum over a range, divided by it, is the events in the range. The guard reads the short
   // window: a page needs evidence now, so a third of a handful of payments failing all day is a ticket, not a page.
   const inRange = (record: string, window: Duration) => `sum_over_time(${recorded(record, selector)}[${window.text}]) / ${clean(evaluationsPerWindow)}`;
   const pair = (w: BurnWindow): string =>
-    `(\n  ${recorded(SLO_RECORDS.errorRatio(w.long), selector)} / ${clean(budget)} > ${clean(w.burnRate)}\n` +
-    `  and\n  ${recorded(SLO_RECORDS.errorRatio(w.short), selector)} / ${clean(budget)} > ${clean(w.burnRate)}\n` +
-    `  and\n  (${inRange(SLO_RECORDS.events, w.short)} >= ${t.minEventsPerWindow} or ${inRange(SLO_RECORDS.errors, w.short)} >= ${t.minFailuresPerWindow})\n)`;
-  const windows = BURN_WINDOWS[kind];
+    `(\n  ${recorded(records.errorRatio(w.long), selector)} / ${clean(budget)} > ${clean(w.burnRate)}\n` +
+    `  and\n  ${recorded(records.errorRatio(w.short), selector)} / ${clean(budget)} > ${clean(w.burnRate)}\n` +
+    `  and\n  (${inRange(records.events, w.short)} >= ${t.minEventsPerWindow} or ${inRange(records.errors, w.short)} >= ${t.minFailuresPerWindow})\n)`;
+  const pairs = windows[kind];
+  const burning = pairs.map(pair).join("\nor\n");
+  const standsDown = kind === "page" && sli.pagedBySeedAlerts;
   const alert = `${sli.alertStem}ErrorBudgetBurn${kind === "page" ? "Page" : "Ticket"}`;
-  const spend = windows.map((w) => `${describeDuration(w.long)} (and ${describeDuration(w.short)}) at ${w.burnRate}×`).join(", or over ");
+  const spend = pairs.map((w) => `${describeDuration(w.long)} (and ${describeDuration(w.short)}) at ${w.burnRate}×`).join(", or over ");
   return {
     alert,
-    expr: windows.map(pair).join("\nor\n"),
+    expr: standsDown ? `(\n${burning}\n)\nunless on (${ctx.by.join(", ")})\n${standsDown}` : burning,
     // The short window already makes the alert wait for the errors to last; a `for` would only delay the page.
     for: duration("0s"),
     labels: { ...labels(ctx, SLO_SEVERITY[kind], `slo-${sli.slo}`), slo: sli.slo },
@@ -188,47 +214,50 @@ function burnAlert(ctx: RuleContext, sli: Sli, kind: keyof typeof BURN_WINDOWS):
       {
         summary: `${sli.title} SLO: error budget burning ${kind === "page" ? "fast" : "steadily"}`,
         description:
-          `In {{ $labels.namespace }}, ${sli.events} that ${sli.bad} use the ${describeDuration(SLO_PERIOD)} error budget of the ${sli.title.toLowerCase()} SLO ` +
+          `In {{ $labels.namespace }}, ${sli.events} that ${sli.bad} use the ${describeDuration(windows.period)} error budget of the ${sli.title.toLowerCase()} SLO ` +
           `(${clean(sli.objective * 100)} %) {{ $value | humanize }} times as fast as it allows, over ${spend} ` +
-          `(only counted when the short window holds at least ${t.minEventsPerWindow} ${sli.events}, or ${t.minFailuresPerWindow} that ${sli.bad}).`,
+          `(only counted when the short window holds at least ${t.minEventsPerWindow} ${sli.events}, or ${t.minFailuresPerWindow} that ${sli.bad})` +
+          (standsDown ? `; at traffic the payment alerts can judge, BillingPaymentFailureRateCritical pages instead.` : "."),
         action:
           kind === "page"
             ? ["Open the dashboard's SLO row: the burn rate says how soon the budget is gone.", "Find the failing component with the seed alerts of the same area and their runbooks.", "Follow the runbook; escalate if the burn does not slow within 30 minutes."]
             : ["Open a ticket for the owning team with the SLO row's figures.", "Look for a slow regression: a deploy, a dependency, a traffic change.", "Follow the runbook."],
       },
       RUNBOOKS.slos,
-      sli.panel,
+      "sloBurnRate",
     ),
   };
 }
 
 export function sloGroups(ctx: RuleContext): RuleGroup[] {
-  return slis(ctx).map((sli) => {
+  const windows = sloWindows(ctx.cfg);
+  const records = sloRecords(windows);
+  return slis(ctx, windows).map((sli) => {
     const sloLabels = { slo: sli.slo };
     const selector = { ...ctx.app, slo: sli.slo };
     const ratio = (window: Duration): RecordingRule =>
-      window.seconds === SLI_WINDOW.seconds
-        ? { record: SLO_RECORDS.errorRatio(window), expr: `${recorded(SLO_RECORDS.errors, selector)}\n/\n${recorded(SLO_RECORDS.events, selector)}`, labels: sloLabels }
+      window.seconds === windows.base.seconds
+        ? { record: records.errorRatio(window), expr: `${recorded(records.errors, selector)}\n/\n${recorded(records.events, selector)}`, labels: sloLabels }
         : {
-            record: SLO_RECORDS.errorRatio(window),
-            expr: `sum_over_time(${recorded(SLO_RECORDS.errors, selector)}[${window.text}])\n/\nsum_over_time(${recorded(SLO_RECORDS.events, selector)}[${window.text}])`,
+            record: records.errorRatio(window),
+            expr: `sum_over_time(${recorded(records.errors, selector)}[${window.text}])\n/\nsum_over_time(${recorded(records.events, selector)}[${window.text}])`,
             labels: sloLabels,
           };
     return {
       name: `billing-slo-${sli.slo}`,
       interval: ctx.cfg.monitoring.ruleEvaluationInterval,
       rules: [
-        { record: SLO_RECORDS.events, expr: sli.eventCount, labels: sloLabels },
-        { record: SLO_RECORDS.errors, expr: sli.errorCount, labels: sloLabels },
-        ...recordedWindows().map(ratio),
-        { record: SLO_RECORDS.budgetRemaining, expr: `1 - ${recorded(SLO_RECORDS.errorRatio(SLO_PERIOD), selector)} / ${clean(1 - sli.objective)}`, labels: sloLabels },
-        ...(ctx.cfg.slos.alerts ? [burnAlert(ctx, sli, "page"), burnAlert(ctx, sli, "ticket")] : []),
+        { record: records.events, expr: sli.eventCount, labels: sloLabels },
+        { record: records.errors, expr: sli.errorCount, labels: sloLabels },
+        ...windows.recorded.map(ratio),
+        { record: records.budgetRemaining, expr: `1 - ${recorded(records.errorRatio(windows.period), selector)} / ${clean(1 - sli.objective)}`, labels: sloLabels },
+        ...(ctx.cfg.slos.alerts ? [burnAlert(ctx, windows, sli, "page"), burnAlert(ctx, windows, sli, "ticket")] : []),
       ],
     };
   });
 }
 
 /** Each SLO's objective, from the config alone (the dashboard reads them without building rules). */
-export function sloObjectives(cfg: { readonly slos: { readonly paymentSuccess: { objective: number }; readonly webhookLatency: { objective: number }; readonly apiLatency: { objective: number } } }): Record<SloName, number> {
+export function sloObjectives(cfg: BillingConfig): Record<SloName, number> {
   return { "payment-success": cfg.slos.paymentSuccess.objective, "webhook-latency": cfg.slos.webhookLatency.objective, "api-latency": cfg.slos.apiLatency.objective };
 }

@@ -3,10 +3,10 @@ import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
-import { BURN_WINDOWS, SLO_NAMES, SLO_PERIOD, SLO_RECORDS, sloObjectives } from "../../alerts/slo";
+import { clean, SLO_NAMES, sloObjectives, sloRecords, sloWindows } from "../../alerts/slo";
 import type { BillingConfig } from "../../config";
 import { describeDuration } from "../../duration";
-import { literal, recorded } from "../../promql";
+import { recorded } from "../../promql";
 import { DATASOURCE, HEIGHT, instantQuery, rangeQuery, thresholds } from "../common";
 import { PANEL_IDS } from "../panel-ids";
 
@@ -16,19 +16,20 @@ export function sloBudgetRemaining(cfg: BillingConfig): stat.PanelBuilder {
   return new stat.PanelBuilder()
     .id(PANEL_IDS.sloBudgetRemaining)
     .title("SLO Error Budget Remaining")
-    .description(`Share of each SLO's error budget left over the last ${describeDuration(SLO_PERIOD)}; below 0 the objective is missed.`)
+    .description(`Share of each SLO's error budget left over the last ${describeDuration(sloWindows(cfg).period)}; below 0 the objective is missed.`)
     .datasource(DATASOURCE)
     .unit("percentunit")
     .height(HEIGHT.stat)
     .span(12)
     .colorMode(common.BigValueColorMode.Background)
     .thresholds(thresholds([{ value: 0, color: "orange" }, { value: 0.25, color: "green" }], "red"))
-    .targets(SLO_NAMES.map((slo, i) => instantQuery(recorded(SLO_RECORDS.budgetRemaining, { namespace: cfg.app.namespace, slo }), slo, refId(i))));
+    .targets(SLO_NAMES.map((slo, i) => instantQuery(recorded(sloRecords(sloWindows(cfg)).budgetRemaining, { namespace: cfg.app.namespace, slo }), slo, refId(i))));
 }
 
 export function sloBurnRate(cfg: BillingConfig): timeseries.PanelBuilder {
   const objectives = sloObjectives(cfg);
-  const [fast, slow] = BURN_WINDOWS.page;
+  const windows = sloWindows(cfg);
+  const [fast, slow] = windows.page;
   return new timeseries.PanelBuilder()
     .id(PANEL_IDS.sloBurnRate)
     .title(`SLO Burn Rate (${fast.long.text})`)
@@ -45,7 +46,7 @@ export function sloBurnRate(cfg: BillingConfig): timeseries.PanelBuilder {
     .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
     .targets(
       SLO_NAMES.map((slo, i) =>
-        rangeQuery(`${recorded(SLO_RECORDS.errorRatio(fast.long), { namespace: cfg.app.namespace, slo })} / ${literal(Number((1 - objectives[slo]).toPrecision(12)))}`, slo, refId(i)),
+        rangeQuery(`${recorded(sloRecords(windows).errorRatio(fast.long), { namespace: cfg.app.namespace, slo })} / ${clean(1 - objectives[slo])}`, slo, refId(i)),
       ),
     );
 }

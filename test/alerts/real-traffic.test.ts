@@ -13,7 +13,7 @@ import { METRICS } from "../../metrics";
 import { eventsAt, Exposition } from "../helpers/exposition";
 import { deployedRuleFile } from "../helpers/rule-file";
 import { tempDir } from "../helpers/tools";
-import { type Case, CRITICAL, fires, PAYMENT_PAGE, PAYMENT_TICKET, payments, type PaymentTraffic, PODS, quiet, runCases, WARNING } from "../helpers/traffic";
+import { type Case, CRITICAL, fires, PAYMENT_PAGE, PAYMENT_TICKET, payments, type PaymentTraffic, PODS, quiet, requests, runCases, WARNING } from "../helpers/traffic";
 
 function cases(namespace: string): Case[] {
   const app = (minutes: number, pods = PODS) => new Exposition(minutes, { namespace, job: "rsolv-platform" }, pods);
@@ -81,7 +81,6 @@ function cases(namespace: string): Case[] {
 }
 
 const WEBHOOK = METRICS.webhookDuration;
-const API = METRICS.phoenixRequestDuration;
 
 function webhooks(x: Exposition, from: number, to: number, perMinute: number, slowRatio: number, slowSeconds = 2, failedRatio = 0): Exposition {
   let k = 0;
@@ -95,14 +94,6 @@ function webhooks(x: Exposition, from: number, to: number, perMinute: number, sl
       x.count(METRICS.webhookReceived.name, { event_type, status: failed ? "failed" : "succeeded" }, minute, 1, pod);
       x.observe(WEBHOOK.name, { event_type }, WEBHOOK.buckets, slow ? slowSeconds : 0.02, minute, 1, pod);
     }
-  }
-  return x;
-}
-
-function requests(x: Exposition, from: number, to: number, perMinute: number, milliseconds: number, route = "/api/v1/billing/subscriptions/:id"): Exposition {
-  for (let minute = from; minute < to; minute++) {
-    const labels = { status: "200", method: "GET", path: route, controller: "RsolvWeb.BillingController", action: "show", host: "rsolv.dev" };
-    x.observe(API.name, labels, API.buckets, milliseconds, minute, eventsAt(minute - from, perMinute));
   }
   return x;
 }

@@ -61,6 +61,17 @@ export function payments(x: Exposition, ...phases: PaymentTraffic[]): Exposition
   return x;
 }
 
+const API = METRICS.phoenixRequestDuration;
+
+/** `perMinute` requests a minute answered in `milliseconds` on one route (a billing route by default), through PromEx's Phoenix histogram. */
+export function requests(x: Exposition, from: number, to: number, perMinute: number, milliseconds: number, route = "/api/v1/billing/subscriptions/:id"): Exposition {
+  for (let minute = from; minute < to; minute++) {
+    const labels = { status: "200", method: "GET", path: route, controller: "RsolvWeb.BillingController", action: "show", host: "rsolv.dev" };
+    x.observe(API.name, labels, API.buckets, milliseconds, minute, eventsAt(minute - from, perMinute));
+  }
+  return x;
+}
+
 function promtoolFile(ruleFile: string, all: readonly Case[], evaluationMinutes: number) {
   return {
     rule_files: [ruleFile],
