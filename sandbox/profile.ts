@@ -9,8 +9,9 @@ import { parseConfig, type BillingConfig } from "../config";
 
 /** Config keys and values, as `pulumi config set` would store them. */
 export const TEST_PROFILE = {
-  // The SLO windows (5 minutes to 30 days) do not scale with the profile: a scenario's burn would outlast every
-  // scenario and page after its own alert resolved. Their rules stay; promtool tests them (slo-burn, real-traffic).
+  // A burn-rate alert judges hours to days of budget; a scenario lasts a minute. Even with the period scaled down
+  // (sloPeriod), a ticket's windows outlast every scenario and would notify after the scenario's own alert
+  // resolved. The SLO rules and dashboard row stay; promtool proves the alerts (slo-burn, real-traffic).
   sloAlerts: "false",
   // One sample per second; every rate window below is ≥ 4 × this, the config's own cross-check.
   scrapeInterval: "1s",
