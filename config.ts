@@ -168,6 +168,30 @@ function stackReference(raw: string): Check<string> {
   return /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(raw) ? ok(raw) : problem("must be a fully qualified stack name organization/project/stack, e.g. rsolv-dev/billing-monitoring/staging");
 }
 
+/** A list of DNS labels, as JSON or comma-separated. */
+function dnsLabelList(raw: string): Check<string[]> {
+  const items = listItems(raw);
+  if (!items || items.length === 0) return problem("must be a non-empty list of environment names");
+  const bad = items.filter((item) => typeof item !== "string" || "problem" in dnsLabel(item));
+  return bad.length > 0 ? problem(`${bad.map((item) => JSON.stringify(item)).join(", ")}: each must be an environment name (lowercase letters, digits and '-')`) : ok(items as string[]);
+}
+
+function stackReferenceList(raw: string): Check<string[]> {
+  const items = listItems(raw);
+  if (!items) return problem("must be a list of stacks, each organization/project/stack");
+  const bad = items.filter((item) => typeof item !== "string" || "problem" in stackReference(item));
+  return bad.length > 0 ? problem(`${bad.map((item) => JSON.stringify(item)).join(", ")}: each must be organization/project/stack`) : ok(items as string[]);
+}
+
+function listItems(raw: string): unknown[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? parsed : undefined;
+  } catch {
+    return raw.split(",").map((item) => item.trim());
+  }
+}
+
 function imageDigest(raw: string): Check<string> {
   return IMAGE_DIGEST.test(raw) ? ok(raw) : problem("must be an image digest: sha256: followed by 64 lowercase hex digits");
 }
@@ -236,6 +260,20 @@ export const CONFIG_SCHEMA = {
   monitoringNamespace: field({ doc: "Namespace where Prometheus and Alertmanager run.", check: dnsLabel, default: "monitoring" }),
   rulesConfigMap: field({ doc: "ConfigMap holding the billing rule file; the stack owns it whole (never a shared one).", check: objectName, default: (stack) => `prometheus-billing-rules-${stack}` }),
   prometheusRule: field({ doc: "Also declare the rules as a prometheus-operator `PrometheusRule`.", check: bool, default: false }),
+  alertmanagerOwner: field({
+    doc: "This stack writes the shared Alertmanager's configuration (ConfigMap, credentials Secret, restart) and routes the alerts of every environment; the other stacks write none. One stack per Alertmanager.",
+    check: bool,
+    default: (stack) => stack === "production",
+    defaultText: "true in production, else false",
+  }),
+  pagingEnvironments: field({ doc: "With alertmanagerOwner: environments whose alerts take the severity routes (critical pages); any other environment's alerts go to nonPagingRecipients.", check: dnsLabelList, default: ["production"] }),
+  nonPagingRecipients: field({ doc: "With alertmanagerOwner: who gets every alert of an environment that does not page (staging), whatever its severity; never a paging receiver.", check: emailList, default: ["alerts@rsolv.dev"] }),
+  nonPagingRepeatInterval: field({ doc: "With alertmanagerOwner: how often a still-firing alert of an environment that does not page is sent again.", check: durationCheck, default: parseDuration("24h")! }),
+  routedStacks: field({
+    doc: "With alertmanagerOwner: the other stacks (organization/project/stack) whose alerts this configuration routes; each is checked not to write the Alertmanager's configuration too. Unset: promotionSourceStack (none with skipPromotionGate).",
+    check: stackReferenceList,
+    optional: true,
+  }),
   alertmanagerConfigMap: field({ doc: "ConfigMap holding the Alertmanager configuration and its templates (no credentials).", check: objectName, default: (stack) => `alertmanager-billing-${stack}` }),
   alertmanagerSecret: field({ doc: "Secret holding the Alertmanager credentials (SMTP password, receiver keys).", check: objectName, default: (stack) => `alertmanager-billing-${stack}-credentials` }),
   alertmanagerConfigPath: field({ doc: "Directory where Alertmanager mounts the configuration ConfigMap (a directory mount, never subPath).", check: text, default: "/etc/alertmanager/billing" }),
@@ -270,7 +308,7 @@ export const CONFIG_SCHEMA = {
     default: "smtp-token" as const,
   }),
   smtpUsername: field({ doc: "Postmark SMTP token access key (with smtpLogin smtp-token). Not a secret: Alertmanager shows it on its status page.", check: text, optional: true, defaultText: "**required** with smtp-token" }),
-  smtpPassword: field({ doc: "Postmark SMTP token secret key, or the server API token (with smtpLogin server-token).", check: text, secret: true }),
+  smtpPassword: field({ doc: "Postmark SMTP token secret key, or the server API token (with smtpLogin server-token). Only the Alertmanager configuration's owner sends email.", check: text, secret: true, optional: true, defaultText: "**required** with alertmanagerOwner" }),
   postmarkMessageStream: field({ doc: "Postmark message stream, sent as the X-PM-Message-Stream header.", check: text, default: "outbound" }),
   businessHoursTimezone: field({ doc: "Time zone of business hours (IANA name).", check: timezone, default: "UTC" }),
   businessHoursStart: field({ doc: "Start of business hours, HH:MM.", check: clock, default: "09:00" }),
@@ -371,6 +409,14 @@ export interface BillingConfig {
     readonly ruleEvaluationInterval: Duration;
   };
   readonly alerting: {
+    /** Set when this stack writes the shared Alertmanager's configuration. */
+    readonly owner?: {
+      readonly pagingEnvironments: readonly string[];
+      readonly nonPagingRecipients: readonly string[];
+      readonly nonPagingRepeatInterval: Duration;
+      /** Stacks whose alerts it routes, each checked not to own the configuration too. */
+      readonly routedStacks: readonly string[];
+    };
     readonly recipients: Readonly<Record<Severity | "default", readonly string[]>>;
     readonly repeatIntervals: Readonly<Record<Severity, Duration>>;
     readonly groupWait: Duration;
@@ -593,6 +639,17 @@ export function parseConfig(raw: RawConfig): BillingConfig {
       ruleEvaluationInterval: v.ruleEvaluationInterval!,
     },
     alerting: {
+      ...(v.alertmanagerOwner
+        ? {
+            owner: {
+              pagingEnvironments: v.pagingEnvironments!,
+              nonPagingRecipients: v.nonPagingRecipients!,
+              nonPagingRepeatInterval: v.nonPagingRepeatInterval!,
+              // The emergency override reads no other stack at all, so it works while staging cannot be read.
+              routedStacks: v.routedStacks ?? (v.promotionSourceStack && !v.skipPromotionGate ? [v.promotionSourceStack] : []),
+            },
+          }
+        : {}),
       recipients: recipients!,
       repeatIntervals: repeat!,
       groupWait: v.groupWait!,
@@ -631,6 +688,9 @@ export function parseConfig(raw: RawConfig): BillingConfig {
       apiLatency: { objective: v.apiLatencyObjective!, thresholdSeconds: v.apiLatencyThresholdSeconds!, routes: v.apiLatencyRoutes! },
     },
   };
+  if (config.alerting.owner && raw.values.smtpPassword === undefined) {
+    problems.push(`${PROJECT}:smtpPassword is required: this stack owns the Alertmanager configuration (alertmanagerOwner), which sends email; run: ${setSecretCommand("smtpPassword", raw.stack)}`);
+  }
   if (problems.length === 0) crossChecks(config, problems);
   if (problems.length > 0) throw new ConfigError(raw.stack, problems);
   return config;
@@ -640,7 +700,7 @@ export function parseConfig(raw: RawConfig): BillingConfig {
 // Pulumi-facing.
 
 /** Secret config values, as Pulumi secrets. Optional ones are undefined when unset. */
-export type Secrets = { readonly [K in SecretKey]: K extends "smtpPassword" | "grafanaToken" ? pulumi.Output<string> : pulumi.Output<string> | undefined };
+export type Secrets = { readonly [K in SecretKey]: K extends "grafanaToken" ? pulumi.Output<string> : pulumi.Output<string> | undefined };
 
 /** Reads the current stack's config, checks it whole, and returns it with its secrets as Pulumi secrets. */
 /**
@@ -678,7 +738,8 @@ export function loadConfig(): { config: BillingConfig; secrets: Secrets } {
   return {
     config,
     secrets: {
-      smtpPassword: cfg.requireSecret("smtpPassword"),
+      // Only the Alertmanager configuration's owner sends email.
+      smtpPassword: config.alerting.owner ? cfg.requireSecret("smtpPassword") : cfg.getSecret("smtpPassword"),
       grafanaToken: cfg.requireSecret("grafanaToken"),
       slackWebhookUrl: cfg.getSecret("slackWebhookUrl"),
       pagerdutyRoutingKey: cfg.getSecret("pagerdutyRoutingKey"),

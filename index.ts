@@ -3,7 +3,8 @@
  * outputs. The module's whole export is the program function (see the end of this file).
  *   0. Promotion gate: a gated stack (production) reads its source stack's image first, and stops on a mismatch
  *   1. Prometheus alert rules (ConfigMap, optionally a PrometheusRule), and Prometheus restarted when they change
- *   2. Alertmanager routing (ConfigMap + credentials Secret), and Alertmanager restarted when they change
+ *   2. Alertmanager routing (ConfigMap + credentials Secret), and Alertmanager restarted when they change: only in
+ *      the stack that owns the shared Alertmanager's configuration, which first checks no routed stack owns it too
  *   3. Grafana folder, dashboard and deployment annotation
  *   4. The app's image, rolled out by a server-side-apply patch
  */
@@ -19,7 +20,7 @@ import { AlertmanagerRouting } from "./components/alertmanager-routing";
 import { AppRollout } from "./components/app-rollout";
 import { ConfigReload } from "./components/config-reload";
 import { Dashboards } from "./components/dashboards";
-import { type BillingConfig, loadConfig, stackless } from "./config";
+import { type BillingConfig, loadConfig, type Secrets, stackless } from "./config";
 import { billingDashboard, deploymentTags } from "./dashboards/billing";
 import { promotionProblem } from "./promotion";
 import { toJson, toYaml } from "./serialize";
@@ -29,6 +30,17 @@ const sha256 = (text: string): string => createHash("sha256").update(text).diges
 /** One hash over named files, independent of the order they were added in. */
 const filesHash = (files: Readonly<Record<string, string>>): string => sha256(toJson(Object.entries(files).sort(([a], [b]) => a.localeCompare(b))));
 
+/** One StackReference per stack read: the promotion gate and the ownership check may read the same stack. */
+const stackReferences = new Map<string, pulumi.StackReference>();
+function stackReference(name: string, resourceName: string): pulumi.StackReference {
+  let reference = stackReferences.get(name);
+  if (!reference) {
+    reference = new pulumi.StackReference(resourceName, { name });
+    stackReferences.set(name, reference);
+  }
+  return reference;
+}
+
 /** Reads the source stack's image and throws unless it is this stack's; says how the gate was passed. */
 async function promotionGate(config: BillingConfig): Promise<string> {
   if (!config.promotion) return "ungated";
@@ -37,7 +49,7 @@ async function promotionGate(config: BillingConfig): Promise<string> {
     pulumi.log.warn(`Promotion gate skipped (skipPromotionGate): ${config.app.image.reference} is deployed without checking that ${sourceStack} runs it`);
     return `skipped: ${sourceStack} not consulted`;
   }
-  const source = new pulumi.StackReference("promotion-source", { name: sourceStack });
+  const source = stackReference(sourceStack, "promotion-source");
   const exported = await source.getOutputDetails("image");
   const problem = promotionProblem({ stack: config.stack, image: config.app.image.reference, sourceStack, sourceImage: exported.value ?? exported.secretValue });
   if (problem) throw stackless(new pulumi.RunError(problem));
@@ -48,6 +60,7 @@ async function billingMonitoring() {
   const { config, secrets } = loadConfig();
   // Before anything else is declared: a refused image leaves the whole stack untouched.
   const promotion = await promotionGate(config);
+  await ownershipCheck(config);
   const timeoutSeconds = config.app.rolloutTimeout.seconds;
 
   const labels = {
@@ -93,15 +106,62 @@ async function billingMonitoring() {
     { providers: [kubernetes] },
   );
 
-  // 2. Alertmanager routing
-  const secretFiles: Record<string, pulumi.Output<string>> = { [SECRET_FILES.smtpPassword]: secrets.smtpPassword };
+  // 2. Alertmanager routing, by the one stack that owns the shared Alertmanager's configuration
+  const alertmanager = config.alerting.owner ? alertmanagerRouting(config, secrets, labels, kubernetes, timeoutSeconds) : undefined;
+
+  // 3. Grafana
+  const dashboards = new Dashboards("billing-dashboards", {
+    url: config.grafana.url,
+    token: secrets.grafanaToken,
+    folderTitle: config.grafana.folder,
+    dashboards: [{ uid: config.grafana.dashboardUid, json: toJson(billingDashboard(config)) }],
+    deployment: {
+      text: `Deployed ${config.app.image.reference} to ${config.app.namespace}`,
+      tags: deploymentTags(config),
+      id: sha256(config.app.image.reference).slice(0, 12),
+    },
+  });
+
+  // 4. App rollout
+  const rollout = new AppRollout(
+    "app-rollout",
+    {
+      namespace: config.app.namespace,
+      deployment: config.app.deployment,
+      container: config.app.container,
+      image: config.app.image.reference,
+      timeoutSeconds,
+    },
+    { providers: [kubernetes] },
+  );
+
+  return {
+    environment: config.environment,
+    image: rollout.image,
+    promotion,
+    appNamespace: config.app.namespace,
+    rulesConfigMap: rules.configMapName,
+    ruleFileHash,
+    // Read by the owner of the Alertmanager configuration from every stack it routes (ownershipCheck).
+    alertmanagerOwner: config.alerting.owner !== undefined,
+    ...(alertmanager ?? {}),
+    dashboardUrl: `${config.grafana.url}/d/${config.grafana.dashboardUid}`,
+    grafanaFolderUid: dashboards.folderUid,
+  };
+}
+
+/** The Alertmanager configuration (ConfigMap, or Secret when it must hold a secret), its credentials and its restart. */
+function alertmanagerRouting(config: BillingConfig, secrets: Secrets, labels: Record<string, string>, kubernetes: k8s.Provider, timeoutSeconds: number) {
+  if (!secrets.smtpPassword) throw new Error("the Alertmanager owner needs smtpPassword"); // loadConfig requires it
+  const smtpPassword = secrets.smtpPassword;
+  const secretFiles: Record<string, pulumi.Output<string>> = { [SECRET_FILES.smtpPassword]: smtpPassword };
   if (secrets.slackWebhookUrl) secretFiles[SECRET_FILES.slackWebhookUrl] = secrets.slackWebhookUrl;
   if (secrets.pagerdutyRoutingKey) secretFiles[SECRET_FILES.pagerdutyRoutingKey] = secrets.pagerdutyRoutingKey;
   const alertmanagerFiles: Record<string, string> = { ...emailTemplates() };
   let alertmanagerConfig: pulumi.Output<string>;
   if (configHoldsSecrets(config)) {
     alertmanagerConfig = pulumi
-      .all([secrets.smtpPassword, secrets.heartbeatUrl ?? pulumi.output("")])
+      .all([smtpPassword, secrets.heartbeatUrl ?? pulumi.output("")])
       .apply(([token, heartbeatUrl]) =>
         toYaml(
           buildAlertmanagerConfig(config, {
@@ -142,49 +202,35 @@ async function billingMonitoring() {
     { providers: [kubernetes] },
   );
 
-  // 3. Grafana
-  const dashboards = new Dashboards("billing-dashboards", {
-    url: config.grafana.url,
-    token: secrets.grafanaToken,
-    folderTitle: config.grafana.folder,
-    dashboards: [{ uid: config.grafana.dashboardUid, json: toJson(billingDashboard(config)) }],
-    deployment: {
-      text: `Deployed ${config.app.image.reference} to ${config.app.namespace}`,
-      tags: deploymentTags(config),
-      id: sha256(config.app.image.reference).slice(0, 12),
-    },
-  });
-
-  // 4. App rollout
-  const rollout = new AppRollout(
-    "app-rollout",
-    {
-      namespace: config.app.namespace,
-      deployment: config.app.deployment,
-      container: config.app.container,
-      image: config.app.image.reference,
-      timeoutSeconds,
-    },
-    { providers: [kubernetes] },
-  );
-
   const configDirectory = configHoldsSecrets(config) ? config.monitoring.alertmanagerSecretPath : config.monitoring.alertmanagerConfigPath;
-
   return {
-    environment: config.environment,
-    image: rollout.image,
-    promotion,
-    appNamespace: config.app.namespace,
-    rulesConfigMap: rules.configMapName,
-    ruleFileHash,
     alertmanagerConfigMap: routing.configMapName,
     alertmanagerSecret: routing.secretName,
     alertmanagerConfigFile: `${configDirectory}/${CONFIG_FILE}`,
     alertmanagerConfigHash: alertmanagerConfig.apply(sha256),
     alertmanagerFilesHash,
-    dashboardUrl: `${config.grafana.url}/d/${config.grafana.dashboardUid}`,
-    grafanaFolderUid: dashboards.folderUid,
   };
+}
+
+/**
+ * One Alertmanager loads one configuration: the owner reads every stack it routes and stops, before anything is
+ * declared, when one of them writes the configuration too.
+ */
+async function ownershipCheck(config: BillingConfig): Promise<void> {
+  if (!config.alerting.owner) return;
+  const target = `${config.monitoring.namespace}/${config.monitoring.alertmanagerDeployment}`;
+  for (const stack of config.alerting.owner.routedStacks) {
+    const routed = stackReference(stack, `routed-${stack.replace(/\//g, "-")}`);
+    const owns = (await routed.getOutputDetails("alertmanagerOwner")).value;
+    if (owns === true) {
+      const name = stack.split("/").pop();
+      throw stackless(
+        new pulumi.RunError(
+          `Stack ${stack} also writes the configuration of the Alertmanager ${target}, which this stack (${config.stack}) owns: one Alertmanager loads one configuration, so the last \`pulumi up\` would silently decide the routing of both. Nothing was deployed. Let this stack route both environments and run: pulumi config set alertmanagerOwner false --stack ${name}`,
+        ),
+      );
+    }
+  }
 }
 
 /**

@@ -80,6 +80,10 @@ export const RECEIVERS = {
   info: "billing-info",
   default: "billing-default",
   heartbeat: "heartbeat",
+  /** Every alert of an environment that does not page (staging), whatever its severity. */
+  nonPaging: "billing-non-paging",
+  /** The Watchdog of an environment that does not page: the heartbeat is the paging environments' own. */
+  nonPagingWatchdog: "non-paging-watchdog",
 } as const;
 
 export const BUSINESS_HOURS = "business-hours";
@@ -126,14 +130,23 @@ export function emailTemplates(): Record<string, string> {
 }
 
 const matcher = (label: string, op: "=" | "=~" | "!=", value: string): string => `${label}${op}${JSON.stringify(value)}`;
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+/**
+ * The one configuration of the shared Alertmanager, written by the stack that owns it (`alertmanagerOwner`), routing
+ * every environment: environment first, then severity. The paging environments (production) take the seed's
+ * severity routes; every other environment's alerts go to one quiet receiver, subject tagged with the environment;
+ * an alert without an `environment` label reaches the default receiver.
+ */
 export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecrets = {}, test: TestOverrides = {}): AlertmanagerConfig {
   const { alerting: a, monitoring: m } = cfg;
+  if (!a.owner) throw new Error(`stack ${cfg.stack} does not own the Alertmanager configuration (alertmanagerOwner is false)`);
+  const owner = a.owner;
   const secretFile = (name: string): string => `${m.alertmanagerSecretPath}/${name}`;
   if (a.smtpLogin === "server-token" && !inline.smtpServerToken) throw new Error("smtpLogin server-token needs the server token inline");
   if (a.heartbeat && !inline.heartbeatUrl) throw new Error("a heartbeat receiver needs its URL inline");
 
-  const email = (severity: Severity | "default", recipients: readonly string[]): EmailConfig => ({
+  const email = (severity: Severity | "default" | "nonpaging", recipients: readonly string[]): EmailConfig => ({
     to: recipients.join(", "),
     // Email defaults to false; people must learn that an incident ended.
     send_resolved: true,
@@ -186,10 +199,13 @@ export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecret
     },
     { name: RECEIVERS.info, email_configs: [email("info", a.recipients.info)] },
     { name: RECEIVERS.default, email_configs: [email("default", a.recipients.default)] },
+    { name: RECEIVERS.nonPaging, email_configs: [email("nonpaging", owner.nonPagingRecipients)] },
+    { name: RECEIVERS.nonPagingWatchdog },
     // Without a heartbeat URL the Watchdog still needs a route that never reaches people: a receiver with no configs.
     { name: RECEIVERS.heartbeat, ...(a.heartbeat ? { webhook_configs: [{ url: inline.heartbeatUrl!, send_resolved: false }] } : {}) },
   ];
 
+  const paging = matcher("environment", "=~", owner.pagingEnvironments.map(escapeRegex).join("|"));
   const severityRoute = (severity: Severity): Route => ({
     receiver: RECEIVERS[severity],
     matchers: [matcher("severity", "=", severity)],
@@ -216,18 +232,31 @@ export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecret
       routes: [
         {
           receiver: RECEIVERS.heartbeat,
-          matchers: [matcher("alertname", "=", WATCHDOG), matcher("severity", "=", HEARTBEAT_SEVERITY)],
+          matchers: [matcher("alertname", "=", WATCHDOG), matcher("severity", "=", HEARTBEAT_SEVERITY), paging],
           group_wait: "0s",
           group_interval: a.heartbeatRepeatInterval.text,
           repeat_interval: a.heartbeatRepeatInterval.text,
         },
         {
-          receiver: RECEIVERS.info,
-          matchers: [matcher("alertname", "=", WEBHOOKS_STALLED)],
-          active_time_intervals: [BUSINESS_HOURS],
-          repeat_interval: a.repeatIntervals.info.text,
+          receiver: RECEIVERS.default,
+          matchers: [paging],
+          routes: [
+            {
+              receiver: RECEIVERS.info,
+              matchers: [matcher("alertname", "=", WEBHOOKS_STALLED)],
+              active_time_intervals: [BUSINESS_HOURS],
+              repeat_interval: a.repeatIntervals.info.text,
+            },
+            ...SEVERITIES.map(severityRoute),
+          ],
         },
-        ...SEVERITIES.map(severityRoute),
+        {
+          // Every other environment: never a paging receiver, whatever the severity.
+          receiver: RECEIVERS.nonPaging,
+          matchers: [matcher("environment", "=~", ".+")],
+          repeat_interval: owner.nonPagingRepeatInterval.text,
+          routes: [{ receiver: RECEIVERS.nonPagingWatchdog, matchers: [matcher("alertname", "=", WATCHDOG)] }],
+        },
       ],
     },
     inhibit_rules: [

@@ -54,6 +54,10 @@ export interface SandboxPlacement {
   readonly alertmanagerSecretPath: string;
   readonly smtpSmarthost: string;
   readonly smtpUsername: string;
+  /** Whether this environment's stack writes the shared Alertmanager's configuration (one environment does). */
+  readonly alertmanagerOwner: boolean;
+  /** The environments whose alerts take the severity routes; the others go to the non-paging receiver. */
+  readonly pagingEnvironments: readonly string[];
 }
 
 /** The full config map for one sandbox environment: the profile, its placement, and an image the program accepts. */
@@ -66,6 +70,8 @@ export function sandboxConfigValues(placement: SandboxPlacement): Record<string,
     alertmanagerSecretPath: placement.alertmanagerSecretPath,
     smtpSmarthost: placement.smtpSmarthost,
     smtpUsername: placement.smtpUsername,
+    alertmanagerOwner: String(placement.alertmanagerOwner),
+    pagingEnvironments: JSON.stringify(placement.pagingEnvironments),
     imageTag: "sandbox",
   };
 }
@@ -84,6 +90,8 @@ export function profileConfig(environment = "sandbox"): BillingConfig {
         alertmanagerSecretPath: "/sandbox/secrets",
         smtpSmarthost: "127.0.0.1:587",
         smtpUsername: "sandbox",
+        alertmanagerOwner: true,
+        pagingEnvironments: [environment],
       }),
     },
     secretKeys: new Set(["smtpPassword", "grafanaToken"]),

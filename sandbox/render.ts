@@ -36,11 +36,16 @@ export interface LocalOverrides {
 export interface RenderedEnvironment {
   readonly environment: string;
   readonly ruleFile: string;
+  /** What the environment's stack writes for Alertmanager: only the owner of its configuration writes any. */
+  readonly alertmanager?: RenderedAlertmanager;
+}
+
+export interface RenderedAlertmanager {
   /** The Alertmanager configuration file, as deployed (before the local additions). */
-  readonly alertmanagerConfig: string;
+  readonly config: string;
   /** Files of the Alertmanager ConfigMap and Secret, by mount directory. */
   readonly mounts: ReadonlyMap<string, Readonly<Record<string, string>>>;
-  readonly alertmanagerConfigFile: string;
+  readonly configFile: string;
 }
 
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
@@ -58,17 +63,17 @@ export async function renderEnvironment(placement: SandboxPlacement, secrets: Sa
   const run = succeeded(await runStack({ stack: SANDBOX_STACK, config: values, secrets: { ...secrets, grafanaToken: "sandbox-has-no-grafana" } }));
   const stackName = (kind: string): string => `${kind}-${SANDBOX_STACK}`;
   const rules = dataOf(run, CONFIG_MAP, stackName("prometheus-billing-rules"), "data");
+  if (!placement.alertmanagerOwner) return { environment: placement.environment, ruleFile: rules[RULE_FILE] };
   const configMap = dataOf(run, CONFIG_MAP, stackName("alertmanager-billing"), "data");
   const secret = dataOf(run, SECRET, `${stackName("alertmanager-billing")}-credentials`, "stringData");
-  const alertmanagerConfigFile = run.outputs.alertmanagerConfigFile as string;
+  const configFile = run.outputs.alertmanagerConfigFile as string;
   const mounts = new Map([
     [placement.alertmanagerConfigPath, configMap],
     [placement.alertmanagerSecretPath, secret],
   ]);
-  const configDir = path.dirname(alertmanagerConfigFile);
-  const alertmanagerConfig = mounts.get(configDir)?.[path.basename(alertmanagerConfigFile)];
-  if (alertmanagerConfig === undefined) throw new Error(`${alertmanagerConfigFile} is in neither the ConfigMap nor the Secret`);
-  return { environment: placement.environment, ruleFile: rules[RULE_FILE], alertmanagerConfig, mounts, alertmanagerConfigFile };
+  const config = mounts.get(path.dirname(configFile))?.[path.basename(configFile)];
+  if (config === undefined) throw new Error(`${configFile} is in neither the ConfigMap nor the Secret`);
+  return { environment: placement.environment, ruleFile: rules[RULE_FILE], alertmanager: { config, mounts, configFile } };
 }
 
 /** The deployed Alertmanager configuration plus the two local additions (see the module comment). */
@@ -81,11 +86,11 @@ export function withLocalOverrides(alertmanagerConfig: string, local: LocalOverr
   return toYaml(document);
 }
 
-/** Writes an environment's mounts; the Alertmanager configuration with the local additions. */
-export function writeMounts(rendered: RenderedEnvironment, local: LocalOverrides): void {
+/** Writes the owner's Alertmanager mounts; the configuration with the local additions. */
+export function writeMounts(rendered: RenderedAlertmanager, local: LocalOverrides): void {
   for (const [dir, files] of rendered.mounts) {
     fs.mkdirSync(dir, { recursive: true });
     for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
   }
-  fs.writeFileSync(rendered.alertmanagerConfigFile, withLocalOverrides(rendered.alertmanagerConfig, local), { mode: 0o600 });
+  fs.writeFileSync(rendered.configFile, withLocalOverrides(rendered.config, local), { mode: 0o600 });
 }

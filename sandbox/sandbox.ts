@@ -32,6 +32,11 @@ const PROMETHEUS_RESEND_DELAY = "5s";
 export interface SandboxOptions {
   /** Environment names (DNS labels), each with its own simulator, all starting healthy. */
   readonly environments: readonly string[];
+  /**
+   * Those of them that do not page, as staging: their alerts go to the non-paging receiver. The first other
+   * environment owns the Alertmanager configuration, as production does. @default none
+   */
+  readonly nonPaging?: readonly string[];
   /** Progress lines; silent by default. */
   readonly log?: (line: string) => void;
   /** Keep the temporary directory after stop (for debugging). */
@@ -149,18 +154,20 @@ export class Sandbox {
     };
     const rulesDir = path.join(this.dir, "prometheus", "rules");
     fs.mkdirSync(rulesDir, { recursive: true });
+    // As the stacks deploy: one environment's stack owns the one Alertmanager's configuration and routes them all.
+    const nonPaging = new Set(this.options.nonPaging ?? []);
+    const pagingEnvironments = this.options.environments.filter((environment) => !nonPaging.has(environment));
+    const owner = pagingEnvironments[0];
+    if (!owner) throw new Error("the sandbox needs at least one environment that pages");
     for (const environment of this.options.environments) {
-      const rendered = await renderEnvironment({ ...placement, environment }, secrets);
+      const rendered = await renderEnvironment({ ...placement, environment, alertmanagerOwner: environment === owner, pagingEnvironments }, secrets);
       this.rendered.set(environment, rendered);
       fs.writeFileSync(path.join(rulesDir, `${environment}.yml`), rendered.ruleFile);
     }
-    const [first, ...others] = [...this.rendered.values()];
-    // The environment only labels alerts; one Alertmanager serves them all only if their configurations agree.
-    const differing = others.find((other) => other.alertmanagerConfig !== first.alertmanagerConfig);
-    if (differing) throw new Error(`environments ${first.environment} and ${differing.environment} render different Alertmanager configurations`);
-    writeMounts(first, { smtpCaFile: caFile, pagerdutyUrl: this.webhooks.url("pagerduty") });
+    const alertmanager = this.rendered.get(owner)!.alertmanager!;
+    writeMounts(alertmanager, { smtpCaFile: caFile, pagerdutyUrl: this.webhooks.url("pagerduty") });
 
-    await this.startAlertmanager(first.alertmanagerConfigFile);
+    await this.startAlertmanager(alertmanager.configFile);
     await this.startPrometheus(rulesDir);
     this.log(`sandbox directory: ${this.dir}`);
   }

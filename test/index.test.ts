@@ -58,7 +58,7 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
     run = await runStack(stack);
   });
 
-  it("declares exactly the six components and their children (production also reads staging)", () => {
+  it("declares exactly its components and their children: production also owns the Alertmanager configuration and reads staging", () => {
     const stackResource = `pulumi:pulumi:Stack::billing-monitoring-${stack}`;
     const tree = run.resources.map((r) => `${r.type} ${r.name} <- ${r.parent === stackResource ? "stack" : (r.parent ?? "none")}`);
     const annotation = tree.filter((line) => line.startsWith("grafana:oss/annotation:Annotation"));
@@ -68,9 +68,6 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
         `pulumi:pulumi:Stack billing-monitoring-${stack} <- none`,
         "billing-monitoring:alerts:AlertRules billing-alert-rules <- stack",
         "kubernetes:core/v1:ConfigMap billing-alert-rules-rules <- billing-monitoring:alerts:AlertRules::billing-alert-rules",
-        "billing-monitoring:alerting:AlertmanagerRouting billing-alertmanager <- stack",
-        "kubernetes:core/v1:ConfigMap billing-alertmanager-config <- billing-monitoring:alerting:AlertmanagerRouting::billing-alertmanager",
-        "kubernetes:core/v1:Secret billing-alertmanager-credentials <- billing-monitoring:alerting:AlertmanagerRouting::billing-alertmanager",
         "billing-monitoring:dashboards:Dashboards billing-dashboards <- stack",
         "pulumi:providers:grafana billing-dashboards-grafana <- billing-monitoring:dashboards:Dashboards::billing-dashboards",
         "grafana:oss/folder:Folder billing-dashboards-folder <- billing-monitoring:dashboards:Dashboards::billing-dashboards",
@@ -79,10 +76,17 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
         "kubernetes:apps/v1:DeploymentPatch app-rollout-image <- billing-monitoring:rollout:AppRollout::app-rollout",
         "billing-monitoring:reload:ConfigReload prometheus-reload <- stack",
         "kubernetes:apps/v1:DeploymentPatch prometheus-reload-annotation <- billing-monitoring:reload:ConfigReload::prometheus-reload",
-        "billing-monitoring:reload:ConfigReload alertmanager-reload <- stack",
-        "kubernetes:apps/v1:DeploymentPatch alertmanager-reload-annotation <- billing-monitoring:reload:ConfigReload::alertmanager-reload",
         "pulumi:providers:kubernetes kubernetes <- stack",
-        ...(stack === "production" ? ["pulumi:pulumi:StackReference promotion-source <- stack"] : []),
+        ...(stack === "production"
+          ? [
+              "pulumi:pulumi:StackReference promotion-source <- stack",
+              "billing-monitoring:alerting:AlertmanagerRouting billing-alertmanager <- stack",
+              "kubernetes:core/v1:ConfigMap billing-alertmanager-config <- billing-monitoring:alerting:AlertmanagerRouting::billing-alertmanager",
+              "kubernetes:core/v1:Secret billing-alertmanager-credentials <- billing-monitoring:alerting:AlertmanagerRouting::billing-alertmanager",
+              "billing-monitoring:reload:ConfigReload alertmanager-reload <- stack",
+              "kubernetes:apps/v1:DeploymentPatch alertmanager-reload-annotation <- billing-monitoring:reload:ConfigReload::alertmanager-reload",
+            ]
+          : []),
       ].sort(),
     );
   });
@@ -125,7 +129,12 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
     }
   });
 
-  it("declares the Alertmanager configuration and templates in a ConfigMap, the SMTP password in a Secret", () => {
+  it("declares the Alertmanager configuration and templates in a ConfigMap, the SMTP password in a Secret, if it owns the configuration", () => {
+    if (stack === "staging") {
+      expect({ owner: run.outputs.alertmanagerOwner, objects: run.resources.filter((r) => r.name.startsWith("billing-alertmanager")).map((r) => r.name) }).toEqual({ owner: false, objects: [] });
+      return;
+    }
+    expect(run.outputs.alertmanagerOwner).toBe(true);
     const configMap = byName(run, "billing-alertmanager-config");
     expect(metadata(configMap)).toMatchObject({ name: expected.am, namespace: "monitoring" });
     expect(Object.keys(data(configMap)).sort()).toEqual(["alertmanager.yml", "billing-email.tmpl"]);
@@ -142,7 +151,9 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
       "billing-warning": "admin@rsolv.dev, alerts@rsolv.dev",
       "billing-info": "alerts@rsolv.dev",
       "billing-default": "admin@rsolv.dev",
+      "billing-non-paging": "alerts@rsolv.dev",
       heartbeat: undefined,
+      "non-paging-watchdog": undefined,
     });
     const secret = byName(run, "billing-alertmanager-credentials");
     expect(metadata(secret)).toMatchObject({ name: `${expected.am}-credentials`, namespace: "monitoring" });
@@ -197,6 +208,6 @@ describe("stack config reaches the content", () => {
     const run = await runStack("staging", { config: { prometheusRule: "true" } });
     const rule = single(run, TYPES.prometheusRule);
     expect((rule.inputs.spec as RuleFile).groups.map((g) => g.name)).toEqual(ruleFile(run).groups.map((g) => g.name));
-    expect(ofType(run, TYPES.configMap)).toHaveLength(2);
+    expect(ofType(run, TYPES.configMap).map((r) => r.name)).toEqual(["billing-alert-rules-rules"]);
   });
 });

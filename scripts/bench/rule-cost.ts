@@ -136,7 +136,8 @@ function substitute(expr: string): string {
     .replace(/\$__rate_interval/g, `${rateInterval}s`)
     .replace(/\$__range/g, "24h")
     .replace(/\$__interval/g, `${PANEL_STEP_SECONDS}s`)
-    .replace(/\$(plan|customer_id)/g, ".*");
+    // Grafana interpolates both spellings, `$plan` and `${plan}`, and writes All as the variable's allValue.
+    .replace(/\$\{(plan|customer_id)\}|\$(plan|customer_id)\b/g, ".*");
 }
 
 /** Fails unless every payment series holds the backfilled samples of the longest rule window (6h). */

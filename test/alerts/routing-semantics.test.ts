@@ -7,27 +7,30 @@ import { mountedAlertmanagerConfig, removeMounted, type MountedConfig } from "..
 import { inhibited, inTimeInterval, matchingRoutes, notifiedRoutes, type Labels } from "../helpers/alertmanager-semantics";
 import { AlertmanagerServer } from "../helpers/alertmanager-server";
 import { routeReceivers } from "../helpers/amtool";
-import { alerts, ruleFileOf } from "../helpers/rule-file";
+import { alerts, deployedRuleFile, ruleFileOf, type RuleFile } from "../helpers/rule-file";
 
-/** The alert as Prometheus sends it: its rule's labels, its name, and the namespace its expression keeps. */
-function firing(mounted: MountedConfig, alertName: string, extra: Record<string, string> = {}): Labels {
-  const rule = alerts(ruleFileOf(mounted.run).parsed).find((candidate) => candidate.alert === alertName);
+/** The alert as Prometheus sends it: its rule's labels and its name (production's rule file unless another is given). */
+function firing(mounted: MountedConfig, alertName: string, extra: Record<string, string> = {}, file: RuleFile = ruleFileOf(mounted.run).parsed): Labels {
+  const rule = alerts(file).find((candidate) => candidate.alert === alertName);
   if (!rule) throw new Error(`the rule file has no alert ${alertName}`);
   return { alertname: alertName, ...rule.labels, ...extra };
 }
 
 const names = (list: readonly Labels[]): string[] => list.map((labels) => `${labels.alertname}@${labels.environment}`).sort();
 
-describe.each(["staging", "production"])("the %s stack's evaluator agrees with amtool on routing", (stack) => {
+// The production stack's configuration routes both environments; each rule file labels its alerts with its own.
+describe.each(["staging", "production"])("on the %s rule file, the evaluator agrees with amtool on routing", (stack) => {
   let mounted: MountedConfig;
+  let file: RuleFile;
   beforeAll(async () => {
-    mounted = await mountedAlertmanagerConfig(stack);
+    mounted = await mountedAlertmanagerConfig("production");
+    file = (await deployedRuleFile(stack)).parsed;
   });
   afterAll(() => removeMounted(mounted));
 
   it("GIVEN every alert of the rule file WHEN routed by the evaluator and by amtool THEN both name the same receivers", () => {
-    for (const rule of alerts(ruleFileOf(mounted.run).parsed)) {
-      const labels = firing(mounted, rule.alert!);
+    for (const rule of alerts(file)) {
+      const labels = firing(mounted, rule.alert!, {}, file);
       expect({ alert: rule.alert, receivers: matchingRoutes(mounted.parsed.route, labels).map((route) => route.receiver) }).toEqual({
         alert: rule.alert,
         receivers: routeReceivers(mounted.configFile, labels),
@@ -97,11 +100,44 @@ describe("inhibition in the production stack", () => {
   });
 });
 
+describe("inhibition stays inside one environment, on the real Alertmanager", () => {
+  let mounted: MountedConfig;
+  let server: AlertmanagerServer | undefined;
+  let staging: RuleFile;
+  beforeAll(async () => {
+    mounted = await mountedAlertmanagerConfig("production");
+    staging = (await deployedRuleFile("staging")).parsed;
+    server = await AlertmanagerServer.start(mounted.configFile);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    removeMounted(mounted);
+  });
+
+  it("GIVEN a staging critical and a production warning of one family, and the reverse, WHEN posted THEN Alertmanager 0.25 inhibits none of them", async () => {
+    const posted = [
+      firing(mounted, "BillingPaymentFailureRateCritical", { namespace: "rsolv-staging" }, staging),
+      firing(mounted, "BillingPaymentFailureRateHigh", { namespace: "rsolv-production" }),
+      firing(mounted, "BillingMetricsAbsent", { namespace: "rsolv-production" }),
+      firing(mounted, "StripeWebhooksStalled", { namespace: "rsolv-staging" }, staging),
+    ];
+    expect(posted.map((labels) => labels.environment)).toEqual(["staging", "production", "production", "staging"]);
+    await server!.post(posted);
+    // Wait (bounded) until Alertmanager holds them all and its inhibitor has seen the sources, then compare.
+    let statuses = await server!.alerts();
+    for (const deadline = Date.now() + 5_000; Date.now() < deadline && statuses.length < posted.length; await new Promise((r) => setTimeout(r, 200))) statuses = await server!.alerts();
+    await new Promise((r) => setTimeout(r, 1_000));
+    statuses = await server!.alerts();
+    expect({ held: statuses.length, inhibited: names(statuses.filter((status) => status.inhibitedBy.length > 0).map((status) => status.labels)) }).toEqual({ held: 4, inhibited: [] });
+    expect(inhibited(mounted.parsed, posted)).toEqual([]);
+  });
+});
+
 describe("business hours for StripeWebhooksStalled", () => {
-  describe("in the staging stack (default zone UTC, Monday to Friday 09:00 to 17:00)", () => {
+  describe("in the production stack (default zone UTC, Monday to Friday 09:00 to 17:00)", () => {
     let mounted: MountedConfig;
     beforeAll(async () => {
-      mounted = await mountedAlertmanagerConfig("staging");
+      mounted = await mountedAlertmanagerConfig("production");
     });
     afterAll(() => removeMounted(mounted));
 

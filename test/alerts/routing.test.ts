@@ -1,7 +1,9 @@
 /**
- * The Alertmanager configuration each stack deploys, checked by Alertmanager's own code (amtool 0.25): it loads,
- * and every severity and every alert the rule file defines reaches exactly the receivers the operations write-up
- * asks for. Expectations come from the write-up (recipients, repeat intervals) and the issue, not from routing.ts.
+ * The one Alertmanager configuration, which the production stack deploys for both environments, checked by
+ * Alertmanager's own code (amtool 0.25): it loads, every alert of both stacks' rule files reaches exactly the
+ * receivers intended for its environment (production: the operations write-up's, by severity; staging: the
+ * non-paging receiver only), and every severity does. Expectations come from the write-up and the issues, not from
+ * routing.ts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,7 +13,7 @@ import { mountedAlertmanagerConfig, removeMounted, writeVariant, type MountedCon
 import { matchingRoutes } from "../helpers/alertmanager-semantics";
 import { checkConfig, routeReceivers, verifyReceivers } from "../helpers/amtool";
 import { requireBinary } from "../../sandbox/process";
-import { alerts, ruleFileOf } from "../helpers/rule-file";
+import { alerts, deployedRuleFile, ruleFileOf } from "../helpers/rule-file";
 import { TEST_SECRETS, TEST_SETTINGS, type Overrides } from "../helpers/stack";
 
 const OPTIONAL_SECRETS = {
@@ -36,6 +38,14 @@ const SEED_ROUTING = {
 } as const;
 const DEFAULT_RECEIVER = "billing-default";
 const HEARTBEAT_RECEIVER = "heartbeat";
+/** Staging's alerts, every severity: alerts@ only, once a day. */
+const NON_PAGING = { receiver: "billing-non-paging", to: "alerts@rsolv.dev", repeat: "24h", watchdog: "non-paging-watchdog" } as const;
+
+/** Where an alert must land, by the environment on its labels. */
+function expectedReceiver(alert: string, environment: string): string {
+  if (environment === "production") return EXPECTED_RECEIVER_BY_ALERT[alert];
+  return alert === "Watchdog" ? NON_PAGING.watchdog : NON_PAGING.receiver;
+}
 
 /** Every alert of the rule file and where it must land: the write-up's severities, the Watchdog to the heartbeat. */
 const EXPECTED_RECEIVER_BY_ALERT: Readonly<Record<string, string>> = {
@@ -71,7 +81,13 @@ describe("the binaries the routing proofs run", () => {
   });
 });
 
-describe.each(["staging", "production"])("Alertmanager routing of the %s stack", (stack) => {
+describe("Alertmanager routing of the configuration the production stack deploys for both environments", () => {
+  const stack = "production";
+  let stagingRules: ReturnType<typeof alerts>;
+  beforeAll(async () => {
+    stagingRules = alerts((await deployedRuleFile("staging")).parsed);
+  });
+
   describe.each(Object.keys(VARIANTS))("set up with %s", (variant) => {
     let mounted: MountedConfig;
     beforeAll(async () => {
@@ -87,15 +103,39 @@ describe.each(["staging", "production"])("Alertmanager routing of the %s stack",
       expect(fs.readFileSync(mounted.parsed.global.smtp_auth_password_file, "utf8")).toBe(TEST_SECRETS.smtpPassword);
     });
 
-    it("GIVEN each alert of the deployed rule file WHEN amtool routes its labels THEN it reaches exactly the expected receiver", () => {
-      const ruleAlerts = alerts(ruleFileOf(mounted.run).parsed);
-      expect(ruleAlerts.map((rule) => rule.alert).sort()).toEqual(Object.keys(EXPECTED_RECEIVER_BY_ALERT).sort());
-      for (const rule of ruleAlerts) {
-        const labels = { alertname: rule.alert!, ...rule.labels };
-        const expected = EXPECTED_RECEIVER_BY_ALERT[rule.alert!];
-        const result = verifyReceivers(mounted.configFile, labels, [expected]);
-        expect({ alert: rule.alert, code: result.code, stdout: result.stdout.trim() }).toEqual({ alert: rule.alert, code: 0, stdout: expected });
-      }
+    it.each(["production", "staging"])(
+      "GIVEN each alert of both rule files labelled environment=%s WHEN amtool routes it THEN it reaches exactly that environment's receiver",
+      (environment) => {
+        const productionRules = alerts(ruleFileOf(mounted.run).parsed);
+        for (const ruleAlerts of [productionRules, stagingRules]) {
+          expect(ruleAlerts.map((rule) => rule.alert).sort()).toEqual(Object.keys(EXPECTED_RECEIVER_BY_ALERT).sort());
+          for (const rule of ruleAlerts) {
+            const labels = { alertname: rule.alert!, ...rule.labels, environment };
+            const expected = expectedReceiver(rule.alert!, environment);
+            const result = verifyReceivers(mounted.configFile, labels, [expected]);
+            expect({ alert: rule.alert, environment, code: result.code, stdout: result.stdout.trim() }).toEqual({ alert: rule.alert, environment, code: 0, stdout: expected });
+          }
+        }
+        // Each rule file labels its alerts with its own environment.
+        expect([...new Set(stagingRules.map((rule) => rule.labels?.environment))]).toEqual(["staging"]);
+      },
+    );
+
+    it.each([
+      ["no environment label", {}, DEFAULT_RECEIVER],
+      ["an unknown environment", { environment: "qa" }, NON_PAGING.receiver],
+    ])("GIVEN a critical alert with %s WHEN routed THEN it still reaches someone, and never pages", (_what, extra, expected) => {
+      const labels = { alertname: "BillingPaymentFailureRateCritical", severity: "critical", ...extra };
+      expect(routeReceivers(mounted.configFile, labels)).toEqual([expected]);
+    });
+
+    it("GIVEN the non-paging receiver WHEN read THEN it emails alerts@ only, once a day, with the environment in the subject, and never pages or posts", () => {
+      const nonPaging = receiver(mounted.parsed, NON_PAGING.receiver);
+      expect(Object.keys(nonPaging).sort()).toEqual(["email_configs", "name"]);
+      expect(nonPaging.email_configs!.map((email) => [email.to, email.headers.Subject])).toEqual([[NON_PAGING.to, '{{ template "billing.subject.nonpaging" . }}']]);
+      const routes = matchingRoutes(mounted.parsed.route, { alertname: "BillingPaymentFailureRateCritical", severity: "critical", environment: "staging" });
+      expect(routes.map((route) => [route.receiver, route.repeat_interval])).toEqual([[NON_PAGING.receiver, NON_PAGING.repeat]]);
+      expect(Object.keys(receiver(mounted.parsed, NON_PAGING.watchdog))).toEqual(["name"]);
     });
 
     it.each([
@@ -105,14 +145,14 @@ describe.each(["staging", "production"])("Alertmanager routing of the %s stack",
       ["page-me-maybe", DEFAULT_RECEIVER],
       ["", DEFAULT_RECEIVER],
     ])("GIVEN a new alert with severity %j WHEN amtool routes it THEN it reaches %s and nothing else", (severity, expected) => {
-      const labels = { alertname: "SomeFutureBillingAlert", ...(severity ? { severity } : {}), environment: stack };
+      const labels = { alertname: "SomeFutureBillingAlert", ...(severity ? { severity } : {}), environment: "production" };
       expect(routeReceivers(mounted.configFile, labels)).toEqual([expected]);
       expect(verifyReceivers(mounted.configFile, labels, [expected]).code).toBe(0);
     });
 
     it("GIVEN each severity WHEN its route is found THEN it emails the write-up's recipients, repeats at its interval and sends resolutions", () => {
       for (const [severity, seed] of Object.entries(SEED_ROUTING)) {
-        const routes = matchingRoutes(mounted.parsed.route, { alertname: "SomeFutureBillingAlert", severity, environment: stack });
+        const routes = matchingRoutes(mounted.parsed.route, { alertname: "SomeFutureBillingAlert", severity, environment: "production" });
         expect(routes.map((route) => [route.receiver, route.repeat_interval])).toEqual([[seed.receiver, seed.repeat]]);
         const emails = receiver(mounted.parsed, seed.receiver).email_configs!;
         expect(emails.map((email) => email.to)).toEqual([seed.to]);
@@ -122,7 +162,7 @@ describe.each(["staging", "production"])("Alertmanager routing of the %s stack",
 
     it("GIVEN every email config WHEN read THEN send_resolved is written out as true (email defaults to false) and STARTTLS is required", () => {
       const emails: EmailConfig[] = mounted.parsed.receivers.flatMap((r) => r.email_configs ?? []);
-      expect(emails).toHaveLength(4);
+      expect(emails).toHaveLength(5);
       for (const email of emails) {
         expect({ to: email.to, explicit: Object.hasOwn(email, "send_resolved"), send_resolved: email.send_resolved, require_tls: email.require_tls }).toEqual({
           to: email.to,
@@ -137,7 +177,9 @@ describe.each(["staging", "production"])("Alertmanager routing of the %s stack",
     });
 
     it("GIVEN the Watchdog WHEN routed THEN it reaches only the heartbeat receiver, which has no email", () => {
-      expect(routeReceivers(mounted.configFile, { alertname: "Watchdog", severity: "none", environment: stack })).toEqual([HEARTBEAT_RECEIVER]);
+      expect(routeReceivers(mounted.configFile, { alertname: "Watchdog", severity: "none", environment: "production" })).toEqual([HEARTBEAT_RECEIVER]);
+      // Staging's Watchdog must not feed production's heartbeat: it would hide production's silence.
+      expect(routeReceivers(mounted.configFile, { alertname: "Watchdog", severity: "none", environment: "staging" })).toEqual([NON_PAGING.watchdog]);
       const heartbeat = receiver(mounted.parsed, HEARTBEAT_RECEIVER);
       expect(heartbeat.email_configs).toBeUndefined();
       const url = VARIANTS[variant].secrets?.heartbeatUrl;
@@ -151,7 +193,7 @@ describe.each(["staging", "production"])("Alertmanager routing of the %s stack",
       expect(pagerduty?.map((p) => fs.readFileSync(p.routing_key_file, "utf8"))).toEqual(secrets.pagerdutyRoutingKey ? [secrets.pagerdutyRoutingKey] : undefined);
       expect(slack?.map((s) => fs.readFileSync(s.api_url_file, "utf8"))).toEqual(secrets.slackWebhookUrl ? [secrets.slackWebhookUrl] : undefined);
       // Nothing else pages or posts: info and the catch-all stay email only.
-      for (const name of [SEED_ROUTING.info.receiver, DEFAULT_RECEIVER]) {
+      for (const name of [SEED_ROUTING.info.receiver, DEFAULT_RECEIVER, NON_PAGING.receiver]) {
         expect(Object.keys(receiver(mounted.parsed, name)).sort()).toEqual(["email_configs", "name"]);
       }
     });
@@ -175,7 +217,7 @@ describe("the routes test can fail", () => {
 
   it("GIVEN critical alerts moved to the warning receiver WHEN verified against billing-critical THEN amtool fails", () => {
     const moved = structuredClone(mounted.parsed);
-    moved.route.routes!.find((route) => route.receiver === SEED_ROUTING.critical.receiver)!.receiver = SEED_ROUTING.warning.receiver;
+    moved.route.routes!.flatMap((route) => route.routes ?? []).find((route) => route.receiver === SEED_ROUTING.critical.receiver)!.receiver = SEED_ROUTING.warning.receiver;
     const result = verifyReceivers(writeVariant(mounted, "moved.yml", moved), critical, [SEED_ROUTING.critical.receiver]);
     expect(result.code).not.toBe(0);
     expect(result.stdout.trim().split("\n")[0]).toBe(SEED_ROUTING.warning.receiver);
@@ -183,7 +225,7 @@ describe("the routes test can fail", () => {
 
   it("GIVEN the critical route removed WHEN verified THEN amtool fails because the alert falls to the catch-all", () => {
     const removed = structuredClone(mounted.parsed);
-    removed.route.routes = removed.route.routes!.filter((route) => route.receiver !== SEED_ROUTING.critical.receiver);
+    for (const route of removed.route.routes!) route.routes = route.routes?.filter((child) => child.receiver !== SEED_ROUTING.critical.receiver);
     const file = writeVariant(mounted, "removed.yml", removed);
     expect(verifyReceivers(file, critical, [SEED_ROUTING.critical.receiver]).code).not.toBe(0);
     expect(routeReceivers(file, critical)).toEqual([DEFAULT_RECEIVER]);

@@ -43,7 +43,7 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
 
 describe("rolloutTimeout", () => {
   it("becomes the create and update timeout of every Deployment patch, in seconds", async () => {
-    const run = await runStack("staging", { config: { rolloutTimeout: "1h30m" } });
+    const run = await runStack("production", { config: { rolloutTimeout: "1h30m" } });
     const timeouts = Object.fromEntries(ofType(run, TYPES.deploymentPatch).map((r) => [r.name, r.customTimeouts]));
     expect(timeouts).toEqual({
       "app-rollout-image": { create: "5400s", update: "5400s" },

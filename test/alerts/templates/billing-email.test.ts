@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type { EmailConfig } from "../../../alerts/routing";
 import { mountedAlertmanagerConfig, removeMounted, writeVariant, type MountedConfig } from "../../helpers/alertmanager-config";
 import { checkConfig, renderTemplate } from "../../helpers/amtool";
-import { alerts, ruleFileOf, type RuleFileRule } from "../../helpers/rule-file";
+import { alerts, deployedRuleFile, ruleFileOf, type RuleFileRule } from "../../helpers/rule-file";
 
 const EXTERNAL_URL = "https://alertmanager.example.invalid";
 const STARTS_AT = "2026-11-25T10:00:00Z";
@@ -109,6 +109,16 @@ describe("billing email templates, rendered by Alertmanager for the production s
       expect(body).toContain(`<a href="${rule.annotations!.runbook_url}">Runbook</a>`);
       expect(body).toContain(`<a href="${rule.annotations!.dashboard_url}">Dashboard</a>`);
     });
+  });
+
+  it.each([
+    ["firing", "[staging] CRITICAL billing alert: BillingPaymentFailureRateCritical"],
+    ["resolved", "[RESOLVED] [staging] CRITICAL billing alert: BillingPaymentFailureRateCritical"],
+  ] as const)("GIVEN a staging critical (%s) WHEN the non-paging receiver's Subject is rendered THEN it names staging, not a page", async (status, subject) => {
+    const rule = alerts((await deployedRuleFile("staging")).parsed).find((candidate) => candidate.alert === "BillingPaymentFailureRateCritical")!;
+    const dataFile = path.join(mounted.root, `data-staging-${status}.json`);
+    fs.writeFileSync(dataFile, JSON.stringify(notificationData(mounted, "billing-non-paging", rule, status)));
+    expect(renderTemplate(mounted.parsed.templates[0], email("billing-non-paging").headers.Subject, dataFile, "text")).toBe(subject);
   });
 
   it("GIVEN an alert with an unknown severity WHEN the catch-all's Subject is rendered THEN it still names the alert", () => {
