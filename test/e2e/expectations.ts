@@ -20,6 +20,12 @@ const RECIPIENTS: Record<string, string[]> = {
   info: ["alerts@rsolv.dev"],
 };
 
+/** An environment that does not page (staging): every alert to alerts@ only, the environment in the subject. */
+export function expectedNonPagingEmail(cfg: BillingConfig, environment: string, alert: string, status: "firing" | "resolved"): EmailSummary {
+  const severity = severities(cfg).get(alert)!;
+  return { subject: `${status === "resolved" ? "[RESOLVED] " : ""}[${environment}] ${severity.toUpperCase()} billing alert: ${alert}`, recipients: ["alerts@rsolv.dev"] };
+}
+
 export interface EmailSummary {
   readonly subject: string;
   readonly recipients: readonly string[];

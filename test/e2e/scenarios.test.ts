@@ -17,14 +17,17 @@ import { profileConfig } from "../../sandbox/profile";
 import { Sandbox, waitFor } from "../../sandbox/sandbox";
 import { EXPECTED_ALERTS, NOTIFIED_ALERTS, SCENARIOS, type ScenarioName } from "../../sandbox/scenarios";
 import { ROOT } from "../../scripts/program";
-import { emailsOf, expectedEmail, sorted, type EmailSummary } from "./expectations";
+import { emailsOf, expectedEmail, expectedNonPagingEmail, sorted, type EmailSummary } from "./expectations";
 import { firingExactly, WAIT_MS, waitForTraffic } from "./sandbox-helpers";
 
 const ALERTING = SCENARIOS.filter((scenario) => scenario !== "healthy");
 const environmentOf = (scenario: ScenarioName): string => `e2e-${scenario}`;
 /** Stays healthy throughout: nothing but the Watchdog may ever fire there. */
 const CONTROL = environmentOf("healthy");
-const ENVIRONMENTS = [CONTROL, ...ALERTING.map(environmentOf)];
+/** Runs as staging does: its alerts go to the non-paging receiver, and production's configuration routes it. */
+const STAGING = "e2e-staging";
+const STAGING_SCENARIO: ScenarioName = "payment-failures-critical";
+const ENVIRONMENTS = [CONTROL, ...ALERTING.map(environmentOf), STAGING];
 
 const cfg = profileConfig();
 
@@ -32,7 +35,7 @@ let sandbox: Sandbox;
 const startedAt = Date.now();
 
 beforeAll(async () => {
-  sandbox = await Sandbox.start({ environments: ENVIRONMENTS });
+  sandbox = await Sandbox.start({ environments: ENVIRONMENTS, nonPaging: [STAGING] });
 }, 120_000);
 
 afterAll(async () => {
@@ -91,7 +94,24 @@ test("each scenario fires exactly its alerts and emails exactly its recipients, 
     await waitFor("a first email", () => sandbox.smtp.emails.length > 0, WAIT_MS);
     await expectEveryPanelQueryReturnsData();
   };
-  await Promise.all([...ALERTING.map(runScenario), dashboardCheck()]);
+  // AND a staging outage mails only staging's recipients, once, its subject naming staging; nothing pages
+  const stagingExpected = [expectedNonPagingEmail(cfg, STAGING, "BillingPaymentFailureRateCritical", "firing")];
+  const runStaging = async (): Promise<void> => {
+    await sandbox.setScenario(STAGING, STAGING_SCENARIO);
+    await waitFor(`${STAGING}: firing exactly ${expectedFiring(STAGING_SCENARIO).join(", ")}`, () => firingExactly(sandbox, STAGING, expectedFiring(STAGING_SCENARIO)), WAIT_MS);
+    await waitFor(`${STAGING}: an email`, () => emailsOf(sandbox.smtp.emails, STAGING).length > 0, WAIT_MS);
+    expect(emailsOf(sandbox.smtp.emails, STAGING)).toEqual(stagingExpected);
+    // De-escalating through the warning, as production's critical scenario does, so the warning's email is certain.
+    await sandbox.setScenario(STAGING, "payment-failures-warning");
+    await waitFor(`${STAGING}: the warning notified after the critical resolved`, () => emailsOf(sandbox.smtp.emails, STAGING).length >= 3, WAIT_MS);
+    await sandbox.setScenario(STAGING, "healthy");
+    await waitFor(`${STAGING}: only the Watchdog firing`, () => firingExactly(sandbox, STAGING, [WATCHDOG]), WAIT_MS);
+    await waitFor(`${STAGING}: the resolved emails`, () => emailsOf(sandbox.smtp.emails, STAGING).length >= 4, WAIT_MS);
+  };
+  await Promise.all([...ALERTING.map(runScenario), runStaging(), dashboardCheck()]);
+  expect(sorted(emailsOf(sandbox.smtp.emails, STAGING))).toEqual(
+    sorted(["BillingPaymentFailureRateCritical", "BillingPaymentFailureRateHigh"].flatMap((alert) => [expectedNonPagingEmail(cfg, STAGING, alert, "firing"), expectedNonPagingEmail(cfg, STAGING, alert, "resolved")])),
+  );
 
   for (const scenario of ALERTING) {
     expect({ environment: environmentOf(scenario), emails: sorted(emailsOf(sandbox.smtp.emails, environmentOf(scenario))) }).toEqual({
@@ -109,10 +129,13 @@ test("each scenario fires exactly its alerts and emails exactly its recipients, 
   for (const scenario of SCENARIOS) {
     expect({ environment: environmentOf(scenario), fired: fired(environmentOf(scenario)) }).toEqual({ environment: environmentOf(scenario), fired: expectedFiring(scenario) });
   }
+  expect(fired(STAGING)).toEqual(expectedFiring(STAGING_SCENARIO));
+  expect(sandbox.webhooks.received("heartbeat").filter((post) => (post.body as { commonLabels: Record<string, string> }).commonLabels.environment === STAGING)).toEqual([]);
 
   // AND the Watchdog reached the heartbeat sink for every environment, without a gap, from start to end
   const heartbeatRepeat = cfg.alerting.heartbeatRepeatInterval.seconds * 1000;
-  for (const environment of ENVIRONMENTS) {
+  // (Staging's Watchdog goes nowhere: the heartbeat is production's alone.)
+  for (const environment of ENVIRONMENTS.filter((name) => name !== STAGING)) {
     const times = sandbox.webhooks
       .received("heartbeat")
       .filter((post) => (post.body as { commonLabels: Record<string, string> }).commonLabels.environment === environment)
