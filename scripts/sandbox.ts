@@ -1,30 +1,43 @@
 /**
  * The local alerting sandbox for people:
  *
- *   npm run sandbox -- --scenario payment-failures-critical
+ *   npm run sandbox -- --scenario payment-failures-critical [--environment production|staging]
  *
- * Starts the simulator, Prometheus, Alertmanager, the SMTP sink and the webhook sinks on free loopback ports, prints
- * their URLs, then each alert as it fires or resolves and each email as it arrives. Switch the scenario while it runs
- * with `curl -X PUT <simulator>/scenario/<name>`. Ctrl-C stops everything.
+ * Starts two environments as the stacks deploy them, production and staging, on one Prometheus and one
+ * Alertmanager (production's configuration routing both), each with its own simulator; the SMTP sink and the webhook
+ * sinks on free loopback ports. Prints their URLs, then each alert as it fires or resolves and each email as it
+ * arrives. Switch a scenario while it runs with `curl -X PUT <simulator>/scenario/<name>`. Ctrl-C stops everything.
  */
 import { isScenario, SCENARIOS, type ScenarioName } from "../sandbox/scenarios";
 import { Sandbox } from "../sandbox/sandbox";
 
-const ENVIRONMENT = "sandbox";
+/**
+ * The two environments, by the name a person types and the environment label the sandbox gives them (not the bare
+ * names: the environment `production` also requires the production stack's promotion gate and pinned image).
+ */
+const ENVIRONMENT_LABELS = { production: "sandbox-production", staging: "sandbox-staging" } as const;
+const ENVIRONMENTS = Object.values(ENVIRONMENT_LABELS);
+/** Staging does not page: the production-like environment's configuration sends its alerts to alerts@ only. */
+const NON_PAGING = [ENVIRONMENT_LABELS.staging];
 
-function parseArgs(argv: string[]): ScenarioName {
-  const at = argv.indexOf("--scenario");
-  const scenario = at >= 0 ? argv[at + 1] : "healthy";
-  if (!scenario || !isScenario(scenario)) throw new Error(`--scenario must be one of: ${SCENARIOS.join(", ")}`);
-  return scenario;
+function parseArgs(argv: string[]): { scenario: ScenarioName; environment: string } {
+  const value = (flag: string): string | undefined => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const scenario = value("--scenario") ?? "healthy";
+  if (!isScenario(scenario)) throw new Error(`--scenario must be one of: ${SCENARIOS.join(", ")}`);
+  const environment = value("--environment") ?? "production";
+  if (!(environment in ENVIRONMENT_LABELS)) throw new Error(`--environment must be one of: ${Object.keys(ENVIRONMENT_LABELS).join(", ")}`);
+  return { scenario, environment: ENVIRONMENT_LABELS[environment as keyof typeof ENVIRONMENT_LABELS] };
 }
 
 const time = (): string => new Date().toISOString().slice(11, 19);
 const say = (line: string): void => void process.stdout.write(`${time()} ${line}\n`);
 
 async function main(): Promise<void> {
-  const scenario = parseArgs(process.argv.slice(2));
-  const sandbox = await Sandbox.start({ environments: [ENVIRONMENT], log: say });
+  const { scenario, environment } = parseArgs(process.argv.slice(2));
+  const sandbox = await Sandbox.start({ environments: ENVIRONMENTS, nonPaging: NON_PAGING, log: say });
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;
@@ -38,8 +51,10 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
 
-  const simulator = sandbox.simulator(ENVIRONMENT);
-  say(`simulator:    ${simulator.url}/metrics  (switch: curl -X PUT ${simulator.url}/scenario/<${SCENARIOS.join("|")}>)`);
+  for (const name of ENVIRONMENTS) {
+    const simulator = sandbox.simulator(name);
+    say(`${name} simulator: ${simulator.url}/metrics  (switch: curl -X PUT ${simulator.url}/scenario/<${SCENARIOS.join("|")}>)`);
+  }
   say(`smtp sink:    ${sandbox.smtp.smarthost} (STARTTLS + AUTH)`);
   say(`webhook sink: ${sandbox.webhooks.url("slack")}, ${sandbox.webhooks.url("pagerduty")}, ${sandbox.webhooks.url("heartbeat")}`);
   sandbox.smtp.onEmail((email) => say(`email: "${email.subject}" to ${email.recipients.join(", ")}`));
@@ -51,7 +66,7 @@ async function main(): Promise<void> {
       (alerts) => {
         const seen = new Set<string>();
         for (const alert of alerts) {
-          const name = alert.labels.alertname;
+          const name = `${alert.labels.alertname} in ${alert.labels.environment}`;
           seen.add(name);
           if (known.get(name) !== alert.state) say(`alert ${alert.state}: ${name} (severity ${alert.labels.severity})`);
           known.set(name, alert.state);
@@ -65,8 +80,8 @@ async function main(): Promise<void> {
     );
   }, 1000);
 
-  await sandbox.setScenario(ENVIRONMENT, scenario);
-  say(`scenario: ${scenario} (Ctrl-C to stop)`);
+  await sandbox.setScenario(environment, scenario);
+  say(`scenario: ${scenario} in ${environment} (Ctrl-C to stop)`);
 }
 
 main().catch((error: unknown) => {
