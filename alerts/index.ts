@@ -17,7 +17,9 @@ export const RULE_FILE = "billing-alerts.yml";
 
 export function buildRuleGroups(cfg: BillingConfig): RuleGroup[] {
   const ctx = ruleContext(cfg);
-  return [paymentsGroup(ctx), webhooksGroup(ctx), subscriptionsGroup(ctx), usageGroup(ctx), creditsGroup(ctx), ...sloGroups(ctx), metaGroup(ctx)];
+  const groups = [paymentsGroup(ctx), webhooksGroup(ctx), subscriptionsGroup(ctx), usageGroup(ctx), creditsGroup(ctx), ...sloGroups(ctx), metaGroup(ctx)];
+  // One Prometheus loads every environment's rule file: each group's name says whose it is.
+  return groups.map((group) => ({ ...group, name: `${group.name}-${cfg.environment}` }));
 }
 
 export function alertRules(groups: readonly RuleGroup[]): AlertRule[] {

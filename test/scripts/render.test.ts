@@ -6,6 +6,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { parse } from "yaml";
+
 import { diffStacks, readTree, REDACTED, renderAll, renderFiles, RENDERED, staleFiles } from "../../scripts/render";
 import { ROOT } from "../../scripts/program";
 import { runStack, TEST_SECRETS } from "../helpers/stack";
@@ -36,6 +38,9 @@ describe("render", () => {
   it("the committed rendered/ passes promtool check rules (both rule files loaded side by side) and amtool check-config", () => {
     const both = runTool("promtool", ["check", "rules", ...["staging", "production"].map((stack) => path.join(RENDERED, stack, "prometheus", "billing-alerts.yml"))]);
     expect({ status: both.status, output: both.output }).toEqual({ status: 0, output: expect.not.stringMatching(/duplicate|FAILED/i) });
+    const groupNames = ["staging", "production"].map((stack) => (parse(fs.readFileSync(path.join(RENDERED, stack, "prometheus", "billing-alerts.yml"), "utf8")) as { groups: { name: string }[] }).groups.map((group) => group.name));
+    expect(groupNames[0].filter((name) => groupNames[1].includes(name))).toEqual([]);
+    expect(groupNames.map((names) => names.every((name, _i, all) => all.indexOf(name) === all.lastIndexOf(name)))).toEqual([true, true]);
     // Only production writes the shared Alertmanager's configuration.
     expect(fs.existsSync(path.join(RENDERED, "staging", "alertmanager"))).toBe(false);
     for (const stack of ["production"]) {
