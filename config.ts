@@ -5,6 +5,9 @@
  * the raw strings Pulumi holds for a stack and returns a {@link BillingConfig}, or throws one {@link ConfigError}
  * listing every bad value at once. {@link loadConfig} is the thin Pulumi-facing wrapper.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
 import * as pulumi from "@pulumi/pulumi";
 
 import { SEVERITIES, type Severity } from "./alerts/types";
@@ -105,7 +108,8 @@ function wholeNumber(min: number, max: number) {
 
 function durationCheck(raw: string): Check<Duration> {
   const parsed = parseDuration(raw);
-  return parsed && parsed.seconds > 0 ? ok(parsed) : problem("must be a Prometheus duration such as 30s, 15m, 1h30m or 6h");
+  if (parsed && parsed.seconds <= 0) return problem("must be greater than zero: a Prometheus duration such as 30s, 15m, 1h30m or 6h");
+  return parsed ? ok(parsed) : problem("must be a Prometheus duration such as 30s, 15m, 1h30m or 6h");
 }
 
 function bool(raw: string): Check<boolean> {
@@ -117,13 +121,27 @@ function oneOf<T extends string>(allowed: readonly T[]) {
 }
 
 function url(raw: string): Check<string> {
+  let parsed: URL;
   try {
-    const parsed = new URL(raw);
-    if ((parsed.protocol === "https:" || parsed.protocol === "http:") && parsed.hostname !== "") return ok(raw.replace(/\/+$/, ""));
+    parsed = new URL(raw);
   } catch {
-    // fall through to the problem below
+    return problem("must be an http:// or https:// URL");
   }
-  return problem("must be an http:// or https:// URL");
+  if ((parsed.protocol !== "https:" && parsed.protocol !== "http:") || parsed.hostname === "") return problem("must be an http:// or https:// URL");
+  return ok(raw.replace(/\/+$/, ""));
+}
+
+/**
+ * A base URL others are built on (Grafana's, the runbooks'): every alert's links and the stack outputs repeat it,
+ * so it may carry no credentials, and no query or fragment that the appended path would land behind.
+ */
+function baseUrl(raw: string): Check<string> {
+  const checked = url(raw);
+  if ("problem" in checked) return checked;
+  const parsed = new URL(raw);
+  if (parsed.username || parsed.password) return problem("must not carry a user or password: it is copied into every alert's links and the stack outputs; give Grafana's credentials as grafanaToken");
+  if (parsed.search || parsed.hash || raw.includes("?") || raw.includes("#")) return problem("must not have a query (?…) or fragment (#…): paths are appended to it");
+  return checked;
 }
 
 function hostPort(raw: string): Check<string> {
@@ -131,13 +149,24 @@ function hostPort(raw: string): Check<string> {
   return match && Number(match[2]) >= 1 && Number(match[2]) <= 65535 ? ok(raw) : problem("must be host:port, e.g. smtp.postmarkapp.com:587");
 }
 
+/**
+ * A time zone as Alertmanager (Go's time.LoadLocation) resolves it: a file of the zone database, so the name is
+ * case-sensitive. JavaScript's Intl accepts any case; it gives the canonical spelling, which names the mistake.
+ */
+const ZONEINFO = "/usr/share/zoneinfo";
+
 function timezone(raw: string): Check<string> {
+  let canonical: string;
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: raw });
-    return raw.includes("/") || raw === "UTC" ? ok(raw) : problem("must be an IANA time zone such as UTC or Europe/Berlin");
+    canonical = new Intl.DateTimeFormat("en-US", { timeZone: raw }).resolvedOptions().timeZone;
   } catch {
     return problem("must be an IANA time zone such as UTC or Europe/Berlin");
   }
+  if (!raw.includes("/") && raw !== "UTC") return problem("must be an IANA time zone such as UTC or Europe/Berlin");
+  if (canonical !== raw && canonical.toLowerCase() === raw.toLowerCase()) return problem(`must be spelt as the zone database spells it: ${canonical} (Alertmanager's zone names are case-sensitive)`);
+  // A link such as US/Pacific resolves to another canonical name; where the zone database is at hand, it decides.
+  if (canonical !== raw && fs.existsSync(ZONEINFO) && !fs.existsSync(path.join(ZONEINFO, raw))) return problem(`is not in the zone database (did you mean ${canonical}?)`);
+  return ok(raw);
 }
 
 function clock(raw: string): Check<string> {
@@ -196,8 +225,11 @@ function imageDigest(raw: string): Check<string> {
   return IMAGE_DIGEST.test(raw) ? ok(raw) : problem("must be an image digest: sha256: followed by 64 lowercase hex digits");
 }
 
-/** A JSON object whose keys are severities (plus `default` where `withDefault`), each checked by `value`. */
-function perSeverity<T>(value: (raw: string) => Check<T>, withDefault: boolean) {
+/**
+ * A JSON object whose keys are severities (plus `default` where `withDefault`), each checked by `value`. A key left
+ * out keeps its default, so `pulumi config set --path 'emailRecipients.critical[0]' …` changes only critical.
+ */
+function perSeverity<T>(value: (raw: string) => Check<T>, withDefault: boolean, defaults: Readonly<Record<string, T>>) {
   const allowedKeys: string[] = [...SEVERITIES, ...(withDefault ? ["default"] : [])];
   return (raw: string): Check<Record<string, T>> => {
     let parsed: unknown;
@@ -218,7 +250,7 @@ function perSeverity<T>(value: (raw: string) => Check<T>, withDefault: boolean) 
       if ("problem" in checked) problems.push(`${key}: ${checked.problem}`);
       else result[key] = checked.ok;
     }
-    for (const key of allowedKeys) if (!(key in parsed)) problems.push(`${key} is missing`);
+    for (const key of allowedKeys) if (!(key in parsed)) result[key] = defaults[key];
     return problems.length > 0 ? problem(problems.join("; ")) : ok(result);
   };
 }
@@ -238,6 +270,14 @@ function emailList(raw: string): Check<string[]> {
 
 // ---------------------------------------------------------------------------------------------------------------------
 // The schema: every key the program reads.
+
+const DEFAULT_RECIPIENTS: Readonly<Record<Severity | "default", string[]>> = {
+  critical: ["admin@rsolv.dev", "billing-oncall@rsolv.dev"],
+  warning: ["admin@rsolv.dev", "alerts@rsolv.dev"],
+  info: ["alerts@rsolv.dev"],
+  default: ["admin@rsolv.dev"],
+};
+const DEFAULT_REPEAT_INTERVALS: Readonly<Record<Severity, Duration>> = { critical: parseDuration("2h")!, warning: parseDuration("4h")!, info: parseDuration("12h")! };
 
 const perStackName = (production: string, other: (stack: string) => string) => (stack: string) =>
   stack === "production" ? production : other(stack);
@@ -284,19 +324,14 @@ export const CONFIG_SCHEMA = {
   ruleEvaluationInterval: field({ doc: "Evaluation interval of the billing rule groups.", check: durationCheck, default: parseDuration("1m")! }),
 
   emailRecipients: field({
-    doc: "Email recipients per severity, as an object with the keys critical, warning, info and default (anything unmatched).",
-    check: perSeverity(emailList, true),
-    default: {
-      critical: ["admin@rsolv.dev", "billing-oncall@rsolv.dev"],
-      warning: ["admin@rsolv.dev", "alerts@rsolv.dev"],
-      info: ["alerts@rsolv.dev"],
-      default: ["admin@rsolv.dev"],
-    },
+    doc: "Email recipients per severity, as an object with the keys critical, warning, info and default (anything unmatched); a key left out keeps its default.",
+    check: perSeverity(emailList, true, DEFAULT_RECIPIENTS),
+    default: DEFAULT_RECIPIENTS,
   }),
   repeatIntervals: field({
-    doc: "How often a still-firing alert is sent again, per severity (object with the keys critical, warning, info).",
-    check: perSeverity(durationCheck, false),
-    default: { critical: parseDuration("2h")!, warning: parseDuration("4h")!, info: parseDuration("12h")! },
+    doc: "How often a still-firing alert is sent again, per severity (object with the keys critical, warning, info); a key left out keeps its default.",
+    check: perSeverity(durationCheck, false, DEFAULT_REPEAT_INTERVALS),
+    default: DEFAULT_REPEAT_INTERVALS,
   }),
   groupWait: field({ doc: "How long Alertmanager waits to batch the first notification of a group.", check: durationCheck, default: parseDuration("30s")! }),
   groupInterval: field({ doc: "How long Alertmanager waits before notifying about new alerts in a group it already notified.", check: durationCheck, default: parseDuration("5m")! }),
@@ -319,9 +354,9 @@ export const CONFIG_SCHEMA = {
   pagerdutyRoutingKey: field({ doc: "PagerDuty Events API v2 routing key. Set: critical alerts also page through PagerDuty.", check: text, secret: true, optional: true }),
   heartbeatUrl: field({ doc: "Dead man's switch URL the Watchdog alert is posted to. Unset: the Watchdog goes to a receiver that sends nothing.", check: url, secret: true, optional: true }),
   heartbeatRepeatInterval: field({ doc: "How often the Watchdog heartbeat is sent.", check: durationCheck, default: parseDuration("5m")! }),
-  runbookBaseUrl: field({ doc: "Where `docs/runbooks/` is published; each alert's runbook_url points into it.", check: url, default: "https://github.com/rsolv-dev/billing-monitoring/blob/main/docs/runbooks" }),
+  runbookBaseUrl: field({ doc: "Where `docs/runbooks/` is published; each alert's runbook_url points into it.", check: baseUrl, default: "https://github.com/rsolv-dev/billing-monitoring/blob/main/docs/runbooks" }),
 
-  grafanaUrl: field({ doc: "Grafana base URL.", check: url, default: "https://grafana.rsolv.dev" }),
+  grafanaUrl: field({ doc: "Grafana base URL.", check: baseUrl, default: "https://grafana.rsolv.dev" }),
   grafanaToken: field({ doc: "Grafana service account token.", check: text, secret: true }),
   grafanaFolder: field({ doc: "Grafana folder holding the billing dashboards.", check: text, default: perStackName("Billing", (stack) => `Billing (${stack})`) }),
   dashboardUid: field({ doc: "Stable uid of the billing dashboard (links and alerts point at it).", check: (raw) => (/^[A-Za-z0-9_-]{1,40}$/.test(raw) ? ok(raw) : problem("must be 1 to 40 letters, digits, '_' or '-'")), default: perStackName("billing-metrics", (stack) => `billing-metrics-${stack}`) }),
@@ -553,8 +588,8 @@ function imageRef(v: RawValues, raw: RawConfig, problems: string[]): ImageRef {
   if (raw.values.imageTag === undefined && raw.values.imageDigest === undefined) {
     problems.push(`${PROJECT}:imageTag or ${PROJECT}:imageDigest must be set; run: pulumi config set imageTag <tag> --stack ${stack}`);
   }
-  if (tag === "latest") {
-    problems.push(`${PROJECT}:imageTag: "latest" is not allowed: it names no fixed image, so a rollout could not be reproduced or rolled back; use a version tag or imageDigest`);
+  if (tag?.toLowerCase() === "latest") {
+    problems.push(`${PROJECT}:imageTag: "${tag}" is not allowed: it names no fixed image, so a rollout could not be reproduced or rolled back; use a version tag or imageDigest`);
   }
   if (tag && !digest && v.environment === PRODUCTION && v.allowMutableTag === false) {
     problems.push(
@@ -565,26 +600,45 @@ function imageRef(v: RawValues, raw: RawConfig, problems: string[]): ImageRef {
   return { repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}), reference };
 }
 
+/**
+ * Checks across keys. Each runs on its own, also when other keys are bad: a check whose input failed its own check
+ * meets an undefined value and is skipped (that key's problem is reported already), so every problem is reported at once.
+ */
 function crossChecks(config: BillingConfig, problems: string[]): void {
   const { thresholds: t, monitoring: m, alerting: a } = config;
-  if (t.paymentFailureCritical.ratio <= t.paymentFailureWarning.ratio) {
-    problems.push(`${PROJECT}:paymentFailureCriticalRatio (${t.paymentFailureCritical.ratio}) must be greater than ${PROJECT}:paymentFailureWarningRatio (${t.paymentFailureWarning.ratio})`);
-  }
-  const minWindow = 4 * m.scrapeInterval.seconds;
-  for (const key of ["rateWindow", "cancellationWindow", "creditGrantWindow", "webhookStalledWindow"] as const) {
-    const window = key === "rateWindow" ? t.rateWindow : key === "cancellationWindow" ? t.cancellation.window : key === "creditGrantWindow" ? t.creditGrant.window : t.webhookStalled.window;
-    if (window.seconds < minWindow) {
-      problems.push(`${PROJECT}:${key}: "${window.text}" is not allowed: a rate window must be at least 4× scrapeInterval (${m.scrapeInterval.text}), i.e. ${minWindow}s, or a single missed scrape empties it`);
+  const check = (run: () => void): void => {
+    try {
+      run();
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
     }
+  };
+  check(() => {
+    if (t.paymentFailureCritical.ratio <= t.paymentFailureWarning.ratio) {
+      problems.push(`${PROJECT}:paymentFailureCriticalRatio (${t.paymentFailureCritical.ratio}) must be greater than ${PROJECT}:paymentFailureWarningRatio (${t.paymentFailureWarning.ratio})`);
+    }
+  });
+  const minWindow = 4 * m.scrapeInterval?.seconds;
+  for (const key of ["rateWindow", "cancellationWindow", "creditGrantWindow", "webhookStalledWindow"] as const) {
+    check(() => {
+      const window = key === "rateWindow" ? t.rateWindow : key === "cancellationWindow" ? t.cancellation.window : key === "creditGrantWindow" ? t.creditGrant.window : t.webhookStalled.window;
+      if (window.seconds < minWindow) {
+        problems.push(`${PROJECT}:${key}: "${window.text}" is not allowed: a rate window must be at least 4× scrapeInterval (${m.scrapeInterval.text}), i.e. ${minWindow}s, or a single missed scrape empties it`);
+      }
+    });
   }
-  // The SLIs are counted over the shortest burn window, 5 minutes at a 30-day period.
-  const sloBase = Math.round((300 * config.slos.period.seconds) / (30 * 86400));
-  if (sloBase < minWindow) {
-    problems.push(`${PROJECT}:sloPeriod: "${config.slos.period.text}" is not allowed: its shortest burn window (5m at 30d, scaled) would be ${sloBase}s, under 4× scrapeInterval (${m.scrapeInterval.text}); use at least ${Math.ceil((minWindow * 30 * 86400) / 300 / 3600)}h`);
-  }
-  if (t.metricsAbsentFor.seconds < 2 * m.scrapeInterval.seconds) {
-    problems.push(`${PROJECT}:metricsAbsentFor: "${t.metricsAbsentFor.text}" is not allowed: it must be at least 2× scrapeInterval (${m.scrapeInterval.text}) so one failed scrape does not fire it`);
-  }
+  check(() => {
+    // The SLIs are counted over the shortest burn window, 5 minutes at a 30-day period.
+    const sloBase = Math.round((300 * config.slos.period.seconds) / (30 * 86400));
+    if (sloBase < minWindow) {
+      problems.push(`${PROJECT}:sloPeriod: "${config.slos.period.text}" is not allowed: its shortest burn window (5m at 30d, scaled) would be ${sloBase}s, under 4× scrapeInterval (${m.scrapeInterval.text}); use at least ${Math.ceil((minWindow * 30 * 86400) / 300 / 3600)}h`);
+    }
+  });
+  check(() => {
+    if (t.metricsAbsentFor.seconds < 2 * m.scrapeInterval.seconds) {
+      problems.push(`${PROJECT}:metricsAbsentFor: "${t.metricsAbsentFor.text}" is not allowed: it must be at least 2× scrapeInterval (${m.scrapeInterval.text}) so one failed scrape does not fire it`);
+    }
+  });
   for (const [key, metric, thresholdSeconds] of [
     ["webhookLatencyThresholdSeconds", METRICS.webhookDuration, config.slos.webhookLatency.thresholdSeconds],
     ["apiLatencyThresholdSeconds", METRICS.phoenixRequestDuration, config.slos.apiLatency.thresholdSeconds],
@@ -594,18 +648,27 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
       problems.push(`${PROJECT}:${key}: ${thresholdSeconds} is not allowed: ${metric.name} only tells requests apart between its bucket bounds, ${bounds[0]} s and ${bounds[bounds.length - 1]} s`);
     }
   }
-  if (a.businessHours.start >= a.businessHours.end) {
-    problems.push(`${PROJECT}:businessHoursStart (${a.businessHours.start}) must be before ${PROJECT}:businessHoursEnd (${a.businessHours.end})`);
-  }
+  check(() => {
+    if (a.businessHours.start >= a.businessHours.end) {
+      problems.push(`${PROJECT}:businessHoursStart (${a.businessHours.start}) must be before ${PROJECT}:businessHoursEnd (${a.businessHours.end})`);
+    }
+  });
   if (a.smtpLogin === "smtp-token" && !a.smtpUsername) {
     problems.push(`${PROJECT}:smtpUsername is required with smtpLogin smtp-token (the Postmark SMTP token's access key); run: pulumi config set smtpUsername <access key> --stack ${config.stack}`);
   }
   if (config.environment === PRODUCTION && !config.promotion) {
     problems.push(`${PROJECT}:promotionSourceStack is required in production (the stack whose exported image production must run); run: pulumi config set promotionSourceStack <organization>/${PROJECT}/staging --stack ${config.stack}`);
   }
-  if (!m.alertmanagerConfigPath.startsWith("/") || !m.alertmanagerSecretPath.startsWith("/")) {
-    problems.push(`${PROJECT}:alertmanagerConfigPath and ${PROJECT}:alertmanagerSecretPath must be absolute paths`);
+  for (const key of ["alertmanagerConfigPath", "alertmanagerSecretPath"] as const) {
+    const value = m[key];
+    if (value !== undefined && !value.startsWith("/")) problems.push(`${PROJECT}:${key}: "${value}" is not allowed: it must be an absolute path (a mount path in the Alertmanager pod)`);
   }
+  check(() => {
+    const [config, secret] = [m.alertmanagerConfigPath.replace(/\/+$/, ""), m.alertmanagerSecretPath.replace(/\/+$/, "")];
+    if (config === secret || config.startsWith(`${secret}/`) || secret.startsWith(`${config}/`)) {
+      problems.push(`${PROJECT}:alertmanagerConfigPath ("${m.alertmanagerConfigPath}") and ${PROJECT}:alertmanagerSecretPath ("${m.alertmanagerSecretPath}") must be separate directories: two volumes cannot be mounted at one path, nor one inside the other`);
+    }
+  });
 }
 
 /**
@@ -691,7 +754,7 @@ export function parseConfig(raw: RawConfig): BillingConfig {
   if (config.alerting.owner && raw.values.smtpPassword === undefined) {
     problems.push(`${PROJECT}:smtpPassword is required: this stack owns the Alertmanager configuration (alertmanagerOwner), which sends email; run: ${setSecretCommand("smtpPassword", raw.stack)}`);
   }
-  if (problems.length === 0) crossChecks(config, problems);
+  crossChecks(config, problems);
   if (problems.length > 0) throw new ConfigError(raw.stack, problems);
   return config;
 }

@@ -154,7 +154,11 @@ async function diskCached(file: string, run: () => Promise<ProgramRun>): Promise
 
 /** One run through the local engine, reused as `cache` says. Never throws for a program failure. */
 function engineRun(options: StackRunOptions, stackOutputs: Readonly<Record<string, StackOutputs>>): Promise<ProgramRun> {
-  const request = { stack: options.stack, mode: options.mode ?? "update", config: { ...options.settings, ...options.config }, secrets: { ...options.settingSecrets, ...options.secrets }, stackOutputs, env: options.env ?? {} };
+  // A setting secret stands in for a `secure:` value the stack file would hold; it never covers a value the stack
+  // file holds in plain text, which the program must see (and refuse) as the CLI would pass it.
+  const plain = new Set(Object.keys(readStackFile(options.stack)));
+  const settingSecrets = Object.fromEntries(Object.entries(options.settingSecrets ?? {}).filter(([key]) => !plain.has(key)));
+  const request = { stack: options.stack, mode: options.mode ?? "update", config: { ...options.settings, ...options.config }, secrets: { ...settingSecrets, ...options.secrets }, stackOutputs, env: options.env ?? {} };
   const run = (): Promise<ProgramRun> => withRunSlot(() => runProgram({ root: ROOT, ...request, env: { ...process.env, ...request.env } }));
   const cache = options.cache ?? "process";
   if (cache === "off") return run();
