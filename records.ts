@@ -36,6 +36,9 @@ export function records(cfg: BillingConfig) {
     webhookFailureRatio: recordName(BY_NAMESPACE, "rsolv_billing_stripe_webhook_failure", `ratio_${rate}`),
     /** Subscriptions created per second over the rate window, by plan and status (the creation panel). */
     subscriptionsCreated: recordName(SUBSCRIPTION_LABELS, METRICS.subscriptionCreated, rate),
+    /** Creations and cancellations per second over the rate window, by namespace. */
+    createdRate: recordName(BY_NAMESPACE, METRICS.subscriptionCreated, rate),
+    cancelledRate: recordName(BY_NAMESPACE, METRICS.subscriptionCancelled, rate),
     /** Creations and cancellations over the cancellation window, by namespace. */
     creations: recordName(BY_NAMESPACE, METRICS.subscriptionCreated, cancellation),
     cancellations: recordName(BY_NAMESPACE, METRICS.subscriptionCancelled, cancellation),

@@ -17,11 +17,15 @@ export function subscriptionsGroup(ctx: RuleContext): RuleGroup {
     rules: [
       // The dashboard's creation panel, by plan and initial status.
       { record: records.subscriptionsCreated, expr: perSecond(sumBy(SUBSCRIPTION_LABELS, countIn(select(METRICS.subscriptionCreated, ctx.app), ctx.window)), t.rateWindow) },
-      { record: records.creations, expr: sumBy(ctx.by, countIn(select(METRICS.subscriptionCreated, ctx.app), window.text)) },
+      // The hour's counts come from the rates over the rate window, averaged over the hour: a range of an hour over
+      // the raw series (one per customer) at every evaluation would cost several times all the other rules.
+      { record: records.createdRate, expr: sumBy(ctx.by, recorded(records.subscriptionsCreated, ctx.app)) },
+      { record: records.cancelledRate, expr: perSecond(sumBy(ctx.by, countIn(select(METRICS.subscriptionCancelled, ctx.app), ctx.window)), t.rateWindow) },
+      { record: records.creations, expr: `avg_over_time(${recorded(records.createdRate, ctx.app)}[${window.text}]) * ${window.seconds}` },
       // `or … * 0`: no cancellation series at all is zero cancellations, not no ratio.
       {
         record: records.cancellations,
-        expr: `${sumBy(ctx.by, countIn(select(METRICS.subscriptionCancelled, ctx.app), window.text))}\nor\n${recorded(records.creations, ctx.app)} * 0`,
+        expr: `avg_over_time(${recorded(records.cancelledRate, ctx.app)}[${window.text}]) * ${window.seconds}\nor\n${recorded(records.creations, ctx.app)} * 0`,
       },
       { record: records.cancellationRatio, expr: `${recorded(records.cancellations, ctx.app)}\n/\n${recorded(records.creations, ctx.app)}` },
       ratioAlert(ctx, {

@@ -157,6 +157,32 @@ const BAD_INPUTS: [string, Record<string, string>, string][] = [
     'billing-monitoring:businessDays: "monday:sunday" is not allowed: must be a weekday or an inclusive range of them such as monday:friday, in this order (Alertmanager\'s week): sunday, monday, tuesday, wednesday, thursday, friday, saturday',
   ],
   ["24:00 as a start", { businessHoursStart: "24:00" }, 'billing-monitoring:businessHoursStart: "24:00" is not allowed: must be a time of day as HH:MM (24 h), e.g. 09:00'],
+  // Issue 16's rows: each of these once got through or failed badly.
+  [
+    "a time zone in the wrong case (Alertmanager's zone names are case-sensitive)",
+    { businessHoursTimezone: "europe/berlin" },
+    'billing-monitoring:businessHoursTimezone: "europe/berlin" is not allowed: must be spelt as the zone database spells it: Europe/Berlin (Alertmanager\'s zone names are case-sensitive)',
+  ],
+  [
+    "a Grafana URL with credentials",
+    { grafanaUrl: "http://user:pw@grafana.rsolv.dev" },
+    'billing-monitoring:grafanaUrl: "http://user:pw@grafana.rsolv.dev" is not allowed: must not carry a user or password: it is copied into every alert\'s links and the stack outputs; give Grafana\'s credentials as grafanaToken',
+  ],
+  ["a Grafana URL with a query", { grafanaUrl: "https://grafana.rsolv.dev/?orgId=1" }, 'billing-monitoring:grafanaUrl: "https://grafana.rsolv.dev/?orgId=1" is not allowed: must not have a query (?…) or fragment (#…): paths are appended to it'],
+  ["a runbook URL with a fragment", { runbookBaseUrl: "https://github.com/rsolv-dev/docs#runbooks" }, 'billing-monitoring:runbookBaseUrl: "https://github.com/rsolv-dev/docs#runbooks" is not allowed: must not have a query (?…) or fragment (#…): paths are appended to it'],
+  ["latest in capitals", { imageTag: "Latest" }, 'billing-monitoring:imageTag: "Latest" is not allowed: it names no fixed image, so a rollout could not be reproduced or rolled back; use a version tag or imageDigest'],
+  ["a zero duration", { groupWait: "0s" }, 'billing-monitoring:groupWait: "0s" is not allowed: must be greater than zero: a Prometheus duration such as 30s, 15m, 1h30m or 6h'],
+  [
+    "the ConfigMap and the Secret mounted at one path",
+    { alertmanagerConfigPath: "/etc/alertmanager/billing", alertmanagerSecretPath: "/etc/alertmanager/billing" },
+    'billing-monitoring:alertmanagerConfigPath ("/etc/alertmanager/billing") and billing-monitoring:alertmanagerSecretPath ("/etc/alertmanager/billing") must be separate directories: two volumes cannot be mounted at one path, nor one inside the other',
+  ],
+  [
+    "the Secret mounted inside the ConfigMap's directory",
+    { alertmanagerSecretPath: "/etc/alertmanager/billing/secrets" },
+    'billing-monitoring:alertmanagerConfigPath ("/etc/alertmanager/billing") and billing-monitoring:alertmanagerSecretPath ("/etc/alertmanager/billing/secrets") must be separate directories: two volumes cannot be mounted at one path, nor one inside the other',
+  ],
+  ["a relative mount path", { alertmanagerConfigPath: "alertmanager/billing" }, 'billing-monitoring:alertmanagerConfigPath: "alertmanager/billing" is not allowed: it must be an absolute path (a mount path in the Alertmanager pod)'],
 ];
 
 describe("business hours", () => {
@@ -167,6 +193,20 @@ describe("business hours", () => {
 });
 
 describe("bad input", () => {
+  it("reports a cross-field problem together with a per-key one, not after it is fixed", () => {
+    const problems = problemsOf(raw({ appNamespace: "Bad_Name", alertmanagerSecretPath: "relative/secrets" }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^billing-monitoring:appNamespace: "Bad_Name" is not allowed/),
+      'billing-monitoring:alertmanagerSecretPath: "relative/secrets" is not allowed: it must be an absolute path (a mount path in the Alertmanager pod)',
+    ]);
+  });
+
+  it("takes a per-severity key left out from its default: the README's --path example changes one severity", () => {
+    // What `pulumi config set --path 'emailRecipients.critical[0]' oncall@rsolv.dev` stores.
+    const cfg = parseConfig(raw({ emailRecipients: JSON.stringify({ critical: ["oncall@rsolv.dev"] }) }));
+    expect(cfg.alerting.recipients).toEqual({ critical: ["oncall@rsolv.dev"], warning: ["admin@rsolv.dev", "alerts@rsolv.dev"], info: ["alerts@rsolv.dev"], default: ["admin@rsolv.dev"] });
+  });
+
   it.each(BAD_INPUTS)("%s is refused with a message naming the key", (_what, values, expected) => {
     expect(problemsOf(raw(values))).toEqual([expected]);
   });
