@@ -519,7 +519,12 @@ export interface RawConfig {
   readonly stack: string;
   readonly values: Readonly<Record<string, string>>;
   readonly secretKeys: ReadonlySet<string>;
+  /** Config keys of other namespaces (`namespace:key`), checked for a misspelt project prefix. */
+  readonly otherKeys?: readonly string[];
 }
+
+/** Namespaces whose keys are the providers' and Pulumi's own, never a misspelling of ours. */
+const PROVIDER_NAMESPACES = new Set(["pulumi", "kubernetes", "grafana"]);
 
 function describeValue(key: ConfigKey, raw: string): string {
   if ((CONFIG_SCHEMA[key] as FieldSpec<unknown>).secret) return "(secret value not shown)";
@@ -554,6 +559,13 @@ function nearestKey(unknown: string): string | undefined {
 
 function readValues(raw: RawConfig, problems: string[]): RawValues {
   const values: Partial<Record<ConfigKey, unknown>> = {};
+  for (const full of raw.otherKeys ?? []) {
+    const [namespace, key] = [full.slice(0, full.indexOf(":")), full.slice(full.indexOf(":") + 1)];
+    // A key of ours under another namespace is read by nobody: the setting silently keeps its default.
+    if (!PROVIDER_NAMESPACES.has(namespace) && key in CONFIG_SCHEMA) {
+      problems.push(`${full} is not read: this project is ${PROJECT}, so the setting would silently keep its default (did you mean ${PROJECT}:${key}?)`);
+    }
+  }
   for (const key of Object.keys(raw.values)) {
     if (!(key in CONFIG_SCHEMA)) {
       const near = nearestKey(key);
@@ -783,8 +795,12 @@ export function loadConfig(): { config: BillingConfig; secrets: Secrets } {
   const secretKeys = new Set<string>();
   // isConfigSecret is exported by the runtime but not declared in its typings.
   const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
+  const otherKeys: string[] = [];
   for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (!fullKey.startsWith(prefix)) continue;
+    if (!fullKey.startsWith(prefix)) {
+      otherKeys.push(fullKey);
+      continue;
+    }
     const key = fullKey.slice(prefix.length);
     values[key] = value;
     if (isConfigSecret(fullKey)) secretKeys.add(key);
@@ -792,7 +808,7 @@ export function loadConfig(): { config: BillingConfig; secrets: Secrets } {
   const stack = pulumi.getStack();
   let config: BillingConfig;
   try {
-    config = parseConfig({ stack, values, secretKeys });
+    config = parseConfig({ stack, values, secretKeys, otherKeys });
   } catch (error) {
     if (error instanceof ConfigError) throw stackless(new pulumi.RunError(error.message));
     throw error;

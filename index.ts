@@ -160,6 +160,9 @@ function alertmanagerRouting(config: BillingConfig, secrets: Secrets, labels: Re
   const alertmanagerFiles: Record<string, string> = { ...emailTemplates() };
   let alertmanagerConfig: pulumi.Output<string>;
   if (configHoldsSecrets(config)) {
+    pulumi.log.warn(
+      `The Alertmanager configuration holds a secret (${config.alerting.smtpLogin === "server-token" ? "the server token as SMTP username" : "the heartbeat URL"}), so it goes into the Secret; Alertmanager 0.25 still shows it in clear on /api/v2/status and its Status page. Limit access to Alertmanager's HTTP port, or run Alertmanager 0.26 or later (webhook url_file); see README.md, "Postmark login".`,
+    );
     alertmanagerConfig = pulumi
       .all([smtpPassword, secrets.heartbeatUrl ?? pulumi.output("")])
       .apply(([token, heartbeatUrl]) =>

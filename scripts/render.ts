@@ -89,15 +89,49 @@ export function renderFiles(run: StackRun): Map<string, string> {
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/**
+ * Renders every stack into a scratch directory beside `outDir` first, and only when all succeeded replaces each
+ * `outDir/<stack>/` with its new tree: a failed render leaves the committed files as they were.
+ */
 export async function renderAll(outDir: string, stacks: readonly string[] = KNOWN_STACKS): Promise<void> {
-  for (const stack of stacks) {
-    const dir = path.join(outDir, stack);
-    fs.rmSync(dir, { recursive: true, force: true });
-    for (const [file, content] of renderFiles(await renderStack(stack))) {
-      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      fs.writeFileSync(path.join(dir, file), content);
+  fs.mkdirSync(outDir, { recursive: true });
+  const scratch = fs.mkdtempSync(path.join(outDir, ".render-"));
+  try {
+    for (const stack of stacks) {
+      for (const [file, content] of renderFiles(await renderStack(stack))) {
+        fs.mkdirSync(path.dirname(path.join(scratch, stack, file)), { recursive: true });
+        fs.writeFileSync(path.join(scratch, stack, file), content);
+      }
     }
+    for (const stack of stacks) {
+      const target = path.join(outDir, stack);
+      const old = path.join(scratch, `${stack}.old`);
+      if (fs.existsSync(target)) fs.renameSync(target, old);
+      fs.renameSync(path.join(scratch, stack), target);
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+export class UsageError extends Error {}
+
+const USAGE = "usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]";
+
+/** The value after a flag, refused with the usage line when it is missing or is another flag. */
+function flagValue(argv: readonly string[], flag: string): string | undefined {
+  const at = argv.indexOf(flag);
+  if (at < 0) return undefined;
+  const value = argv[at + 1];
+  if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value. ${USAGE}`);
+  return value;
+}
+
+function knownStacks(list: string): string[] {
+  const stacks = list.split(",").map((stack) => stack.trim());
+  const unknown = stacks.filter((stack) => !(KNOWN_STACKS as readonly string[]).includes(stack));
+  if (unknown.length > 0 || stacks.length === 0) throw new UsageError(`unknown stack ${unknown.join(", ")}: the stacks are ${KNOWN_STACKS.join(", ")} (Pulumi.<stack>.yaml). ${USAGE}`);
+  return stacks;
 }
 
 /** Every file under a directory, relative path → content. */
@@ -132,8 +166,11 @@ export async function diffStacks(left: string, right: string): Promise<string> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const outAt = argv.indexOf("--out");
-  const outDir = outAt >= 0 ? path.resolve(argv[outAt + 1]) : RENDERED;
+  const known = new Set(["--check", "--diff", "--stacks", "--out"]);
+  const unknownFlag = argv.find((arg) => arg.startsWith("--") && !known.has(arg));
+  if (unknownFlag) throw new UsageError(`unknown option ${unknownFlag}. ${USAGE}`);
+  const out = flagValue(argv, "--out");
+  const outDir = out ? path.resolve(out) : RENDERED;
   if (argv.includes("--check")) {
     const scratch = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "billing-render-"));
     try {
@@ -152,12 +189,13 @@ async function main(argv: string[]): Promise<number> {
   const diffAt = argv.indexOf("--diff");
   if (diffAt >= 0) {
     const [left, right] = [argv[diffAt + 1], argv[diffAt + 2]];
-    if (!left || !right) throw new Error("usage: npm run render -- --diff <stack> <stack>");
+    if (!left || !right || left.startsWith("--") || right.startsWith("--")) throw new UsageError(`--diff needs two stacks. ${USAGE}`);
+    knownStacks(`${left},${right}`);
     process.stdout.write(await diffStacks(left, right));
     return 0;
   }
-  const stacksAt = argv.indexOf("--stacks");
-  const stacks = stacksAt >= 0 ? argv[stacksAt + 1].split(",") : KNOWN_STACKS;
+  const list = flagValue(argv, "--stacks");
+  const stacks = list !== undefined ? knownStacks(list) : KNOWN_STACKS;
   await renderAll(outDir, stacks);
   process.stdout.write(`rendered ${stacks.join(", ")} into ${path.relative(process.cwd(), outDir) || "."}/\n`);
   return 0;

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import type { AlertmanagerConfig, EmailConfig, Receiver } from "../../alerts/routing";
+import { parseConfig } from "../../config";
 import { mountedAlertmanagerConfig, removeMounted, writeVariant, type MountedConfig } from "../helpers/alertmanager-config";
 import { matchingRoutes } from "../helpers/alertmanager-semantics";
 import { checkConfig, routeReceivers, verifyReceivers } from "../helpers/amtool";
@@ -229,5 +230,29 @@ describe("the routes test can fail", () => {
     const file = writeVariant(mounted, "removed.yml", removed);
     expect(verifyReceivers(file, critical, [SEED_ROUTING.critical.receiver]).code).not.toBe(0);
     expect(routeReceivers(file, critical)).toEqual([DEFAULT_RECEIVER]);
+  });
+});
+
+describe("time zones: the offline check agrees with Alertmanager's own", () => {
+  let mounted: MountedConfig;
+  beforeAll(async () => {
+    mounted = await mountedAlertmanagerConfig("production");
+  });
+  afterAll(() => removeMounted(mounted));
+
+  const offline = (zone: string): boolean => {
+    try {
+      parseConfig({ stack: "staging", values: { imageTag: "v1", smtpUsername: "k", smtpPassword: "p", grafanaToken: "t", businessHoursTimezone: zone }, secretKeys: new Set(["smtpPassword", "grafanaToken"]) });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it.each(["Europe/Berlin", "europe/berlin", "EUROPE/BERLIN", "UTC", "America/New_York", "US/Pacific", "Mars/Olympus_Mons"])("%s: accepted offline exactly when amtool check-config accepts it", (zone) => {
+    const variant = structuredClone(mounted.parsed);
+    for (const interval of variant.time_intervals) for (const entry of interval.time_intervals) entry.location = zone;
+    const amtool = checkConfig(writeVariant(mounted, `zone-${zone.replace(/\W/g, "-")}.yml`, variant)).code === 0;
+    expect({ zone, offline: offline(zone) }).toEqual({ zone, offline: amtool });
   });
 });

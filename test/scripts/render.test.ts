@@ -98,4 +98,32 @@ describe("the staleness check", () => {
         "Run: npm run render, and commit rendered/ with your change.\n",
     );
   });
+
+  it("a failed render leaves the committed rendered/ as it was, and says why", () => {
+    const before = readTree(path.join(scratch.dir, "rendered"));
+    const stackFile = path.join(scratch.dir, "Pulumi.production.yaml");
+    const original = fs.readFileSync(stackFile, "utf8");
+    fs.appendFileSync(stackFile, "  billing-monitoring:groupWait: 0s\n");
+    try {
+      const result = spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/render.ts"], { cwd: scratch.dir, encoding: "utf8" });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('billing-monitoring:groupWait: "0s" is not allowed: must be greater than zero');
+      // Staging rendered fine before production failed; neither stack's files changed, and no scratch is left.
+      expect(staleFiles(before, readTree(path.join(scratch.dir, "rendered")))).toEqual([]);
+      expect(fs.readdirSync(path.join(scratch.dir, "rendered")).sort()).toEqual(["production", "staging"]);
+    } finally {
+      fs.writeFileSync(stackFile, original);
+    }
+  });
+
+  it.each([
+    [["--stacks", "qa"], "unknown stack qa: the stacks are staging, production (Pulumi.<stack>.yaml). usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]\n"],
+    [["--stacks"], "--stacks needs a value. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]\n"],
+    [["--out"], "--out needs a value. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]\n"],
+    [["--diff", "staging"], "--diff needs two stacks. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]\n"],
+    [["--stack", "staging"], "unknown option --stack. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]\n"],
+  ])("a command-line mistake %j is one line with the usage, exit 1, nothing rendered", (args, message) => {
+    const result = spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/render.ts", ...args], { cwd: scratch.dir, encoding: "utf8" });
+    expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({ status: 1, stderr: message, stdout: "" });
+  });
 });
