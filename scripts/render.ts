@@ -9,6 +9,7 @@
  *   npm run render -- --stacks staging          render only these stacks (comma-separated)
  *   npm run render -- --diff staging production show how two stacks differ
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -53,6 +54,15 @@ function redact(resource: RecordedResource): Record<string, unknown> {
 
 const KUBERNETES = /^kubernetes:([\w.]+\/)?(\w+):(\w+)$/;
 
+/**
+ * A file name for an object: its own name where the file system allows (255 bytes a name), else its first 200
+ * characters and a hash of the whole, so a long but valid Kubernetes name (up to 253) still renders.
+ */
+function fileName(stem: string, extension: string): string {
+  if (Buffer.byteLength(stem) + extension.length <= 255) return `${stem}${extension}`;
+  return `${stem.slice(0, 200)}-${createHash("sha256").update(stem).digest("hex").slice(0, 12)}${extension}`;
+}
+
 /** File name → content, for one stack. */
 export function renderFiles(run: StackRun): Map<string, string> {
   const files = new Map<string, string>();
@@ -69,7 +79,7 @@ export function renderFiles(run: StackRun): Map<string, string> {
     });
     const kube = KUBERNETES.exec(resource.type);
     if (kube && resource.custom) {
-      files.set(`kubernetes/${kube[3].toLowerCase()}-${metadata.name}.yaml`, toYaml(inputs));
+      files.set(`kubernetes/${fileName(`${kube[3].toLowerCase()}-${metadata.name}`, ".yaml")}`, toYaml(inputs));
       const data = (inputs.data ?? {}) as Record<string, string>;
       if (resource.type === "kubernetes:core/v1:ConfigMap") {
         for (const [file, content] of Object.entries(data)) files.set(`${file.endsWith(".tmpl") || file === "alertmanager.yml" ? "alertmanager" : "prometheus"}/${file}`, content);

@@ -59,6 +59,26 @@ describe("render", () => {
   });
 });
 
+describe("long names", () => {
+  it("a valid 253-character ConfigMap name still renders: every file name fits the file system's 255 bytes", async () => {
+    const name = `${"r".repeat(239)}.billing-rules`;
+    expect(name).toHaveLength(253);
+    const files = renderFiles(await runStack("staging", { config: { rulesConfigMap: name } }));
+    const long = [...files.keys()].flatMap((file) => file.split("/")).filter((part) => Buffer.byteLength(part) > 255);
+    expect(long).toEqual([]);
+    const work = tempDir("long-names");
+    try {
+      for (const [file, content] of files) {
+        fs.mkdirSync(path.dirname(path.join(work.dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(work.dir, file), content);
+      }
+      expect(readTree(work.dir).size).toBe(files.size);
+    } finally {
+      work.remove();
+    }
+  });
+});
+
 describe("the diff mode", () => {
   it("shows how two stacks differ, file by file, and leaves out files that are the same", async () => {
     const diff = await diffStacks("staging", "production");
