@@ -1,7 +1,9 @@
 /**
  * Rule evaluation cost at scale: two Prometheus servers scrape the same load exporter side by side, one with the
- * rule file the stack deploys, one with the same alerts written naively; each group's evaluation time is read from
- * Prometheus' own `prometheus_rule_group_last_duration_seconds`. Then each dashboard query runs over a 24h range.
+ * rule file the stack deploys, one with the rule file from before counting saw new series
+ * (scripts/bench/baseline/); each group's evaluation time is read from Prometheus' own
+ * `prometheus_rule_group_last_duration_seconds`. Then each dashboard query runs over a 24h range on each, beside
+ * the same panel's query from before.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -27,7 +29,7 @@ export interface BenchRuleFiles {
   /** The rule file the production stack deploys (with the bench's scrape and evaluation interval). */
   readonly deployed: string;
   /** The rule file deployed before counting saw new series (scripts/bench/baseline/), same intervals. */
-  readonly naive: string;
+  readonly before: string;
   /** The dashboard deployed then, whose panels read raw series. */
   readonly baselineDashboard: { panels?: unknown[] };
   readonly cfg: BillingConfig;
@@ -39,7 +41,7 @@ export async function benchRuleFiles(): Promise<BenchRuleFiles> {
   const baseline = path.join(__dirname, "..", "..", "..", "scripts", "bench", "baseline");
   return {
     deployed: text,
-    naive: fs.readFileSync(path.join(baseline, "billing-alerts.yml"), "utf8"),
+    before: fs.readFileSync(path.join(baseline, "billing-alerts.yml"), "utf8"),
     baselineDashboard: JSON.parse(fs.readFileSync(path.join(baseline, "dashboard.json"), "utf8")) as { panels?: unknown[] },
     cfg,
   };
@@ -115,12 +117,12 @@ export interface ScaleResult {
   readonly evaluationIntervalSeconds: number;
   /** Median over the samples of the sum over groups, in seconds. */
   readonly recordedSeconds: number;
-  readonly naiveSeconds: number;
-  /** Per billing rule group, median seconds: deployed and naive. */
-  readonly perGroup: Record<string, { readonly recorded: number; readonly naive: number }>;
+  readonly beforeSeconds: number;
+  /** Per billing rule group, median seconds: deployed, and the rules from before. */
+  readonly perGroup: Record<string, { readonly recorded: number; readonly before: number }>;
   readonly queryLatencies?: { panel: string; seconds: number; baselineSeconds?: number }[];
   /** Peak resident memory of each server while it was measured, in bytes. */
-  readonly peakMemoryBytes: { readonly recorded: number; readonly naive: number };
+  readonly peakMemoryBytes: { readonly recorded: number; readonly before: number };
   /** Samples backfilled before the servers started (0 without history). */
   readonly backfilledSamples: number;
 }
@@ -161,7 +163,7 @@ export async function measureScale(
   files: BenchRuleFiles,
   opts: { warmupSeconds: number; samples: number; queries: boolean; history: boolean; log: (what: string) => void },
 ): Promise<ScaleResult> {
-  const { deployed: text, naive, cfg } = files;
+  const { deployed: text, before, cfg } = files;
   const now = Math.floor(Date.now() / 1000);
   const exporter = new SeriesExporter(customersFor(series), cfg.app.namespace, opts.history ? (now - HISTORY_SECONDS) * 1000 : Date.now());
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "billing-rule-cost-"));
@@ -171,18 +173,18 @@ export async function measureScale(
     if (opts.history) {
       opts.log(`${exporter.seriesCount.toLocaleString("en")} series: backfilling 24 h of history with promtool`);
       backfilledSamples = (await backfill(exporter, now, path.join(root, "recorded", "data"))).samples;
-      // The naive server reads the same blocks.
-      fs.cpSync(path.join(root, "recorded", "data"), path.join(root, "naive", "data"), { recursive: true });
+      // The server on the rules from before reads the same blocks.
+      fs.cpSync(path.join(root, "recorded", "data"), path.join(root, "before", "data"), { recursive: true });
       opts.log(`${exporter.seriesCount.toLocaleString("en")} series: ${backfilledSamples.toLocaleString("en")} samples backfilled; starting Prometheus`);
     }
     const exporterPort = await exporter.start();
     servers.push(await startPrometheus("recorded", text, exporterPort, root));
-    servers.push(await startPrometheus("naive", naive, exporterPort, root));
+    servers.push(await startPrometheus("before", before, exporterPort, root));
     for (const server of servers) await until(`${server.name} to evaluate its rules`, async () => (await groupDurations(server)).size >= 5, 180_000);
     if (opts.history) for (const server of servers) await expectHistory(server, now);
     await new Promise((resolve) => setTimeout(resolve, opts.warmupSeconds * 1000));
-    const samples: Record<string, Map<string, number>[]> = { recorded: [], naive: [] };
-    const peakMemoryBytes = { recorded: 0, naive: 0 };
+    const samples: Record<string, Map<string, number>[]> = { recorded: [], before: [] };
+    const peakMemoryBytes = { recorded: 0, before: 0 };
     for (let i = 0; i < opts.samples; i++) {
       for (const server of servers) {
         samples[server.name].push(await groupDurations(server));
@@ -194,7 +196,7 @@ export async function measureScale(
     const total = (maps: Map<string, number>[]) => median(maps.map((m) => [...m.values()].reduce((a, b) => a + b, 0)));
     const groupMedian = (maps: Map<string, number>[], group: string) => median(maps.map((m) => m.get(group) ?? 0));
     const perGroup = Object.fromEntries(
-      [...new Set([...samples.recorded[0].keys(), ...samples.naive[0].keys()])].sort().map((group) => [group, { recorded: groupMedian(samples.recorded, group), naive: groupMedian(samples.naive, group) }]),
+      [...new Set([...samples.recorded[0].keys(), ...samples.before[0].keys()])].sort().map((group) => [group, { recorded: groupMedian(samples.recorded, group), before: groupMedian(samples.before, group) }]),
     );
     let queryLatencies: ScaleResult["queryLatencies"];
     if (opts.queries) {
@@ -227,7 +229,7 @@ export async function measureScale(
       customers: customersFor(series),
       evaluationIntervalSeconds: cfg.monitoring.ruleEvaluationInterval.seconds,
       recordedSeconds: total(samples.recorded),
-      naiveSeconds: total(samples.naive),
+      beforeSeconds: total(samples.before),
       perGroup,
       ...(queryLatencies ? { queryLatencies } : {}),
       peakMemoryBytes,
