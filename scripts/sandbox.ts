@@ -48,8 +48,14 @@ async function main(): Promise<void> {
     say("stopped");
     process.exit(0);
   };
-  process.on("SIGINT", () => void stop());
-  process.on("SIGTERM", () => void stop());
+  // However it ends, nothing stays behind: Ctrl-C, a kill, the terminal closing (SIGHUP), or the parent dying, which
+  // re-parents this process (the parent's id changes) without sending it anything.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop());
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid !== parent) void stop();
+  }, 500);
+  orphaned.unref();
 
   for (const name of ENVIRONMENTS) {
     const simulator = sandbox.simulator(name);
