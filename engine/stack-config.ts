@@ -2,14 +2,15 @@
  * A project and a stack's config as the Pulumi CLI reads them: `Pulumi.yaml` (name, runtime options) and
  * `Pulumi.<stack>.yaml` (`config:`), turned into the `namespace:key` → string map the CLI hands the language host.
  *
- * Like the CLI: a key without a namespace belongs to the project; a string value is passed as is, any other value
- * (a YAML number, boolean, list or map) as its JSON text, so `imageTag: 1.10` arrives as "1.1". Unlike the CLI: there
- * is no secrets provider, so a `secure:` value is refused unless the caller supplies that secret itself.
+ * Like the CLI (its `config.Value` decodes a scalar into a Go string with yaml.v3, which keeps the scalar's text): a
+ * key without a namespace belongs to the project; a scalar is passed as written, so `imageTag: 1.10` arrives as
+ * "1.10", `enabled: true` as "true" and an empty value or `~` as ""; a list or map as its JSON text. Unlike the CLI:
+ * there is no secrets provider, so a `secure:` value is refused unless the caller supplies that secret itself.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { parse } from "yaml";
+import { isMap, isScalar, parse, parseDocument, type Scalar } from "yaml";
 
 export interface Project {
   readonly name: string;
@@ -51,6 +52,13 @@ export function readProject(root: string): Project {
   };
 }
 
+/** A scalar as yaml.v3 decodes it into a string: a quoted or block scalar's value, a plain one as written, null as "". */
+function scalarText(node: Scalar | null): string {
+  if (node === null || node.value === null) return "";
+  if (typeof node.value === "string") return node.value;
+  return node.source ?? String(node.value);
+}
+
 /** `namespace:key`, with the project as the namespace of a bare key. */
 export function qualifiedKey(project: string, key: string): string {
   return key.includes(":") ? key : `${project}:${key}`;
@@ -67,20 +75,33 @@ export interface StackFileConfig {
 export function readStackConfig(project: Project, stack: string): StackFileConfig {
   const file = path.join(project.root, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) return { values: {}, encrypted: [] };
-  let document: { config?: Record<string, unknown> };
-  try {
-    document = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  } catch (error) {
-    throw new Error(`${path.basename(file)}: ${(error as Error).message.split("\n")[0]}`);
+  const document = parseDocument(fs.readFileSync(file, "utf8"));
+  // The first error alone, with the file's name and the position but not the offending line, which may hold a secret.
+  const [error] = document.errors;
+  if (error) {
+    const at = error.linePos?.[0];
+    const what = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new Error(`${path.basename(file)}${at ? `:${at.line}:${at.col}` : ""}: ${what} (the line is not shown: it may hold a secret)`);
   }
+  const config = document.get("config", true);
   const values: Record<string, string> = {};
   const encrypted: string[] = [];
-  for (const [key, value] of Object.entries(document.config ?? {})) {
+  if (config === undefined || config === null || (isScalar(config) && config.value === null)) return { values, encrypted };
+  if (!isMap(config)) throw new Error(`${path.basename(file)}: "config" must be a map of keys to values`);
+  const plain = (document.toJS() as { config: Record<string, unknown> }).config;
+  for (const pair of config.items) {
+    const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
     const qualified = qualifiedKey(project.name, key);
+    const node = pair.value;
+    if (isScalar(node) || node === null) {
+      values[qualified] = scalarText(node as Scalar | null);
+      continue;
+    }
+    const value = plain[key];
     if (typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value) {
       encrypted.push(qualified);
     } else {
-      values[qualified] = typeof value === "string" ? value : JSON.stringify(value);
+      values[qualified] = JSON.stringify(value);
     }
   }
   return { values, encrypted };

@@ -2,7 +2,7 @@
  * parseConfig: defaults from the seed, and bad input rejected before anything is declared, every problem named by
  * its key, with the bad value (never a secret's) and what is allowed.
  */
-import { ConfigError, CONFIG_SCHEMA, parseConfig, type RawConfig } from "../config";
+import { ConfigError, CONFIG_SCHEMA, parseConfig, type RawConfig, SECRET_KEYS } from "../config";
 import { readStackFile } from "../scripts/program";
 import { runStack } from "./helpers/stack";
 
@@ -59,6 +59,12 @@ describe("defaults", () => {
     for (const stack of ["staging", "production"]) {
       const values = Object.fromEntries(Object.entries(readStackFile(stack)).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
       expect(() => parseConfig(raw(values, stack))).not.toThrow();
+    }
+  });
+
+  it("no committed stack file holds a secret in plain text (a secret there is `secure:`, set with --secret)", () => {
+    for (const stack of ["staging", "production"]) {
+      expect({ stack, plain: Object.keys(readStackFile(stack)).filter((key) => (SECRET_KEYS as readonly string[]).includes(key)) }).toEqual({ stack, plain: [] });
     }
   });
 });

@@ -54,11 +54,16 @@ describe("what the language host hands the program", () => {
     });
   });
 
-  it("config from the stack file as the CLI passes it: bare keys in the project's namespace, non-strings as JSON", () => {
+  // The CLI decodes each value into a Go string with yaml.v3, which keeps a scalar's text: `version: 1.10` is "1.10",
+  // not the number 1.1 (a release tag written unquoted stays the tag).
+  it("config from the stack file as the CLI passes it: bare keys in the project's namespace, scalars as written, lists as JSON", () => {
     expect(run.outputs.config).toEqual({
       "fixture-export-assignment:name": "overridden",
-      "fixture-export-assignment:version": "1.1",
+      "fixture-export-assignment:version": "1.10",
       "fixture-export-assignment:enabled": "true",
+      "fixture-export-assignment:hex": "0x1F",
+      "fixture-export-assignment:empty": "",
+      "fixture-export-assignment:quoted": "007",
       "fixture-export-assignment:list": '["a","b"]',
       "fixture-export-assignment:added": "by-caller",
       "fixture-export-assignment:token": "test-only-token",
