@@ -15,8 +15,8 @@ import * as path from "node:path";
 
 import { KNOWN_STACKS } from "../config";
 import { toJson, toYaml } from "../serialize";
-import { succeeded } from "../engine/run";
-import { type RecordedResource, ROOT, runStack, type StackRun } from "./program";
+import { failureOf } from "../engine/run";
+import { localStack, readStackFile, type RecordedResource, ROOT, runStack, type StackRun } from "./program";
 import { runAsScript } from "./cli";
 
 /** Stands in for every secret value in rendered files. */
@@ -32,9 +32,21 @@ export const RENDERED = path.join(ROOT, "rendered");
 /**
  * Runs one stack as `pulumi up` would. A gated stack (production) reads its source stack (staging) as that stack
  * would be after this commit ran there; runs are reused within the process, so the source stack runs once.
+ *
+ * So a commit renders only when its gated stacks name the image its source stacks name: a new image goes into both
+ * stack files in one commit, and the gate orders the deploys (production's `pulumi up` refuses until staging runs
+ * it). A refusal says so.
  */
 export async function renderStack(stack: string): Promise<StackRun> {
-  return succeeded(await runStack({ stack, settings: PLACEHOLDER_SETTINGS, settingSecrets: PLACEHOLDER_SECRETS }));
+  const run = await runStack({ stack, settings: PLACEHOLDER_SETTINGS, settingSecrets: PLACEHOLDER_SECRETS });
+  const failure = failureOf(run);
+  if (failure.length === 0) return run;
+  const source = localStack(readStackFile(stack).promotionSourceStack ?? "");
+  const gate = failure.some((line) => line.startsWith("Promotion gate:"));
+  const hint = gate && source
+    ? `\nThe render reads ${source} as this commit deploys it. Promote in the same commit: give Pulumi.${stack}.yaml the imageTag and imageDigest of Pulumi.${source}.yaml. Deploy ${source} first; ${stack}'s pulumi up refuses the image until ${source} runs it.`
+    : "";
+  throw new Error(gate ? `${stack}: ${failure.join("\n")}${hint}` : failure.join("\n"));
 }
 
 /** Replaces every input that arrived as a secret with the marker (whatever its placeholder value was). */

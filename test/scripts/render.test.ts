@@ -136,6 +136,52 @@ describe("the staleness check", () => {
     }
   });
 
+  /** Runs `fn` with a stack file's text changed, restoring it after. */
+  function withStackFile<T>(stack: string, change: (text: string) => string, fn: () => T): T {
+    const file = path.join(scratch.dir, `Pulumi.${stack}.yaml`);
+    const original = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, change(original));
+    try {
+      return fn();
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+  }
+  const render = (...args: string[]) => spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/render.ts", ...args], { cwd: scratch.dir, encoding: "utf8" });
+  const newTag = (text: string) => text.replace("imageTag: billing-monitoring-20251104", "imageTag: billing-monitoring-20251202");
+
+  it("staging-first: a commit giving staging a new image alone is refused, naming how to promote; nothing rendered", () => {
+    const before = readTree(path.join(scratch.dir, "rendered"));
+    const result = withStackFile("staging", newTag, () => render());
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 1, stdout: "" });
+    expect(result.stderr).toBe(
+      "production: Promotion gate: ghcr.io/rsolv-dev/rsolv-platform:billing-monitoring-20251104 has not run in rsolv-dev/billing-monitoring/staging, which runs ghcr.io/rsolv-dev/rsolv-platform:billing-monitoring-20251202; deploy it there first (pulumi up --stack rsolv-dev/billing-monitoring/staging), or, in an emergency only: pulumi config set billing-monitoring:skipPromotionGate true --stack production\n" +
+        "The render reads staging as this commit deploys it. Promote in the same commit: give Pulumi.production.yaml the imageTag and imageDigest of Pulumi.staging.yaml. Deploy staging first; production's pulumi up refuses the image until staging runs it.\n",
+    );
+    expect(staleFiles(before, readTree(path.join(scratch.dir, "rendered")))).toEqual([]);
+  });
+
+  it("staging-first: the same new image in both stack files renders, production running what staging will run", () => {
+    const out = tempDir("promoted");
+    try {
+      const result = withStackFile("staging", newTag, () => withStackFile("production", newTag, () => render("--out", out.dir)));
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
+      const image = (stack: string) => (parse(fs.readFileSync(path.join(out.dir, stack, "outputs.yaml"), "utf8")) as { image: string }).image;
+      expect([image("staging"), image("production")]).toEqual(["ghcr.io/rsolv-dev/rsolv-platform:billing-monitoring-20251202", "ghcr.io/rsolv-dev/rsolv-platform:billing-monitoring-20251202"]);
+    } finally {
+      out.remove();
+    }
+  });
+
+  it("a stack file with a YAML error is refused naming the file and position, without the line; nothing rendered", () => {
+    const before = readTree(path.join(scratch.dir, "rendered"));
+    const result = withStackFile("staging", (text) => `${text}  billing-monitoring:grafanaToken: not-shown-value\n    nested: [x\n`, () => render());
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 1, stdout: "" });
+    expect(result.stderr).toMatch(/^Pulumi\.staging\.yaml:12:\d+: .* \(the line is not shown: it may hold a secret\)\n$/);
+    expect(result.stderr).not.toContain("not-shown-value");
+    expect(staleFiles(before, readTree(path.join(scratch.dir, "rendered")))).toEqual([]);
+  });
+
   it.each([
     [["--stacks", "qa"], "unknown stack qa: the stacks are staging, production (Pulumi.<stack>.yaml). usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]\n"],
     [["--stacks"], "--stacks needs a value. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]\n"],
