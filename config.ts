@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
+import { RE2JS } from "re2js";
 
 import { SEVERITIES, type Severity } from "./alerts/types";
 import { METRICS } from "./metrics";
@@ -61,7 +62,7 @@ const CLOCK = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 
 function dnsLabel(raw: string): Check<string> {
-  return DNS_LABEL.test(raw) ? ok(raw) : problem("must be a Kubernetes namespace name: lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit");
+  return DNS_LABEL.test(raw) ? ok(raw) : problem("must be a DNS-1123 label, as Kubernetes names namespaces and containers: lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit");
 }
 
 function objectName(raw: string): Check<string> {
@@ -83,13 +84,17 @@ function ratio(raw: string): Check<number> {
     : problem("must be a ratio greater than 0 and less than 1 (0.1 means 10 %)");
 }
 
-/** A Prometheus (RE2) regular expression; checked with JavaScript's, which accepts the RE2 subset we document. */
+/**
+ * A regular expression as Prometheus reads a `=~` matcher: RE2 syntax (Go's regexp), anchored at both ends. Checked
+ * with RE2JS, a port of RE2, since JavaScript's own differs both ways (it takes lookaheads and backreferences, which
+ * RE2 refuses, and refuses `(?i)` and `(?P<name>…)`, which RE2 takes).
+ */
 function routePattern(raw: string): Check<string> {
   if (raw.trim() === "") return problem("must be a regular expression matching route patterns");
   try {
-    new RegExp(`^(?:${raw})$`);
+    RE2JS.compile(`^(?:${raw})$`);
   } catch (error) {
-    return problem(`is not a regular expression (${(error as Error).message})`);
+    return problem(`must be a regular expression as Prometheus reads it (RE2): ${(error as Error).message}`);
   }
   return ok(raw);
 }
@@ -306,7 +311,7 @@ export const CONFIG_SCHEMA = {
     default: (stack) => stack === "production",
     defaultText: "true in production, else false",
   }),
-  pagingEnvironments: field({ doc: "With alertmanagerOwner: environments whose alerts take the severity routes (critical pages); any other environment's alerts go to nonPagingRecipients.", check: dnsLabelList, default: ["production"] }),
+  pagingEnvironments: field({ doc: "With alertmanagerOwner: environments whose alerts take the severity routes (critical pages); any other environment's alerts go to nonPagingRecipients. Each must be this stack's environment or that of a routed stack (read from its outputs), so a misspelling cannot silence the pages.", check: dnsLabelList, default: ["production"] }),
   nonPagingRecipients: field({ doc: "With alertmanagerOwner: who gets every alert of an environment that does not page (staging), whatever its severity; never a paging receiver.", check: emailList, default: ["alerts@rsolv.dev"] }),
   nonPagingRepeatInterval: field({ doc: "With alertmanagerOwner: how often a still-firing alert of an environment that does not page is sent again.", check: durationCheck, default: parseDuration("24h")! }),
   routedStacks: field({
@@ -529,7 +534,14 @@ const PROVIDER_NAMESPACES = new Set(["pulumi", "kubernetes", "grafana"]);
 function describeValue(key: ConfigKey, raw: string): string {
   if ((CONFIG_SCHEMA[key] as FieldSpec<unknown>).secret) return "(secret value not shown)";
   // Objects and lists (structured config) read best as they are; plain values are quoted.
-  return /^[[{]/.test(raw) ? raw : JSON.stringify(raw);
+  const structured = ((): boolean => {
+    try {
+      return /^[[{]/.test(raw) && typeof JSON.parse(raw) === "object";
+    } catch {
+      return false;
+    }
+  })();
+  return structured ? raw : JSON.stringify(raw);
 }
 
 function setSecretCommand(key: string, stack: string): string {

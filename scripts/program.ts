@@ -155,14 +155,18 @@ async function diskCached(file: string, run: () => Promise<ProgramRun>): Promise
 /** One run through the local engine, reused as `cache` says. Never throws for a program failure. */
 function engineRun(options: StackRunOptions, stackOutputs: Readonly<Record<string, StackOutputs>>): Promise<ProgramRun> {
   // A setting secret stands in for a `secure:` value the stack file would hold; it never covers a value the stack
-  // file holds in plain text, which the program must see (and refuse) as the CLI would pass it.
-  const plain = new Set(Object.keys(readStackFile(options.stack)));
+  // file (or a config override, which stands for one) holds in plain text: the program must see it, and refuse it,
+  // as the CLI would pass it.
+  const overridden = Object.entries(options.config ?? {}).filter(([, value]) => value !== undefined).map(([key]) => key);
+  const plain = new Set([...Object.keys(readStackFile(options.stack)), ...overridden]);
   const settingSecrets = Object.fromEntries(Object.entries(options.settingSecrets ?? {}).filter(([key]) => !plain.has(key)));
   const request = { stack: options.stack, mode: options.mode ?? "update", config: { ...options.settings, ...options.config }, secrets: { ...settingSecrets, ...options.secrets }, stackOutputs, env: options.env ?? {} };
   const run = (): Promise<ProgramRun> => withRunSlot(() => runProgram({ root: ROOT, ...request, env: { ...process.env, ...request.env } }));
   const cache = options.cache ?? "process";
   if (cache === "off") return run();
-  const key = createHash("sha256").update(JSON.stringify(request)).digest("hex");
+  // `undefined` (a key removed) is kept in the key: JSON.stringify would drop it, so that a run without the key and a
+  // run with the stack file's value would share one.
+  const key = createHash("sha256").update(JSON.stringify(request, (_name, value: unknown) => (value === undefined ? "\0undefined" : value))).digest("hex");
   let pending = inProcess.get(key);
   if (!pending) {
     const onDisk = cache === "disk" && process.env.BILLING_MONITORING_RUN_CACHE !== "off";

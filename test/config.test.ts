@@ -4,6 +4,7 @@
  */
 import { ConfigError, CONFIG_SCHEMA, parseConfig, type RawConfig, SECRET_KEYS } from "../config";
 import { readStackFile } from "../scripts/program";
+import { BAD_CONFIG } from "./helpers/bad-config";
 import { runStack } from "./helpers/stack";
 
 /** The smallest valid raw config: what a user must set by hand. */
@@ -69,127 +70,6 @@ describe("defaults", () => {
   });
 });
 
-const recipients = (critical: unknown) => JSON.stringify({ critical, warning: ["a@rsolv.dev"], info: ["a@rsolv.dev"], default: ["a@rsolv.dev"] });
-
-// [what, raw values, expected problem (exact)]
-const BAD_INPUTS: [string, Record<string, string>, string][] = [
-  [
-    "malformed email",
-    { emailRecipients: recipients(["admin@rsolv.dev", "billing-oncall"]) },
-    'billing-monitoring:emailRecipients: {"critical":["admin@rsolv.dev","billing-oncall"],"warning":["a@rsolv.dev"],"info":["a@rsolv.dev"],"default":["a@rsolv.dev"]} is not allowed: critical: "billing-oncall" is not an email address',
-  ],
-  [
-    "unknown severity",
-    { repeatIntervals: JSON.stringify({ critical: "2h", warning: "4h", info: "12h", urgent: "1h" }) },
-    'billing-monitoring:repeatIntervals: {"critical":"2h","warning":"4h","info":"12h","urgent":"1h"} is not allowed: "urgent" is not a severity; allowed: critical, warning, info',
-  ],
-  ["negative threshold", { webhookDurationP95Seconds: "-1" }, 'billing-monitoring:webhookDurationP95Seconds: "-1" is not allowed: must be a number greater than 0'],
-  ["ratio above 1", { paymentFailureWarningRatio: "1.5" }, 'billing-monitoring:paymentFailureWarningRatio: "1.5" is not allowed: must be a ratio greater than 0 and less than 1 (0.1 means 10 %)'],
-  ["percent instead of ratio", { cancellationRatio: "10%" }, 'billing-monitoring:cancellationRatio: "10%" is not allowed: must be a ratio greater than 0 and less than 1 (0.1 means 10 %)'],
-  [
-    "malformed image reference",
-    { imageRepository: "ghcr.io/rsolv-dev/Rsolv Platform" },
-    'billing-monitoring:imageRepository: "ghcr.io/rsolv-dev/Rsolv Platform" is not allowed: must be an image repository such as ghcr.io/rsolv-dev/rsolv-platform (lowercase path, no tag or digest)',
-  ],
-  [
-    "tag inside the repository",
-    { imageRepository: "ghcr.io/rsolv-dev/rsolv-platform:v1" },
-    'billing-monitoring:imageRepository: "ghcr.io/rsolv-dev/rsolv-platform:v1" is not allowed: must be an image repository such as ghcr.io/rsolv-dev/rsolv-platform (lowercase path, no tag or digest)',
-  ],
-  [
-    "latest tag",
-    { imageTag: "latest" },
-    'billing-monitoring:imageTag: "latest" is not allowed: it names no fixed image, so a rollout could not be reproduced or rolled back; use a version tag or imageDigest',
-  ],
-  ["malformed digest", { imageDigest: "sha256:xyz" }, 'billing-monitoring:imageDigest: "sha256:xyz" is not allowed: must be an image digest: sha256: followed by 64 lowercase hex digits'],
-  ["digest with its repository", { imageDigest: `ghcr.io/rsolv-dev/rsolv-platform@${DIGEST}` }, `billing-monitoring:imageDigest: "ghcr.io/rsolv-dev/rsolv-platform@${DIGEST}" is not allowed: must be an image digest: sha256: followed by 64 lowercase hex digits`],
-  [
-    "tag with a space",
-    { imageTag: "billing monitoring" },
-    "billing-monitoring:imageTag: \"billing monitoring\" is not allowed: must be an image tag: letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-'",
-  ],
-  [
-    "tag starting with a dash",
-    { imageTag: "-rc1" },
-    "billing-monitoring:imageTag: \"-rc1\" is not allowed: must be an image tag: letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-'",
-  ],
-  [
-    "mutable tag in production",
-    { environment: "production", promotionSourceStack: "rsolv-dev/billing-monitoring/staging" },
-    'billing-monitoring:imageTag: "v1.2.3" without billing-monitoring:imageDigest is not allowed in production: a tag can be moved to another image after staging ran it; pin it with: pulumi config set imageDigest sha256:<digest> --stack staging (or, knowingly, pulumi config set allowMutableTag true --stack staging)',
-  ],
-  [
-    "production without a promotion source",
-    { environment: "production", imageDigest: DIGEST },
-    "billing-monitoring:promotionSourceStack is required in production (the stack whose exported image production must run); run: pulumi config set promotionSourceStack <organization>/billing-monitoring/staging --stack staging",
-  ],
-  [
-    "promotion source without organization and project",
-    { promotionSourceStack: "staging" },
-    'billing-monitoring:promotionSourceStack: "staging" is not allowed: must be a fully qualified stack name organization/project/stack, e.g. rsolv-dev/billing-monitoring/staging',
-  ],
-  ["override not a boolean", { skipPromotionGate: "yes" }, 'billing-monitoring:skipPromotionGate: "yes" is not allowed: must be true or false'],
-  ["rollout timeout in words", { rolloutTimeout: "ten minutes" }, 'billing-monitoring:rolloutTimeout: "ten minutes" is not allowed: must be a Prometheus duration such as 30s, 15m, 1h30m or 6h'],
-  [
-    "Prometheus Deployment name with capitals",
-    { prometheusDeployment: "Prometheus" },
-    "billing-monitoring:prometheusDeployment: \"Prometheus\" is not allowed: must be a Kubernetes object name: lowercase letters, digits, '-' and '.', at most 253 characters",
-  ],
-  [
-    "bad namespace name",
-    { appNamespace: "Rsolv_Staging" },
-    'billing-monitoring:appNamespace: "Rsolv_Staging" is not allowed: must be a Kubernetes namespace name: lowercase letters, digits and \'-\', at most 63 characters, starting and ending with a letter or digit',
-  ],
-  ["bad duration", { paymentFailureWarningFor: "15 minutes" }, 'billing-monitoring:paymentFailureWarningFor: "15 minutes" is not allowed: must be a Prometheus duration such as 30s, 15m, 1h30m or 6h'],
-  ["unknown login", { smtpLogin: "oauth" }, 'billing-monitoring:smtpLogin: "oauth" is not allowed: must be one of: smtp-token, server-token'],
-  ["smarthost without port", { smtpSmarthost: "smtp.postmarkapp.com" }, 'billing-monitoring:smtpSmarthost: "smtp.postmarkapp.com" is not allowed: must be host:port, e.g. smtp.postmarkapp.com:587'],
-  ["unknown time zone", { businessHoursTimezone: "Mars/Olympus_Mons" }, 'billing-monitoring:businessHoursTimezone: "Mars/Olympus_Mons" is not allowed: must be an IANA time zone such as UTC or Europe/Berlin'],
-  ["bad Grafana URL", { grafanaUrl: "grafana.rsolv.dev" }, 'billing-monitoring:grafanaUrl: "grafana.rsolv.dev" is not allowed: must be an http:// or https:// URL'],
-  ["misspelt key", { paymentFailureWarningRatoi: "0.2" }, "billing-monitoring:paymentFailureWarningRatoi is not a setting of this project (did you mean paymentFailureWarningRatio?); see the config reference in README.md"],
-  [
-    "critical not above warning",
-    { paymentFailureCriticalRatio: "0.05" },
-    "billing-monitoring:paymentFailureCriticalRatio (0.05) must be greater than billing-monitoring:paymentFailureWarningRatio (0.1)",
-  ],
-  [
-    "rate window too short for the scrape interval",
-    { scrapeInterval: "1m", rateWindow: "2m" },
-    'billing-monitoring:rateWindow: "2m" is not allowed: a rate window must be at least 4× scrapeInterval (1m), i.e. 240s, or a single missed scrape empties it',
-  ],
-  ["business hours backwards", { businessHoursStart: "18:00", businessHoursEnd: "09:00" }, "billing-monitoring:businessHoursStart (18:00) must be before billing-monitoring:businessHoursEnd (09:00)"],
-  [
-    "a weekday range Alertmanager reads backwards (its week starts on Sunday)",
-    { businessDays: "monday:sunday" },
-    'billing-monitoring:businessDays: "monday:sunday" is not allowed: must be a weekday or an inclusive range of them such as monday:friday, in this order (Alertmanager\'s week): sunday, monday, tuesday, wednesday, thursday, friday, saturday',
-  ],
-  ["24:00 as a start", { businessHoursStart: "24:00" }, 'billing-monitoring:businessHoursStart: "24:00" is not allowed: must be a time of day as HH:MM (24 h), e.g. 09:00'],
-  // Issue 16's rows: each of these once got through or failed badly.
-  [
-    "a time zone in the wrong case (Alertmanager's zone names are case-sensitive)",
-    { businessHoursTimezone: "europe/berlin" },
-    'billing-monitoring:businessHoursTimezone: "europe/berlin" is not allowed: must be spelt as the zone database spells it: Europe/Berlin (Alertmanager\'s zone names are case-sensitive)',
-  ],
-  [
-    "a Grafana URL with credentials",
-    { grafanaUrl: "http://user:pw@grafana.rsolv.dev" },
-    'billing-monitoring:grafanaUrl: "http://user:pw@grafana.rsolv.dev" is not allowed: must not carry a user or password: it is copied into every alert\'s links and the stack outputs; give Grafana\'s credentials as grafanaToken',
-  ],
-  ["a Grafana URL with a query", { grafanaUrl: "https://grafana.rsolv.dev/?orgId=1" }, 'billing-monitoring:grafanaUrl: "https://grafana.rsolv.dev/?orgId=1" is not allowed: must not have a query (?…) or fragment (#…): paths are appended to it'],
-  ["a runbook URL with a fragment", { runbookBaseUrl: "https://github.com/rsolv-dev/docs#runbooks" }, 'billing-monitoring:runbookBaseUrl: "https://github.com/rsolv-dev/docs#runbooks" is not allowed: must not have a query (?…) or fragment (#…): paths are appended to it'],
-  ["latest in capitals", { imageTag: "Latest" }, 'billing-monitoring:imageTag: "Latest" is not allowed: it names no fixed image, so a rollout could not be reproduced or rolled back; use a version tag or imageDigest'],
-  ["a zero duration", { groupWait: "0s" }, 'billing-monitoring:groupWait: "0s" is not allowed: must be greater than zero: a Prometheus duration such as 30s, 15m, 1h30m or 6h'],
-  [
-    "the ConfigMap and the Secret mounted at one path",
-    { alertmanagerConfigPath: "/etc/alertmanager/billing", alertmanagerSecretPath: "/etc/alertmanager/billing" },
-    'billing-monitoring:alertmanagerConfigPath ("/etc/alertmanager/billing") and billing-monitoring:alertmanagerSecretPath ("/etc/alertmanager/billing") must be separate directories: two volumes cannot be mounted at one path, nor one inside the other',
-  ],
-  [
-    "the Secret mounted inside the ConfigMap's directory",
-    { alertmanagerSecretPath: "/etc/alertmanager/billing/secrets" },
-    'billing-monitoring:alertmanagerConfigPath ("/etc/alertmanager/billing") and billing-monitoring:alertmanagerSecretPath ("/etc/alertmanager/billing/secrets") must be separate directories: two volumes cannot be mounted at one path, nor one inside the other',
-  ],
-  ["a relative mount path", { alertmanagerConfigPath: "alertmanager/billing" }, 'billing-monitoring:alertmanagerConfigPath: "alertmanager/billing" is not allowed: it must be an absolute path (a mount path in the Alertmanager pod)'],
-];
 
 describe("business hours", () => {
   it("can run all week to midnight, as Alertmanager reads it", () => {
@@ -213,7 +93,7 @@ describe("bad input", () => {
     expect(cfg.alerting.recipients).toEqual({ critical: ["oncall@rsolv.dev"], warning: ["admin@rsolv.dev", "alerts@rsolv.dev"], info: ["alerts@rsolv.dev"], default: ["admin@rsolv.dev"] });
   });
 
-  it.each(BAD_INPUTS)("%s is refused with a message naming the key", (_what, values, expected) => {
+  it.each(BAD_CONFIG)("%s is refused with a message naming the key", (_what, values, expected) => {
     expect(problemsOf(raw(values))).toEqual([expected]);
   });
 
