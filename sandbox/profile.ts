@@ -5,7 +5,7 @@
  *
  * Each value is the shortest that keeps the property the production value protects (see README "Test profile").
  */
-import { parseConfig, type BillingConfig } from "../config";
+import { parseConfig, PROJECT, type BillingConfig } from "../config";
 
 /** Config keys and values, as `pulumi config set` would store them. */
 export const TEST_PROFILE = {
@@ -58,7 +58,12 @@ export interface SandboxPlacement {
   readonly alertmanagerOwner: boolean;
   /** The environments whose alerts take the severity routes; the others go to the non-paging receiver. */
   readonly pagingEnvironments: readonly string[];
+  /** With alertmanagerOwner: the other environments it routes, each read as the stack {@link routedStack} names. */
+  readonly routedEnvironments?: readonly string[];
 }
+
+/** The stack an owner reads for a routed sandbox environment (its outputs are given to the run, not deployed). */
+export const routedStack = (environment: string): string => `sandbox/${PROJECT}/${environment}`;
 
 /** The full config map for one sandbox environment: the profile, its placement, and an image the program accepts. */
 export function sandboxConfigValues(placement: SandboxPlacement): Record<string, string> {
@@ -72,6 +77,7 @@ export function sandboxConfigValues(placement: SandboxPlacement): Record<string,
     smtpUsername: placement.smtpUsername,
     alertmanagerOwner: String(placement.alertmanagerOwner),
     pagingEnvironments: JSON.stringify(placement.pagingEnvironments),
+    ...(placement.alertmanagerOwner ? { routedStacks: JSON.stringify((placement.routedEnvironments ?? []).map(routedStack)) } : {}),
     imageTag: "sandbox",
   };
 }

@@ -17,7 +17,7 @@ import type { AlertmanagerConfig } from "../alerts/routing";
 import { toYaml } from "../serialize";
 import { succeeded } from "../engine/run";
 import { runStack, type StackRun } from "../scripts/program";
-import { SANDBOX_STACK, sandboxConfigValues, type SandboxPlacement } from "./profile";
+import { routedStack, SANDBOX_STACK, sandboxConfigValues, type SandboxPlacement } from "./profile";
 
 export interface SandboxSecrets {
   readonly smtpPassword: string;
@@ -60,7 +60,9 @@ function dataOf(run: StackRun, type: string, name: string, field: "data" | "stri
 /** Runs index.ts for one sandbox environment and returns its rule file and Alertmanager files. */
 export async function renderEnvironment(placement: SandboxPlacement, secrets: SandboxSecrets): Promise<RenderedEnvironment> {
   const values = sandboxConfigValues(placement);
-  const run = succeeded(await runStack({ stack: SANDBOX_STACK, config: values, secrets: { ...secrets, grafanaToken: "sandbox-has-no-grafana" } }));
+  // What the owner reads of each environment it routes, as it would read their stacks: their environment, not owners.
+  const stackOutputs = Object.fromEntries((placement.alertmanagerOwner ? (placement.routedEnvironments ?? []) : []).map((environment) => [routedStack(environment), { environment, alertmanagerOwner: false }]));
+  const run = succeeded(await runStack({ stack: SANDBOX_STACK, config: values, secrets: { ...secrets, grafanaToken: "sandbox-has-no-grafana" }, stackOutputs }));
   const stackName = (kind: string): string => `${kind}-${SANDBOX_STACK}`;
   const rules = dataOf(run, CONFIG_MAP, stackName("prometheus-billing-rules"), "data");
   if (!placement.alertmanagerOwner) return { environment: placement.environment, ruleFile: rules[RULE_FILE] };

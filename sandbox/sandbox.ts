@@ -160,7 +160,8 @@ export class Sandbox {
     const owner = pagingEnvironments[0];
     if (!owner) throw new Error("the sandbox needs at least one environment that pages");
     for (const environment of this.options.environments) {
-      const rendered = await renderEnvironment({ ...placement, environment, alertmanagerOwner: environment === owner, pagingEnvironments }, secrets);
+      const routedEnvironments = this.options.environments.filter((other) => other !== owner);
+      const rendered = await renderEnvironment({ ...placement, environment, alertmanagerOwner: environment === owner, pagingEnvironments, routedEnvironments }, secrets);
       this.rendered.set(environment, rendered);
       fs.writeFileSync(path.join(rulesDir, `${environment}.yml`), rendered.ruleFile);
     }
