@@ -40,7 +40,8 @@ interface FieldSpec<T> {
   readonly optional?: boolean;
 }
 
-function field<T>(spec: FieldSpec<T>): FieldSpec<T> {
+/** A schema entry, its type kept as written (so `secret: true` marks the key's type too). */
+function field<T, const S extends FieldSpec<T>>(spec: S & FieldSpec<T>): S {
   return spec;
 }
 
@@ -403,7 +404,7 @@ type RawValues = { [K in ConfigKey]: ValueOf<K> | undefined };
 
 /** Keys whose values are secrets. */
 export const SECRET_KEYS = (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter((key) => (CONFIG_SCHEMA[key] as FieldSpec<unknown>).secret);
-export type SecretKey = "smtpPassword" | "grafanaToken" | "slackWebhookUrl" | "pagerdutyRoutingKey" | "heartbeatUrl";
+export type SecretKey = { [K in ConfigKey]: (typeof CONFIG_SCHEMA)[K] extends { readonly secret: true } ? K : never }[ConfigKey];
 
 // ---------------------------------------------------------------------------------------------------------------------
 // The typed result.

@@ -13,22 +13,20 @@ import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { buildAlertmanagerConfig, buildRuleGroups, configHoldsSecrets, emailTemplates, RULE_FILE, ruleFileDocument } from "./alerts";
-import { CONFIG_FILE, SECRET_FILES } from "./alerts/routing";
+import { buildAlertmanagerConfig, buildRuleGroups, RULE_FILE, ruleFileDocument } from "./alerts";
+import { alertmanagerPlacement, CONFIG_FILE } from "./alerts/routing";
 import { AlertRules } from "./components/alert-rules";
 import { AlertmanagerRouting } from "./components/alertmanager-routing";
 import { AppRollout } from "./components/app-rollout";
 import { ConfigReload } from "./components/config-reload";
 import { Dashboards } from "./components/dashboards";
-import { type BillingConfig, loadConfig, PROJECT, type Secrets, stackless } from "./config";
+import { type BillingConfig, loadConfig, PROJECT, type SecretKey, type Secrets, stackless } from "./config";
 import { billingDashboard, deploymentTags } from "./dashboards/billing";
 import { promotionProblem } from "./promotion";
 import { toJson, toYaml } from "./serialize";
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
-/** One hash over named files, independent of the order they were added in. */
-const filesHash = (files: Readonly<Record<string, string>>): string => sha256(toJson(Object.entries(files).sort(([a], [b]) => a.localeCompare(b))));
 
 /** One StackReference per stack read: the promotion gate and the ownership check may read the same stack. */
 const stackReferences = new Map<string, pulumi.StackReference>();
@@ -93,13 +91,13 @@ async function billingMonitoring() {
     },
     { providers: [kubernetes] },
   );
-  const ruleFileHash = sha256(ruleFile);
-  new ConfigReload(
+  const prometheusReload = new ConfigReload(
     "prometheus-reload",
     {
       namespace: config.monitoring.namespace,
       deployment: config.monitoring.prometheusDeployment,
-      annotations: { [reloadAnnotation(config, "rules")]: ruleFileHash },
+      annotation: reloadAnnotation(config, "rules"),
+      files: { [RULE_FILE]: ruleFile },
       timeoutSeconds,
       contentObjects: [rules],
     },
@@ -141,7 +139,7 @@ async function billingMonitoring() {
     promotion,
     appNamespace: config.app.namespace,
     rulesConfigMap: rules.configMapName,
-    ruleFileHash,
+    ruleFileHash: prometheusReload.hash,
     // Read by the owner of the Alertmanager configuration from every stack it routes (ownershipCheck).
     alertmanagerOwner: config.alerting.owner !== undefined,
     ...(alertmanager ?? {}),
@@ -152,66 +150,52 @@ async function billingMonitoring() {
 
 /** The Alertmanager configuration (ConfigMap, or Secret when it must hold a secret), its credentials and its restart. */
 function alertmanagerRouting(config: BillingConfig, secrets: Secrets, labels: Record<string, string>, kubernetes: k8s.Provider, timeoutSeconds: number) {
-  if (!secrets.smtpPassword) throw new Error("the Alertmanager owner needs smtpPassword"); // loadConfig requires it
-  const smtpPassword = secrets.smtpPassword;
-  const secretFiles: Record<string, pulumi.Output<string>> = { [SECRET_FILES.smtpPassword]: smtpPassword };
-  if (secrets.slackWebhookUrl) secretFiles[SECRET_FILES.slackWebhookUrl] = secrets.slackWebhookUrl;
-  if (secrets.pagerdutyRoutingKey) secretFiles[SECRET_FILES.pagerdutyRoutingKey] = secrets.pagerdutyRoutingKey;
-  const alertmanagerFiles: Record<string, string> = { ...emailTemplates() };
-  let alertmanagerConfig: pulumi.Output<string>;
-  if (configHoldsSecrets(config)) {
-    pulumi.log.warn(
-      `The Alertmanager configuration holds a secret (${config.alerting.smtpLogin === "server-token" ? "the server token as SMTP username" : "the heartbeat URL"}), so it goes into the Secret; Alertmanager 0.25 still shows it in clear on /api/v2/status and its Status page. Limit access to Alertmanager's HTTP port, or run Alertmanager 0.26 or later (webhook url_file); see README.md, "Postmark login".`,
-    );
-    alertmanagerConfig = pulumi
-      .all([smtpPassword, secrets.heartbeatUrl ?? pulumi.output("")])
-      .apply(([token, heartbeatUrl]) =>
-        toYaml(
-          buildAlertmanagerConfig(config, {
-            ...(config.alerting.smtpLogin === "server-token" ? { smtpServerToken: token } : {}),
-            ...(heartbeatUrl ? { heartbeatUrl } : {}),
-          }),
-        ),
-      );
-    secretFiles[CONFIG_FILE] = alertmanagerConfig;
-  } else {
-    alertmanagerFiles[CONFIG_FILE] = toYaml(buildAlertmanagerConfig(config));
-    alertmanagerConfig = pulumi.output(alertmanagerFiles[CONFIG_FILE]);
-  }
+  const placement = alertmanagerPlacement(config);
+  if (placement.warning) pulumi.log.warn(placement.warning);
+  const secretOf = (key: SecretKey): pulumi.Output<string> => {
+    const value = secrets[key];
+    if (!value) throw new Error(`${key} is not set`); // loadConfig requires every secret the config uses
+    return value;
+  };
+  const secretFiles: Record<string, pulumi.Output<string>> = Object.fromEntries(Object.entries(placement.secretFiles).map(([file, key]) => [file, secretOf(key)]));
+  const inline = placement.inline;
+  const configFile = inline
+    ? pulumi
+        .all(Object.fromEntries(Object.entries(inline).flatMap(([name, key]) => (key ? [[name, secretOf(key)]] : []))))
+        .apply((values) => toYaml(buildAlertmanagerConfig(config, values)))
+    : pulumi.output(placement.configMapFiles[CONFIG_FILE]);
+  if (inline) secretFiles[CONFIG_FILE] = configFile;
   const routing = new AlertmanagerRouting(
     "billing-alertmanager",
     {
       namespace: config.monitoring.namespace,
       configMapName: config.monitoring.alertmanagerConfigMap,
       secretName: config.monitoring.alertmanagerSecret,
-      files: alertmanagerFiles,
+      files: placement.configMapFiles,
       secretFiles,
       labels,
     },
     { providers: [kubernetes] },
   );
-  // Over the credentials too, so a rotated SMTP password is read. Only a hash leaves the secret: unsecret it so the
-  // annotation and the output stay readable.
-  const alertmanagerFilesHash = pulumi.unsecret(pulumi.all(secretFiles).apply((secretContent) => filesHash({ ...alertmanagerFiles, ...secretContent })));
-  new ConfigReload(
+  // Over the credentials too, so a rotated SMTP password is read.
+  const reload = new ConfigReload(
     "alertmanager-reload",
     {
       namespace: config.monitoring.namespace,
       deployment: config.monitoring.alertmanagerDeployment,
-      annotations: { [reloadAnnotation(config, "alertmanager")]: alertmanagerFilesHash },
+      annotation: reloadAnnotation(config, "alertmanager"),
+      files: { ...placement.configMapFiles, ...secretFiles },
       timeoutSeconds,
       contentObjects: [routing],
     },
     { providers: [kubernetes] },
   );
-
-  const configDirectory = configHoldsSecrets(config) ? config.monitoring.alertmanagerSecretPath : config.monitoring.alertmanagerConfigPath;
   return {
     alertmanagerConfigMap: routing.configMapName,
     alertmanagerSecret: routing.secretName,
-    alertmanagerConfigFile: `${configDirectory}/${CONFIG_FILE}`,
-    alertmanagerConfigHash: alertmanagerConfig.apply(sha256),
-    alertmanagerFilesHash,
+    alertmanagerConfigFile: placement.configFile,
+    alertmanagerConfigHash: configFile.apply(sha256),
+    alertmanagerFilesHash: reload.hash,
   };
 }
 

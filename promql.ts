@@ -1,7 +1,7 @@
 /**
  * The one way rules and panels write PromQL: metric names come from the catalogue, selectors from the stack config,
  * numbers from the caller. Hand-written because no maintained TypeScript PromQL builder exists; the output is checked
- * by parsing it back with @prometheus-io/lezer-promql (test/promql-checker.ts) and by promtool.
+ * by parsing it back with @prometheus-io/lezer-promql (test/helpers/promql-checker.ts) and by promtool.
  */
 import type { MetricDefinition } from "./metrics";
 
@@ -12,7 +12,6 @@ export type Matcher = string | { readonly op: "=" | "!=" | "=~" | "!~"; readonly
 export type Matchers = Readonly<Record<string, Matcher | readonly Matcher[]>>;
 
 export const regex = (value: string): Matcher => ({ op: "=~", value });
-export const notEqual = (value: string): Matcher => ({ op: "!=", value });
 export const notRegex = (value: string): Matcher => ({ op: "!~", value });
 
 /** Which series of a histogram to select. */

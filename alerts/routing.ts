@@ -6,7 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import type { BillingConfig } from "../config";
+import type { BillingConfig, SecretKey } from "../config";
+import { toYaml } from "../serialize";
 import { METRICS_ABSENT, WATCHDOG } from "./meta";
 import { PAYMENT_FAILURE_FAMILY } from "./payments";
 import { HEARTBEAT_SEVERITY, SEVERITIES, type Severity } from "./types";
@@ -118,10 +119,41 @@ export interface InlineSecrets {
   readonly heartbeatUrl?: string;
 }
 
-/** Extra settings for local tests: the sandbox trusts its own throwaway certificate authority. */
-export interface TestOverrides {
-  readonly tlsCaFile?: string;
-  readonly tlsServerName?: string;
+/** Where each Alertmanager file goes, decided from the config alone; the program fills in the secret values. */
+export interface AlertmanagerPlacement {
+  /** Plain files of the ConfigMap: the templates, and the configuration when it holds no secret. */
+  readonly configMapFiles: Readonly<Record<string, string>>;
+  /** Files of the Secret, each by the secret config key whose value it holds. */
+  readonly secretFiles: Readonly<Record<string, SecretKey>>;
+  /** With a secret inside the configuration: which secret config key fills each inline value; the file goes to the Secret. */
+  readonly inline?: Readonly<Record<keyof InlineSecrets, SecretKey | undefined>>;
+  /** The configuration file's path in the Alertmanager pod. */
+  readonly configFile: string;
+  /** Why the configuration holds a secret and what that means on Alertmanager 0.25, for the stack's warning. */
+  readonly warning?: string;
+}
+
+/**
+ * What goes into the ConfigMap and what into the Secret. A secret always goes to the Secret, read by Alertmanager
+ * from a file; only what 0.25 cannot read from a file is written into the configuration, which then moves whole to
+ * the Secret (see {@link configHoldsSecrets}).
+ */
+export function alertmanagerPlacement(cfg: BillingConfig): AlertmanagerPlacement {
+  const { alerting: a, monitoring: m } = cfg;
+  const secretFiles: Record<string, SecretKey> = { [SECRET_FILES.smtpPassword]: "smtpPassword" };
+  if (a.slack) secretFiles[SECRET_FILES.slackWebhookUrl] = "slackWebhookUrl";
+  if (a.pagerduty) secretFiles[SECRET_FILES.pagerdutyRoutingKey] = "pagerdutyRoutingKey";
+  if (!configHoldsSecrets(cfg)) {
+    return { configMapFiles: { ...emailTemplates(), [CONFIG_FILE]: toYaml(buildAlertmanagerConfig(cfg)) }, secretFiles, configFile: `${m.alertmanagerConfigPath}/${CONFIG_FILE}` };
+  }
+  const serverToken = a.smtpLogin === "server-token";
+  return {
+    configMapFiles: emailTemplates(),
+    secretFiles,
+    inline: { smtpServerToken: serverToken ? "smtpPassword" : undefined, heartbeatUrl: a.heartbeat ? "heartbeatUrl" : undefined },
+    configFile: `${m.alertmanagerSecretPath}/${CONFIG_FILE}`,
+    warning: `The Alertmanager configuration holds a secret (${serverToken ? "the server token as SMTP username" : "the heartbeat URL"}), so it goes into the Secret; Alertmanager 0.25 still shows it in clear on /api/v2/status and its Status page. Limit access to Alertmanager's HTTP port, or run Alertmanager 0.26 or later (webhook url_file); see README.md, "Postmark login".`,
+  };
 }
 
 /** The email templates, shipped next to the configuration. */
@@ -138,7 +170,7 @@ const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g
  * severity routes; every other environment's alerts go to one quiet receiver, subject tagged with the environment;
  * an alert without an `environment` label reaches the default receiver.
  */
-export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecrets = {}, test: TestOverrides = {}): AlertmanagerConfig {
+export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecrets = {}): AlertmanagerConfig {
   const { alerting: a, monitoring: m } = cfg;
   if (!a.owner) throw new Error(`stack ${cfg.stack} does not own the Alertmanager configuration (alertmanagerOwner is false)`);
   const owner = a.owner;
@@ -157,10 +189,6 @@ export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecret
     },
     html: '{{ template "billing.email.html" . }}',
     text: '{{ template "billing.email.text" . }}',
-    // Alertmanager 0.25 has no global TLS block: TLS settings can only go on each email config.
-    ...(test.tlsCaFile || test.tlsServerName
-      ? { tls_config: { ...(test.tlsCaFile ? { ca_file: test.tlsCaFile } : {}), ...(test.tlsServerName ? { server_name: test.tlsServerName } : {}) } }
-      : {}),
   });
 
   const receivers: Receiver[] = [

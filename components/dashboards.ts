@@ -21,7 +21,6 @@ export interface DashboardsArgs {
 /** The billing folder and dashboards on the stack's Grafana, through a provider built from the stack's URL and token. */
 export class Dashboards extends pulumi.ComponentResource {
   public readonly folderUid: pulumi.Output<string>;
-  public readonly dashboardUrls: pulumi.Output<string[]>;
 
   constructor(name: string, args: DashboardsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("billing-monitoring:dashboards:Dashboards", name, {}, opts);
@@ -31,14 +30,13 @@ export class Dashboards extends pulumi.ComponentResource {
 
     const folder = new grafana.oss.Folder(`${name}-folder`, { title: args.folderTitle }, childOpts);
 
-    const dashboards = args.dashboards.map(
-      (dashboard) =>
-        new grafana.oss.Dashboard(
-          `${name}-${dashboard.uid}`,
-          { folder: folder.uid, configJson: dashboard.json, overwrite: true, message: "Updated by the billing-monitoring Pulumi stack" },
-          childOpts,
-        ),
-    );
+    for (const dashboard of args.dashboards) {
+      new grafana.oss.Dashboard(
+        `${name}-${dashboard.uid}`,
+        { folder: folder.uid, configJson: dashboard.json, overwrite: true, message: "Updated by the billing-monitoring Pulumi stack" },
+        childOpts,
+      );
+    }
 
     if (args.deployment) {
       new grafana.oss.Annotation(
@@ -50,7 +48,6 @@ export class Dashboards extends pulumi.ComponentResource {
     }
 
     this.folderUid = folder.uid;
-    this.dashboardUrls = pulumi.all(dashboards.map((dashboard) => dashboard.url));
-    this.registerOutputs({ folderUid: this.folderUid, dashboardUrls: this.dashboardUrls });
+    this.registerOutputs({ folderUid: this.folderUid });
   }
 }

@@ -39,7 +39,7 @@ function writeFiles(dir: string, files: Readonly<Record<string, string>>): void 
 function mountsOf(stack: string, overrides: Overrides): { config: string; secrets: string } {
   const configured = { ...readStackFile(stack), ...overrides.config };
   const mountPath = (key: "alertmanagerConfigPath" | "alertmanagerSecretPath"): string => {
-    const fallback = CONFIG_SCHEMA[key].default;
+    const fallback = CONFIG_SCHEMA[key].default as string | ((stack: string) => string);
     const value = configured[key] ?? (typeof fallback === "function" ? fallback(stack) : fallback);
     if (!value) throw new Error(`no ${key} for stack ${stack}`);
     return value;
