@@ -1,11 +1,11 @@
-/** Unit tests: TypeScript transpiled by swc (no type-checking here; test/typecheck.test.ts runs tsc once). */
+/**
+ * The unit suite (`npm run test:unit`, `npx jest`): in-process tests of the pure parts (the config parser, the rule
+ * builders on made-up config, the engine's readers). No child process: nothing here runs the program,
+ * promtool, amtool or a server, so it stays fast on a clean clone. What the program declares as the language host
+ * runs it is test/jest.program.config.js; rule evaluation over simulated time test/rules/; servers test/e2e/.
+ */
 module.exports = {
-  testEnvironment: "node",
-  roots: ["<rootDir>/test"],
-  testMatch: ["**/*.test.ts"],
-  testPathIgnorePatterns: ["/node_modules/", "/test/e2e/"],
-  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
-  testTimeout: 60000,
-  // Most tests wait on child processes (the program under cmd/run, promtool, amtool): two workers keep both cores busy.
-  maxWorkers: 2,
+  ...require("./test/jest.base"),
+  roots: ["<rootDir>/test/unit"],
+  testTimeout: 30000,
 };

@@ -143,6 +143,17 @@ const PROGRAM_ONLY: [string, string, Overrides, string, string[]][] = [
     [],
   ],
   [
+    "a missing secret with two bad values: all three at once",
+    "staging",
+    { config: { appNamespace: "Bad_Name", webhookFailureRatio: "7" }, secrets: { grafanaToken: undefined } },
+    configError("staging", [
+      'billing-monitoring:appNamespace: "Bad_Name" is not allowed: must be a DNS-1123 label, as Kubernetes names namespaces and containers: lowercase letters, digits and \'-\', at most 63 characters, starting and ending with a letter or digit',
+      "billing-monitoring:grafanaToken is required and not set; run: pulumi config set --secret grafanaToken <value> --stack staging",
+      'billing-monitoring:webhookFailureRatio: "7" is not allowed: must be a ratio greater than 0 and less than 1 (0.1 means 10 %)',
+    ]),
+    [],
+  ],
+  [
     "a time zone Alertmanager would refuse, with a relative path: both at once",
     "staging",
     { config: { businessHoursTimezone: "europe/berlin", alertmanagerSecretPath: "secrets" } },

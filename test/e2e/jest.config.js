@@ -3,11 +3,9 @@
  * files run side by side; they wait on conditions, and the whole run stays under 5 minutes on 2 cores.
  */
 module.exports = {
+  ...require("../jest.base"),
   rootDir: "../..",
-  testEnvironment: "node",
   roots: ["<rootDir>/test/e2e"],
-  testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
   maxWorkers: 3,
   testTimeout: 240000,
 };

@@ -4,8 +4,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { readProject, readStackConfig } from "../../engine/stack-config";
-import { tempDir } from "../helpers/tools";
+import { readProject, readStackConfig } from "../../../engine/stack-config";
+import { tempDir } from "../../helpers/tools";
 
 describe("a stack file", () => {
   let scratch: { dir: string; remove: () => void };

@@ -3,7 +3,7 @@
  */
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 
-import { decode, holdsSecret, secret, SIGNATURES, UNKNOWN } from "../../engine/wire";
+import { decode, holdsSecret, secret, SIGNATURES, UNKNOWN } from "../../../engine/wire";
 
 describe("the wire format", () => {
   it("uses the signatures of the installed @pulumi/pulumi", () => {

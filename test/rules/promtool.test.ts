@@ -1,5 +1,5 @@
 /**
- * `promtool test rules` on the rule file each stack deploys: every alert fires on the failure it names (exact labels
+ * `promtool test rules` on the rule file production deploys (staging's differs only in its names): every alert fires on the failure it names (exact labels
  * and annotations), stays quiet just under its threshold, stays pending while the condition is shorter than its
  * `for`, and ratio alerts stay quiet on low traffic. Recording rules are checked by value.
  *
@@ -54,10 +54,9 @@ interface StackFacts {
   readonly dashboardUid: string;
 }
 
-const FACTS: StackFacts[] = [
-  { stack: "staging", namespace: "rsolv-staging", dashboardUid: "billing-metrics-staging" },
-  { stack: "production", namespace: "rsolv-production", dashboardUid: "billing-metrics" },
-];
+// Production's rule file, the one that pages: staging's is the same file with staging's names
+// (test/rules/stack-equivalence.test.ts), so what promtool shows here holds there too.
+const FACTS: StackFacts[] = [{ stack: "production", namespace: "rsolv-production", dashboardUid: "billing-metrics" }];
 
 const RUNBOOKS = "https://github.com/rsolv-dev/billing-monitoring/blob/main/docs/runbooks";
 

@@ -1,8 +1,8 @@
 /** The simulator exports the whole catalogue, and each scenario's traffic sits on the right side of its threshold. */
-import { METRICS } from "../../metrics";
-import { profileConfig } from "../../sandbox/profile";
-import { SCENARIOS, traffic } from "../../sandbox/scenarios";
-import { BillingSimulator } from "../../sandbox/simulator";
+import { METRICS } from "../../../metrics";
+import { profileConfig } from "../../../sandbox/profile";
+import { SCENARIOS, traffic } from "../../../sandbox/scenarios";
+import { BillingSimulator } from "../../../sandbox/simulator";
 
 const cfg = profileConfig();
 

@@ -2,10 +2,9 @@
  * parseConfig: defaults from the seed, and bad input rejected before anything is declared, every problem named by
  * its key, with the bad value (never a secret's) and what is allowed.
  */
-import { ConfigError, CONFIG_SCHEMA, parseConfig, type RawConfig, SECRET_KEYS } from "../config";
-import { readStackFile } from "../scripts/program";
-import { BAD_CONFIG } from "./helpers/bad-config";
-import { runStack } from "./helpers/stack";
+import { ConfigError, CONFIG_SCHEMA, parseConfig, type RawConfig, SECRET_KEYS } from "../../config";
+import { readStackFile } from "../../scripts/program";
+import { BAD_CONFIG } from "../helpers/bad-config";
 
 /** The smallest valid raw config: what a user must set by hand. */
 function raw(values: Record<string, string> = {}, stack = "staging", secretKeys = ["smtpPassword", "grafanaToken"]): RawConfig {
@@ -131,11 +130,6 @@ describe("bad input", () => {
     expect(problems.map((line) => line.split(/[: ]/)[1])).toEqual(["appNamespace", "emailFrom", "paymentFailureWarningRatio", "imageTag"]);
   });
 
-  it("through the program: the stack fails before any resource is declared, listing every problem", async () => {
-    await expect(runStack("staging", { config: { appNamespace: "Bad_Name", webhookFailureRatio: "7" }, secrets: { grafanaToken: undefined as unknown as string } })).rejects.toThrow(
-      /Stack "staging" has 3 config problems; nothing was deployed:\n  - billing-monitoring:appNamespace: "Bad_Name" is not allowed: .*\n  - billing-monitoring:grafanaToken is required and not set; .*\n  - billing-monitoring:webhookFailureRatio: "7" is not allowed/s,
-    );
-  });
 });
 
 describe("image policy per environment", () => {
@@ -168,6 +162,9 @@ describe("image policy per environment", () => {
 
 describe("the schema", () => {
   it("documents every key", () => {
-    for (const [key, spec] of Object.entries(CONFIG_SCHEMA)) expect({ key, doc: spec.doc.length > 10 }).toEqual({ key, doc: true });
+    // A sentence or more for the README's reference: a word (or a code span) first, a full stop last, no two alike.
+    const docs = Object.entries(CONFIG_SCHEMA).map(([key, spec]) => ({ key, sentence: /^[A-Za-z`][^\n]{19,}[.)]$/.test(spec.doc) }));
+    expect(docs).toEqual(Object.keys(CONFIG_SCHEMA).map((key) => ({ key, sentence: true })));
+    expect(new Set(Object.values(CONFIG_SCHEMA).map((spec) => spec.doc)).size).toBe(Object.keys(CONFIG_SCHEMA).length);
   });
 });

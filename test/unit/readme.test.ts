@@ -1,8 +1,8 @@
 /** The README stays true to the code: its config reference lists exactly the keys the program reads. */
 import * as fs from "node:fs";
 
-import { CONFIG_SCHEMA } from "../config";
-import { configReference, README, readmeReference } from "../scripts/config-reference";
+import { CONFIG_SCHEMA } from "../../config";
+import { configReference, README, readmeReference } from "../../scripts/config-reference";
 
 describe("README.md", () => {
   const table = readmeReference();

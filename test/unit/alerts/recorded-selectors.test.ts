@@ -3,8 +3,8 @@
  * share the monitoring namespace): recorded series then carry every stack's namespaces, so each rule must read a
  * recorded series only with its own namespace, or it alerts on another environment's data under its own name.
  */
-import { buildRuleGroups } from "../../alerts";
-import { profileConfig } from "../../sandbox/profile";
+import { buildRuleGroups } from "../../../alerts";
+import { profileConfig } from "../../../sandbox/profile";
 
 const RECORDED_REFERENCE = /([a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_:]+)(\{[^}]*\})?/g;
 

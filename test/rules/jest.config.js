@@ -1,0 +1,12 @@
+/**
+ * Rule evaluation (`npm run test:rules`): `promtool test rules` over simulated traffic, hours of it at the rules'
+ * own evaluation interval, on the rule file production deploys (staging's is the same with its names:
+ * stack-equivalence.test.ts). CPU-bound in promtool; one file a core.
+ */
+module.exports = {
+  ...require("../jest.base"),
+  rootDir: "../..",
+  roots: ["<rootDir>/test/rules"],
+  testTimeout: 240000,
+  maxWorkers: 2,
+};
