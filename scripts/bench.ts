@@ -1,8 +1,8 @@
 /**
  * npm run bench: what the stack costs to run, to test, and to evaluate in Prometheus, measured side by side in one
  * run (machines here are noisy; ratios hold), written to BENCHMARKS.md. Bounded: about 10 minutes on 2 cores.
- *   --rounds N   rounds of the program-run timing (default 3); the unit suite runs once cold and once with kept
- *                program runs, the e2e suite once
+ *   --rounds N   rounds of the program-run timing (default 3); the suites run once each (scripts/bench/suites.ts),
+ *                the program suite cold and with kept runs
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -10,7 +10,8 @@ import * as path from "node:path";
 
 import { HISTORY_SHAPE } from "./bench/history";
 import { benchRuleFiles, measureScale, PANEL_STEP_SECONDS, type ScaleResult } from "./bench/rule-cost";
-import { ROOT, RUN_CACHE } from "./program";
+import { baselineCheckout, runSuite, type SuiteRun } from "./bench/suites";
+import { ROOT } from "./program";
 import { median, programRunCommands, timeSideBySide, type Timing } from "./timing";
 
 /** Raw series counts the rule cost is measured at. */
@@ -59,34 +60,66 @@ interface NotifyRow {
 
 const E2E_FIGURES = path.join(ROOT, ".tmp", "bench", "e2e-switch-to-email.json");
 
-function testSuiteRows(): { rows: Row[]; notify: NotifyRow[][] } {
+interface SuiteFigures {
+  readonly rows: Row[];
+  readonly files: Row[];
+  readonly notify: NotifyRow[][];
+}
+
+/**
+ * The suites, cold as on a clean clone (CI) and, for the program suite, with the runs the cold round kept; beside the
+ * one jest suite of the revision before the split, cold. Then the e2e suite once.
+ */
+function testSuiteRows(): SuiteFigures {
   const notify: NotifyRow[][] = [];
+  const before = baselineCheckout(ROOT);
+  let baseline: SuiteRun;
+  try {
+    baseline = runSuite(before.dir, [], { cold: true });
+  } finally {
+    before.remove();
+  }
+  const unit = runSuite(ROOT, [], { cold: true });
+  const program = runSuite(ROOT, ["-c", "test/jest.program.config.js"], { cold: true });
+  const programWarm = runSuite(ROOT, ["-c", "test/jest.program.config.js"], { cold: false });
+  const rules = runSuite(ROOT, ["-c", "test/rules/jest.config.js"], { cold: false });
   const jest = path.join(ROOT, "node_modules", "jest", "bin", "jest.js");
-  const unit = { name: "unit suite", command: process.execPath, args: [jest] };
-  // Cold, as on a clean clone (CI): no kept program runs. Then with the runs that round kept, as a developer reruns.
-  const [cold] = timeSideBySide([{ ...unit, before: () => fs.rmSync(RUN_CACHE, { recursive: true, force: true }) }], 1, ROOT);
-  const [warm, e2e] = timeSideBySide(
-    [
-      unit,
-      {
-        name: "e2e suite",
-        command: process.execPath,
-        args: [jest, "-c", "test/e2e/jest.config.js"],
-        after: () => notify.push((JSON.parse(fs.readFileSync(E2E_FIGURES, "utf8")) as { rows: NotifyRow[] }).rows),
-      },
-    ],
+  const [e2e] = timeSideBySide(
+    [{ name: "e2e suite", command: process.execPath, args: [jest, "-c", "test/e2e/jest.config.js"], after: () => notify.push((JSON.parse(fs.readFileSync(E2E_FIGURES, "utf8")) as { rows: NotifyRow[] }).rows) }],
     1,
     ROOT,
   );
-  const spread = (t: Timing) => `runs: ${t.seconds.map((s) => s.toFixed(1)).join(", ")} s`;
-  return {
-    rows: [
-      { what: "Unit suite, cold: no kept program runs (a clean clone, CI)", figure: seconds(cold), baseline: "", ratio: "", target: `≤ 20 s: ${verdict(cold.median <= 20)}`, command: "rm -rf node_modules/.cache/billing-monitoring && npx jest" },
-      { what: "Unit suite, with the program runs the cold round kept", figure: seconds(warm), baseline: spread(warm), ratio: "", target: `≤ 20 s: ${verdict(warm.median <= 20)}`, command: "npx jest" },
-      { what: "End-to-end suite (real Prometheus, Alertmanager, SMTP)", figure: seconds(e2e), baseline: spread(e2e), ratio: "", target: "≤ 300 s: " + verdict(e2e.median <= 300), command: "npm run test:e2e" },
-    ],
-    notify,
-  };
+  const s = (run: SuiteRun) => `${run.seconds.toFixed(1)} s (${run.tests} tests)`;
+  const was = `${s(baseline)}: the one jest suite before the split, cold`;
+  const together = unit.seconds + program.seconds + rules.seconds;
+  const rows: Row[] = [
+    { what: "Unit suite, cold (a clean clone, CI)", figure: s(unit), baseline: was, ratio: `${(baseline.seconds / unit.seconds).toFixed(0)}× faster`, target: `≤ 20 s: ${verdict(unit.seconds <= 20)}`, command: "npx jest" },
+    { what: "Program suite, cold", figure: s(program), baseline: was, ratio: "", target: "", command: "rm -rf node_modules/.cache/billing-monitoring && npm run test:program" },
+    { what: "Program suite, with the runs the cold round kept", figure: s(programWarm), baseline: s(program), ratio: `${(program.seconds / programWarm.seconds).toFixed(1)}× faster`, target: "", command: "npm run test:program" },
+    { what: "Rules suite", figure: s(rules), baseline: was, ratio: "", target: "", command: "npm run test:rules" },
+    { what: "Unit, program (cold) and rules suites, one after another", figure: `${together.toFixed(1)} s (${unit.tests + program.tests + rules.tests} tests)`, baseline: was, ratio: `${(baseline.seconds / together).toFixed(2)}×`, target: "", command: "npm run test:unit && npm run test:program && npm run test:rules" },
+    { what: "End-to-end suite (real Prometheus, Alertmanager, SMTP)", figure: seconds(e2e), baseline: "", ratio: "", target: "≤ 300 s: " + verdict(e2e.median <= 300), command: "npm run test:e2e" },
+  ];
+  // Per file: now (in whichever suite it moved to) beside before; files are matched by name, as some moved.
+  const now = new Map<string, { file: string; suite: string; seconds: number }>();
+  const commands = { unit: "npx jest", "program (cold)": "npm run test:program --", rules: "npm run test:rules --" };
+  for (const [suite, run] of [["unit", unit], ["program (cold)", program], ["rules", rules]] as const) {
+    for (const [file, secs] of run.files) now.set(path.basename(file), { file, suite, seconds: secs });
+  }
+  const names = [...new Set([...now.keys(), ...[...baseline.files.keys()].map((f) => path.basename(f))])];
+  const beforeOf = (name: string) => [...baseline.files].find(([file]) => path.basename(file) === name);
+  const files: Row[] = names
+    .map((name) => ({ name, now: now.get(name), before: beforeOf(name) }))
+    .sort((a, b) => (b.before?.[1] ?? 0) - (a.before?.[1] ?? 0))
+    .map(({ name, now: n, before: b }) => ({
+      what: n?.file ?? b![0],
+      figure: n ? `${n.seconds.toFixed(1)} s, ${n.suite}` : "removed",
+      baseline: b ? `${b[1].toFixed(1)} s` : "new",
+      ratio: n && b ? `${(b[1] / Math.max(n.seconds, 0.05)).toFixed(1)}×` : "",
+      target: "",
+      command: n ? `${commands[n.suite as keyof typeof commands]} ${n.file}` : "",
+    }));
+  return { rows, files, notify };
 }
 
 function notifyRows(runs: NotifyRow[][]): Row[] {
@@ -168,7 +201,7 @@ async function main(argv: string[]): Promise<void> {
 
   log("program run time");
   const program = programRows(rounds);
-  log("test suites: unit once cold and once with kept runs, e2e once");
+  log("test suites: the one suite before the split, cold; unit, program (cold, then kept runs), rules; e2e once");
   const suites = testSuiteRows();
   log("rule evaluation cost at 10k and 50k series on 24 h of history, side by side");
   // The two scales run at once (each its own history, exporter and two Prometheus servers): the bench stays within
@@ -190,6 +223,10 @@ async function main(argv: string[]): Promise<void> {
     "## Test suite time",
     "",
     table(suites.rows),
+    "",
+    "Per test file, jest's own time for it (files ran two at a time), now and in the one suite before the split:",
+    "",
+    table(suites.files),
     "",
     "## Rule evaluation cost",
     "",
