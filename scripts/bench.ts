@@ -111,7 +111,7 @@ function testSuiteRows(): SuiteFigures {
   const files: Row[] = names
     .map((name) => ({ name, now: now.get(name), before: beforeOf(name) }))
     .sort((a, b) => (b.before?.[1] ?? 0) - (a.before?.[1] ?? 0))
-    .map(({ name, now: n, before: b }) => ({
+    .map(({ now: n, before: b }) => ({
       what: n?.file ?? b![0],
       figure: n ? `${n.seconds.toFixed(1)} s, ${n.suite}` : "removed",
       baseline: b ? `${b[1].toFixed(1)} s` : "new",
