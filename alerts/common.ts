@@ -3,7 +3,7 @@
  * factory for ratio alerts with a low-traffic guard.
  */
 import type { BillingConfig } from "../config";
-import { PANEL_IDS, type PanelKey } from "../dashboards/panel-ids";
+import { PANEL_IDS, type PanelKey } from "../panel-ids";
 import { type Duration, describeDuration } from "../duration";
 import { literal, type Matchers } from "../promql";
 import { BY_NAMESPACE, records, type Records } from "../records";
@@ -63,11 +63,6 @@ export function annotations(
     runbook_url: `${runbookBaseUrl}/${runbook}#${runbookAnchor(alertName)}`,
     dashboard_url: `${url}/d/${dashboardUid}?viewPanel=${PANEL_IDS[panel]}`,
   };
-}
-
-/** `0.1` → `10%`, for prose next to a ratio threshold. */
-export function percent(ratio: number): string {
-  return `${Number((ratio * 100).toFixed(4))}%`;
 }
 
 export interface RatioAlertSpec {

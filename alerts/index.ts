@@ -2,7 +2,7 @@
 import type { BillingConfig } from "../config";
 import { ruleContext } from "./common";
 import { creditsGroup } from "./credits";
-import { metaGroup } from "./meta";
+import { pipelineGroup } from "./pipeline";
 import { paymentsGroup } from "./payments";
 import { sloGroups } from "./slo";
 import { subscriptionsGroup } from "./subscriptions";
@@ -17,7 +17,7 @@ export const RULE_FILE = "billing-alerts.yml";
 
 export function buildRuleGroups(cfg: BillingConfig): RuleGroup[] {
   const ctx = ruleContext(cfg);
-  const groups = [paymentsGroup(ctx), webhooksGroup(ctx), subscriptionsGroup(ctx), usageGroup(ctx), creditsGroup(ctx), ...sloGroups(ctx), metaGroup(ctx)];
+  const groups = [paymentsGroup(ctx), webhooksGroup(ctx), subscriptionsGroup(ctx), usageGroup(ctx), creditsGroup(ctx), ...sloGroups(ctx), pipelineGroup(ctx)];
   // One Prometheus loads every environment's rule file: each group's name says whose it is.
   return groups.map((group) => ({ ...group, name: `${group.name}-${cfg.environment}` }));
 }

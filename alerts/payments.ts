@@ -1,9 +1,10 @@
 /** Payment processing: failure ratio, warning and critical. */
 import { describeDuration } from "../duration";
+import { percent } from "../format";
 import { METRICS } from "../metrics";
 import { countIn, perSecond, recorded, select, sumBy } from "../promql";
 import { PAYMENT_LABELS } from "../records";
-import { annotations, labels, lowTrafficNote, percent, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
+import { annotations, labels, lowTrafficNote, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RecordingRule, RuleGroup } from "./types";
 
 /** Family label shared by the warning and the critical alert, so the critical inhibits the warning. */

@@ -8,9 +8,11 @@ import { HEARTBEAT_SEVERITY, type RuleGroup } from "./types";
 export const WATCHDOG = "Watchdog";
 export const METRICS_ABSENT = "BillingMetricsAbsent";
 
-export function metaGroup(ctx: RuleContext): RuleGroup {
+export function pipelineGroup(ctx: RuleContext): RuleGroup {
   const { cfg } = ctx;
   return {
+    // Named before the family was called the pipeline; kept, since Prometheus keys its rule-group metrics (and
+    // whoever graphs them) on the name.
     name: "billing-meta",
     interval: cfg.monitoring.ruleEvaluationInterval,
     rules: [

@@ -8,7 +8,7 @@ import * as path from "node:path";
 
 import type { BillingConfig, SecretKey } from "../config";
 import { toYaml } from "../serialize";
-import { METRICS_ABSENT, WATCHDOG } from "./meta";
+import { METRICS_ABSENT, WATCHDOG } from "./pipeline";
 import { PAYMENT_FAILURE_FAMILY } from "./payments";
 import { HEARTBEAT_SEVERITY, SEVERITIES, type Severity } from "./types";
 import { WEBHOOKS_STALLED } from "./webhooks";

@@ -1,9 +1,10 @@
 /** Subscriptions: cancellations as a share of creations. */
 import { describeDuration } from "../duration";
+import { percent } from "../format";
 import { METRICS } from "../metrics";
 import { countIn, perSecond, recorded, select, sumBy } from "../promql";
 import { SUBSCRIPTION_LABELS } from "../records";
-import { annotations, labels, lowTrafficNote, percent, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
+import { annotations, labels, lowTrafficNote, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 
 export function subscriptionsGroup(ctx: RuleContext): RuleGroup {

@@ -1,9 +1,10 @@
 /** Stripe webhooks: failure ratio, processing time, and silence. */
 import { describeDuration } from "../duration";
+import { percent } from "../format";
 import { METRICS } from "../metrics";
 import { countIn, histogramQuantile, literal, perSecond, recorded, select, sumBy } from "../promql";
 import { WEBHOOK_LABELS } from "../records";
-import { annotations, labels, lowTrafficNote, percent, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
+import { annotations, labels, lowTrafficNote, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 
 /** Name of the alert that Alertmanager only notifies during business hours. */

@@ -2,12 +2,14 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 
 import type { BillingConfig } from "../config";
-import { ROW_IDS } from "./panel-ids";
+import { ROW_IDS } from "../panel-ids";
+import { DATASOURCE, HEIGHT } from "./common";
 import { firingAlerts } from "./panels/alerts";
+import { creditsOverview } from "./panels/credits";
 import { failedPaymentsByReason, paymentDuration, paymentSuccessRate, revenueByPlan } from "./panels/payments";
-import { activeSubscriptions, cancellationRate, conversionFunnel, subscriptionCreationRate } from "./panels/subscriptions";
-import { creditsOverview, fixesConsumed } from "./panels/usage";
 import { sloBudgetRemaining, sloBurnRate } from "./panels/slos";
+import { activeSubscriptions, cancellationRate, conversionFunnel, subscriptionCreationRate } from "./panels/subscriptions";
+import { fixesConsumed } from "./panels/usage";
 import { webhookHealth } from "./panels/webhooks";
 import { variables } from "./variables";
 
@@ -17,6 +19,18 @@ import { variables } from "./variables";
  */
 export function deploymentTags(cfg: BillingConfig): string[] {
   return ["deploy", cfg.environment, cfg.app.deployment];
+}
+
+/** What every panel builder of the SDK offers for its data source and its place on the grid. */
+interface Placeable<P> {
+  datasource(ref: typeof DATASOURCE): P;
+  span(columns: number): P;
+  height(rows: number): P;
+}
+
+/** A panel on the stack's Prometheus, `columns` of the grid's 24 wide and `rows` high: the layout is read here. */
+function place<P extends Placeable<P>>(panel: P, columns: number, rows: number): P {
+  return panel.datasource(DATASOURCE).span(columns).height(rows);
 }
 
 export function billingDashboard(cfg: BillingConfig): dashboard.Dashboard {
@@ -39,25 +53,25 @@ export function billingDashboard(cfg: BillingConfig): dashboard.Dashboard {
         .target(new dashboard.AnnotationTargetBuilder().type("tags").tags(deploymentTags(cfg)).matchAny(false).limit(100)),
     )
     .withRow(new dashboard.RowBuilder("Firing alerts").id(ROW_IDS.alerts))
-    .withPanel(firingAlerts(cfg))
+    .withPanel(place(firingAlerts(cfg), 24, HEIGHT.table))
     .withRow(new dashboard.RowBuilder("Service level objectives").id(ROW_IDS.slos))
-    .withPanel(sloBudgetRemaining(cfg))
-    .withPanel(sloBurnRate(cfg))
+    .withPanel(place(sloBudgetRemaining(cfg), 12, HEIGHT.stat))
+    .withPanel(place(sloBurnRate(cfg), 12, HEIGHT.stat))
     .withRow(new dashboard.RowBuilder("Subscriptions and revenue").id(ROW_IDS.subscriptionsAndRevenue))
-    .withPanel(subscriptionCreationRate(cfg))
-    .withPanel(paymentSuccessRate(cfg))
-    .withPanel(revenueByPlan(cfg))
+    .withPanel(place(subscriptionCreationRate(cfg), 12, HEIGHT.chart))
+    .withPanel(place(paymentSuccessRate(cfg), 6, HEIGHT.chart))
+    .withPanel(place(revenueByPlan(cfg), 6, HEIGHT.chart))
     .withRow(new dashboard.RowBuilder("Payments").id(ROW_IDS.payments))
-    .withPanel(paymentDuration(cfg))
-    .withPanel(failedPaymentsByReason(cfg))
+    .withPanel(place(paymentDuration(cfg), 12, HEIGHT.chart))
+    .withPanel(place(failedPaymentsByReason(cfg), 12, HEIGHT.chart))
     .withRow(new dashboard.RowBuilder("Usage and customers").id(ROW_IDS.usage))
-    .withPanel(fixesConsumed(cfg))
-    .withPanel(conversionFunnel(cfg))
+    .withPanel(place(fixesConsumed(cfg), 12, HEIGHT.chart))
+    .withPanel(place(conversionFunnel(cfg), 12, HEIGHT.chart))
     .withRow(new dashboard.RowBuilder("Subscription health").id(ROW_IDS.subscriptionHealth))
-    .withPanel(cancellationRate(cfg))
-    .withPanel(activeSubscriptions(cfg))
+    .withPanel(place(cancellationRate(cfg), 12, HEIGHT.chart))
+    .withPanel(place(activeSubscriptions(cfg), 12, HEIGHT.chart))
     .withRow(new dashboard.RowBuilder("Credits and webhooks").id(ROW_IDS.creditsAndWebhooks))
-    .withPanel(creditsOverview(cfg))
-    .withPanel(webhookHealth(cfg))
+    .withPanel(place(creditsOverview(cfg), 12, HEIGHT.chart))
+    .withPanel(place(webhookHealth(cfg), 12, HEIGHT.chart))
     .build();
 }

@@ -77,7 +77,7 @@ export interface StackRunOptions {
  */
 export const RUN_CACHE = path.join(ROOT, "node_modules", ".cache", "billing-monitoring", "runs");
 
-const SOURCE_DIRS = ["alerts", "components", "dashboards", "engine"];
+const SOURCE_DIRS = ["alerts", "components", "config", "dashboards", "engine"];
 const SOURCE_FILES = /^(Pulumi(\.[\w-]+)?\.yaml|tsconfig\.json|package(-lock)?\.json|[\w-]+\.ts)$/;
 
 let sourcesHash: string | undefined;

@@ -8,8 +8,8 @@ import type { Severity } from "../../alerts/types";
 import type { BillingConfig } from "../../config";
 import { SYNTHETIC_METRICS } from "../../metrics";
 import { regex, select } from "../../promql";
-import { DATASOURCE, HEIGHT, instantQuery } from "../common";
-import { PANEL_IDS } from "../panel-ids";
+import { instantQuery } from "../common";
+import { PANEL_IDS } from "../../panel-ids";
 
 const SEVERITY_COLORS: Record<Severity, string> = { critical: "red", warning: "orange", info: "blue" };
 
@@ -23,10 +23,7 @@ export function firingAlerts(cfg: BillingConfig): table.PanelBuilder {
       `Billing alerts of ${cfg.environment} that are firing now, one row each, from Prometheus' ALERTS series. ` +
         "The Watchdog is always there: when it is missing, Prometheus does not evaluate the billing rules.",
     )
-    .datasource(DATASOURCE)
     .unit("short")
-    .height(HEIGHT.table)
-    .span(24)
     .withTarget(
       instantQuery(
         select(SYNTHETIC_METRICS.alerts, { alertname: regex(names.join("|")), alertstate: "firing", environment: cfg.environment }),

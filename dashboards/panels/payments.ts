@@ -6,13 +6,13 @@ import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
 import * as piechart from "@grafana/grafana-foundation-sdk/piechart";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
-import { percent } from "../../alerts/common";
+import { percent } from "../../format";
 import type { BillingConfig } from "../../config";
 import { METRICS } from "../../metrics";
 import { histogramQuantile, increase, rate, recorded, recordedCount, sumBy } from "../../promql";
 import { records } from "../../records";
-import { allCustomers, chosenCustomers, DATASOURCE, forCustomers, HEIGHT, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
-import { PANEL_IDS } from "../panel-ids";
+import { allCustomers, chosenCustomers, forCustomers, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
+import { PANEL_IDS } from "../../panel-ids";
 
 /** The seed's target: at least 95 % of payments succeed. */
 export const PAYMENT_SUCCESS_TARGET = 0.95;
@@ -27,12 +27,9 @@ export function paymentSuccessRate(cfg: BillingConfig): gauge.PanelBuilder {
       `Share of payments that succeeded. Target: above ${percent(PAYMENT_SUCCESS_TARGET)} (green). ` +
         `Below ${percent(warning)} the failure-rate warning fires, below ${percent(critical)} the critical alert (red).`,
     )
-    .datasource(DATASOURCE)
     .unit("percentunit")
     .min(0)
     .max(1)
-    .height(HEIGHT.chart)
-    .span(6)
     .thresholds(
       thresholds(
         [
@@ -59,10 +56,7 @@ export function revenueByPlan(cfg: BillingConfig): piechart.PanelBuilder {
     .id(PANEL_IDS.revenueByPlan)
     .title("Revenue by Plan (24h)")
     .description("Amount of succeeded payments over the last 24 hours, by plan, in dollars.")
-    .datasource(DATASOURCE)
     .unit("currencyUSD")
-    .height(HEIGHT.chart)
-    .span(6)
     .pieType(piechart.PieChartType.Donut)
     .displayLabels([piechart.PieChartLabels.Name, piechart.PieChartLabels.Percent])
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false))
@@ -75,11 +69,8 @@ export function paymentDuration(cfg: BillingConfig): timeseries.PanelBuilder {
     .id(PANEL_IDS.paymentDuration)
     .title("Payment Processing Duration (p95)")
     .description("95th percentile of the time to process a payment against Stripe, by payment method.")
-    .datasource(DATASOURCE)
     .unit("s")
     .min(0)
-    .height(HEIGHT.chart)
-    .span(12)
     .withTarget(
       rangeQuery(histogramQuantile(0.95, sumBy(["payment_method", "le"], rate(panelSelect(cfg, METRICS.paymentDuration, {}, "bucket"), RATE_INTERVAL))), "{{payment_method}}"),
     );
@@ -93,11 +84,8 @@ export function failedPaymentsByReason(cfg: BillingConfig): bargauge.PanelBuilde
     .id(PANEL_IDS.failedPaymentsByReason)
     .title("Failed Payments by Reason")
     .description(`The ${TOP_FAILURE_CODES} most frequent Stripe failure codes of failed payments in the selected time range.`)
-    .datasource(DATASOURCE)
     .unit("short")
     .min(0)
-    .height(HEIGHT.chart)
-    .span(12)
     .orientation(common.VizOrientation.Horizontal)
     .displayMode(common.BarGaugeDisplayMode.Basic)
     // Every bar is a failure: one colour, not Grafana's default thresholds (red only above 80).

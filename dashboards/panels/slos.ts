@@ -7,8 +7,8 @@ import { clean, SLO_NAMES, sloObjectives, sloRecords, sloWindows } from "../../a
 import type { BillingConfig } from "../../config";
 import { describeDuration } from "../../duration";
 import { recorded } from "../../promql";
-import { DATASOURCE, HEIGHT, instantQuery, rangeQuery, thresholds } from "../common";
-import { PANEL_IDS } from "../panel-ids";
+import { instantQuery, rangeQuery, thresholds } from "../common";
+import { PANEL_IDS } from "../../panel-ids";
 
 const refId = (i: number): string => String.fromCharCode(65 + i);
 
@@ -17,10 +17,7 @@ export function sloBudgetRemaining(cfg: BillingConfig): stat.PanelBuilder {
     .id(PANEL_IDS.sloBudgetRemaining)
     .title("SLO Error Budget Remaining")
     .description(`Share of each SLO's error budget left over the last ${describeDuration(sloWindows(cfg).period)}; below 0 the objective is missed.`)
-    .datasource(DATASOURCE)
     .unit("percentunit")
-    .height(HEIGHT.stat)
-    .span(12)
     .colorMode(common.BigValueColorMode.Background)
     .thresholds(thresholds([{ value: 0, color: "orange" }, { value: 0.25, color: "green" }], "red"))
     .targets(SLO_NAMES.map((slo, i) => instantQuery(recorded(sloRecords(sloWindows(cfg)).budgetRemaining, { namespace: cfg.app.namespace, slo }), slo, refId(i))));
@@ -37,11 +34,8 @@ export function sloBurnRate(cfg: BillingConfig): timeseries.PanelBuilder {
       `How many times faster than its objective allows each SLO spends its error budget, over the last ${describeDuration(fast.long)}. ` +
         `Above ${fast.burnRate} (red) for ${fast.long.text}, or ${slow.burnRate} (orange) for ${slow.long.text}, it pages.`,
     )
-    .datasource(DATASOURCE)
     .unit("short")
     .min(0)
-    .height(HEIGHT.stat)
-    .span(12)
     .thresholds(thresholds([{ value: slow.burnRate, color: "orange" }, { value: fast.burnRate, color: "red" }]))
     .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
     .targets(

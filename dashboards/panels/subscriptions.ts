@@ -4,24 +4,21 @@ import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
-import { percent } from "../../alerts/common";
+import { percent } from "../../format";
 import type { BillingConfig } from "../../config";
 import { describeDuration } from "../../duration";
 import { METRICS } from "../../metrics";
 import { increase, rate, recorded, regex, sumBy } from "../../promql";
 import { records } from "../../records";
-import { allCustomers, chosenCustomers, DATASOURCE, forCustomers, HEIGHT, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
-import { PANEL_IDS } from "../panel-ids";
+import { allCustomers, chosenCustomers, forCustomers, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
+import { PANEL_IDS } from "../../panel-ids";
 
 export function subscriptionCreationRate(cfg: BillingConfig): timeseries.PanelBuilder {
   return new timeseries.PanelBuilder()
     .id(PANEL_IDS.subscriptionCreationRate)
     .title("Subscription Creation Rate")
     .description("Subscriptions created per second, by plan and initial status (active, trialing, incomplete).")
-    .datasource(DATASOURCE)
     .unit("cps")
-    .height(HEIGHT.chart)
-    .span(12)
     .withTarget(
       rangeQuery(
         forCustomers(
@@ -43,11 +40,8 @@ export function cancellationRate(cfg: BillingConfig): timeseries.PanelBuilder {
       `Cancellations as a share of creations over the last ${describeDuration(cancellation.window)}. ` +
         `SubscriptionCancellationRateHigh fires above ${percent(cancellation.ratio)} (the red line).`,
     )
-    .datasource(DATASOURCE)
     .unit("percentunit")
     .min(0)
-    .height(HEIGHT.chart)
-    .span(12)
     .thresholds(thresholds([{ value: cancellation.ratio, color: "red" }]))
     .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
     .withTarget(
@@ -67,10 +61,7 @@ export function activeSubscriptions(cfg: BillingConfig): timeseries.PanelBuilder
     .id(PANEL_IDS.activeSubscriptions)
     .title("Active Subscriptions by Plan")
     .description("Subscriptions currently active, by plan, as the app polls them.")
-    .datasource(DATASOURCE)
     .unit("short")
-    .height(HEIGHT.chart)
-    .span(12)
     .withTarget(rangeQuery(sumBy(["plan"], panelSelect(cfg, METRICS.subscriptionsActive)), "{{plan}}"));
 }
 
@@ -82,11 +73,8 @@ export function conversionFunnel(cfg: BillingConfig): bargauge.PanelBuilder {
     .id(PANEL_IDS.conversionFunnel)
     .title("Customer Conversion Funnel")
     .description("Customers at each stage: signed up, then added a payment method, then on the Pro plan.")
-    .datasource(DATASOURCE)
     .unit("short")
     .min(0)
-    .height(HEIGHT.chart)
-    .span(12)
     .orientation(common.VizOrientation.Horizontal)
     .displayMode(common.BarGaugeDisplayMode.Gradient)
     // A count of customers has no good or bad level: one colour per stage, not Grafana's default thresholds.

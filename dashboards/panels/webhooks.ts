@@ -5,8 +5,8 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import type { BillingConfig } from "../../config";
 import { METRICS } from "../../metrics";
 import { histogramQuantile, rate, sumBy } from "../../promql";
-import { DATASOURCE, HEIGHT, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
-import { PANEL_IDS } from "../panel-ids";
+import { panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
+import { PANEL_IDS } from "../../panel-ids";
 
 export function webhookHealth(cfg: BillingConfig): timeseries.PanelBuilder {
   const { p95Seconds } = cfg.thresholds.webhookDuration;
@@ -17,10 +17,7 @@ export function webhookHealth(cfg: BillingConfig): timeseries.PanelBuilder {
       `Stripe webhooks received per second by outcome, and the p95 processing time (right axis). ` +
         `The webhook alerts fire on the failure share, on a p95 above ${p95Seconds}s (the red line), and when none arrive.`,
     )
-    .datasource(DATASOURCE)
     .unit("cps")
-    .height(HEIGHT.chart)
-    .span(12)
     .targets([
       rangeQuery(sumBy(["status"], rate(panelSelect(cfg, METRICS.webhookReceived), RATE_INTERVAL)), "{{status}}", "A"),
       rangeQuery(histogramQuantile(0.95, sumBy(["le"], rate(panelSelect(cfg, METRICS.webhookDuration, {}, "bucket"), RATE_INTERVAL))), "p95 duration", "B"),

@@ -4,7 +4,7 @@
  */
 import { Sandbox, waitFor } from "../../sandbox/sandbox";
 import { EXPECTED_ALERTS } from "../../sandbox/scenarios";
-import { WATCHDOG } from "../../alerts/meta";
+import { WATCHDOG } from "../../alerts/pipeline";
 import { emailsOf, expectedEmail, sorted } from "./expectations";
 import { firingExactly, WAIT_MS, waitForTraffic } from "./sandbox-helpers";
 

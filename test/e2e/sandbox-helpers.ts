@@ -1,5 +1,5 @@
 /** Conditions the e2e tests wait on, shared by every file that starts a sandbox. */
-import { WATCHDOG } from "../../alerts/meta";
+import { WATCHDOG } from "../../alerts/pipeline";
 import { METRICS } from "../../metrics";
 import { rate, select, sumBy } from "../../promql";
 import { type Sandbox, waitFor } from "../../sandbox/sandbox";

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { alertRules, buildRuleGroups } from "../../alerts";
-import { WATCHDOG } from "../../alerts/meta";
+import { WATCHDOG } from "../../alerts/pipeline";
 import { durationFromSeconds } from "../../duration";
 import { billingDashboard } from "../../dashboards/billing";
 import { SYNTHETIC_METRICS } from "../../metrics";

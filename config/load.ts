@@ -1,0 +1,62 @@
+/** The one Pulumi-facing part: reads the current stack's config and hands its secrets on as Pulumi secrets. */
+import * as pulumi from "@pulumi/pulumi";
+
+import { type BillingConfig, ConfigError, parseConfig } from "./parse";
+import { PROJECT, type SecretKey } from "./schema";
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Pulumi-facing.
+
+/** Secret config values, as Pulumi secrets. Optional ones are undefined when unset. */
+export type Secrets = { readonly [K in SecretKey]: K extends "grafanaToken" ? pulumi.Output<string> : pulumi.Output<string> | undefined };
+
+/** Reads the current stack's config, checks it whole, and returns it with its secrets as Pulumi secrets. */
+/**
+ * An error for the user, as Pulumi should show it: a RunError prints its message alone. Its stack is dropped too:
+ * Pulumi's cmd/run also formats every uncaught error with util.inspect for its tracing span, and on Node 20 that
+ * takes ~25 s for an error raised inside the program (a `pulumi preview` with a config error would hang that long
+ * before it exits). Pulumi's own run.js clears `stack` on the errors it raises for the same kind of reason.
+ */
+export function stackless<E extends Error>(error: E): E {
+  error.stack = undefined;
+  return error;
+}
+
+export function loadConfig(): { config: BillingConfig; secrets: Secrets } {
+  const prefix = `${PROJECT}:`;
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  // isConfigSecret is exported by the runtime but not declared in its typings.
+  const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
+  const otherKeys: string[] = [];
+  for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(prefix)) {
+      otherKeys.push(fullKey);
+      continue;
+    }
+    const key = fullKey.slice(prefix.length);
+    values[key] = value;
+    if (isConfigSecret(fullKey)) secretKeys.add(key);
+  }
+  const stack = pulumi.getStack();
+  let config: BillingConfig;
+  try {
+    config = parseConfig({ stack, values, secretKeys, otherKeys });
+  } catch (error) {
+    if (error instanceof ConfigError) throw stackless(new pulumi.RunError(error.message));
+    throw error;
+  }
+  const cfg = new pulumi.Config(PROJECT);
+  return {
+    config,
+    secrets: {
+      // Only the Alertmanager configuration's owner sends email.
+      smtpPassword: config.alerting.owner ? cfg.requireSecret("smtpPassword") : cfg.getSecret("smtpPassword"),
+      grafanaToken: cfg.requireSecret("grafanaToken"),
+      slackWebhookUrl: cfg.getSecret("slackWebhookUrl"),
+      pagerdutyRoutingKey: cfg.getSecret("pagerdutyRoutingKey"),
+      heartbeatUrl: cfg.getSecret("heartbeatUrl"),
+    },
+  };
+}
+

@@ -1,0 +1,387 @@
+/**
+ * {@link parseConfig}, pure: the raw strings Pulumi holds for a stack in, a {@link BillingConfig} out, or one
+ * {@link ConfigError} listing every bad value at once.
+ */
+import type { Severity } from "../alerts/types";
+import type { Duration } from "../duration";
+import { METRICS } from "../metrics";
+import { CONFIG_SCHEMA, type ConfigKey, type FieldSpec, PRODUCTION, PROJECT, type RawValues } from "./schema";
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The typed result.
+
+export interface ImageRef {
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+  /** What goes into the container spec: `repo:tag`, `repo@digest` or `repo:tag@digest`. */
+  readonly reference: string;
+}
+
+export interface BillingConfig {
+  readonly stack: string;
+  readonly environment: string;
+  readonly kubeContext?: string;
+  readonly app: {
+    readonly namespace: string;
+    readonly deployment: string;
+    readonly container: string;
+    readonly image: ImageRef;
+    /** How long a rollout may take before `pulumi up` fails. */
+    readonly rolloutTimeout: Duration;
+  };
+  /** Set when this stack may only run an image another stack exports. */
+  readonly promotion?: {
+    /** organization/project/stack of the stack whose `image` output is compared. */
+    readonly sourceStack: string;
+    /** The emergency override: the source stack is not read. */
+    readonly skip: boolean;
+  };
+  readonly monitoring: {
+    readonly namespace: string;
+    readonly rulesConfigMap: string;
+    readonly prometheusRule: boolean;
+    readonly alertmanagerConfigMap: string;
+    readonly alertmanagerSecret: string;
+    readonly alertmanagerConfigPath: string;
+    readonly alertmanagerSecretPath: string;
+    readonly prometheusDeployment: string;
+    readonly alertmanagerDeployment: string;
+    readonly scrapeInterval: Duration;
+    readonly ruleEvaluationInterval: Duration;
+  };
+  readonly alerting: {
+    /** Set when this stack writes the shared Alertmanager's configuration. */
+    readonly owner?: {
+      readonly pagingEnvironments: readonly string[];
+      readonly nonPagingRecipients: readonly string[];
+      readonly nonPagingRepeatInterval: Duration;
+      /** Stacks whose alerts it routes, each checked not to own the configuration too. */
+      readonly routedStacks: readonly string[];
+    };
+    readonly recipients: Readonly<Record<Severity | "default", readonly string[]>>;
+    readonly repeatIntervals: Readonly<Record<Severity, Duration>>;
+    readonly groupWait: Duration;
+    readonly groupInterval: Duration;
+    readonly emailFrom: string;
+    readonly smtpSmarthost: string;
+    readonly smtpLogin: "smtp-token" | "server-token";
+    /** The access key; only with smtpLogin smtp-token. */
+    readonly smtpUsername?: string;
+    readonly postmarkMessageStream: string;
+    readonly businessHours: { readonly timezone: string; readonly start: string; readonly end: string; readonly days: string };
+    readonly slack?: { readonly channel: string };
+    readonly pagerduty: boolean;
+    readonly heartbeat: boolean;
+    readonly heartbeatRepeatInterval: Duration;
+    readonly runbookBaseUrl: string;
+  };
+  readonly grafana: {
+    readonly url: string;
+    readonly folder: string;
+    readonly dashboardUid: string;
+  };
+  readonly thresholds: {
+    readonly rateWindow: Duration;
+    readonly minEventsPerWindow: number;
+    readonly minFailuresPerWindow: number;
+    readonly paymentFailureWarning: { readonly ratio: number; readonly for: Duration };
+    readonly paymentFailureCritical: { readonly ratio: number; readonly for: Duration };
+    readonly webhookFailure: { readonly ratio: number; readonly for: Duration };
+    readonly webhookDuration: { readonly p95Seconds: number; readonly for: Duration };
+    readonly webhookStalled: { readonly window: Duration; readonly for: Duration };
+    readonly cancellation: { readonly ratio: number; readonly window: Duration; readonly for: Duration };
+    readonly creditGrant: { readonly p99: number; readonly window: Duration; readonly for: Duration };
+    readonly metricsAbsentFor: Duration;
+  };
+  /** Service level objectives, each over `period` (the burn-rate table in alerts/slo.ts). */
+  readonly slos: {
+    readonly period: Duration;
+    readonly alerts: boolean;
+    readonly paymentSuccess: { readonly objective: number };
+    readonly webhookLatency: { readonly objective: number; readonly thresholdSeconds: number };
+    readonly apiLatency: { readonly objective: number; readonly thresholdSeconds: number; readonly routes: string };
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Parsing.
+
+/** Every problem found in a stack's config, reported together. */
+export class ConfigError extends Error {
+  constructor(
+    readonly stack: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `Stack "${stack}" has ${problems.length} config problem${problems.length === 1 ? "" : "s"}; nothing was deployed:\n` +
+        problems.map((line) => `  - ${line}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** The raw config of one stack as Pulumi holds it: key (without project prefix) → string, and which keys are secret. */
+export interface RawConfig {
+  readonly stack: string;
+  readonly values: Readonly<Record<string, string>>;
+  readonly secretKeys: ReadonlySet<string>;
+  /** Config keys of other namespaces (`namespace:key`), checked for a misspelt project prefix. */
+  readonly otherKeys?: readonly string[];
+}
+
+/** Namespaces whose keys are the providers' and Pulumi's own, never a misspelling of ours. */
+const PROVIDER_NAMESPACES = new Set(["pulumi", "kubernetes", "grafana"]);
+
+function describeValue(key: ConfigKey, raw: string): string {
+  if ((CONFIG_SCHEMA[key] as FieldSpec<unknown>).secret) return "(secret value not shown)";
+  // Objects and lists (structured config) read best as they are; plain values are quoted.
+  const structured = ((): boolean => {
+    try {
+      return /^[[{]/.test(raw) && typeof JSON.parse(raw) === "object";
+    } catch {
+      return false;
+    }
+  })();
+  return structured ? raw : JSON.stringify(raw);
+}
+
+function setSecretCommand(key: string, stack: string): string {
+  return `pulumi config set --secret ${key} <value> --stack ${stack}`;
+}
+
+/** Nearest schema key to a misspelt one (edit distance ≤ 3), for "did you mean". */
+function nearestKey(unknown: string): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const current = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+        previous = current;
+      }
+    }
+    return row[b.length];
+  };
+  const ranked = Object.keys(CONFIG_SCHEMA)
+    .map((key) => ({ key, d: distance(unknown, key) }))
+    .sort((a, b) => a.d - b.d);
+  return ranked[0] && ranked[0].d <= 3 ? ranked[0].key : undefined;
+}
+
+function readValues(raw: RawConfig, problems: string[]): RawValues {
+  const values: Partial<Record<ConfigKey, unknown>> = {};
+  for (const full of raw.otherKeys ?? []) {
+    const [namespace, key] = [full.slice(0, full.indexOf(":")), full.slice(full.indexOf(":") + 1)];
+    // A key of ours under another namespace is read by nobody: the setting silently keeps its default.
+    if (!PROVIDER_NAMESPACES.has(namespace) && key in CONFIG_SCHEMA) {
+      problems.push(`${full} is not read: this project is ${PROJECT}, so the setting would silently keep its default (did you mean ${PROJECT}:${key}?)`);
+    }
+  }
+  for (const key of Object.keys(raw.values)) {
+    if (!(key in CONFIG_SCHEMA)) {
+      const near = nearestKey(key);
+      problems.push(`${PROJECT}:${key} is not a setting of this project${near ? ` (did you mean ${near}?)` : ""}; see the config reference in README.md`);
+    }
+  }
+  for (const key of Object.keys(CONFIG_SCHEMA) as ConfigKey[]) {
+    const spec = CONFIG_SCHEMA[key] as FieldSpec<unknown>;
+    const text = raw.values[key];
+    const name = `${PROJECT}:${key}`;
+    if (text === undefined) {
+      if (spec.default !== undefined) values[key] = typeof spec.default === "function" ? (spec.default as (stack: string) => unknown)(raw.stack) : spec.default;
+      else if (!spec.optional) problems.push(spec.secret ? `${name} is required and not set; run: ${setSecretCommand(key, raw.stack)}` : `${name} is required and not set; run: pulumi config set ${key} <value> --stack ${raw.stack}`);
+      continue;
+    }
+    if (spec.secret && !raw.secretKeys.has(key)) {
+      problems.push(`${name} is a secret but is stored in plain text in Pulumi.${raw.stack}.yaml; remove it there and run: ${setSecretCommand(key, raw.stack)}`);
+      continue;
+    }
+    const checked = spec.check(text);
+    if ("problem" in checked) problems.push(`${name}: ${describeValue(key, text)} is not allowed: ${checked.problem}`);
+    else values[key] = checked.ok;
+  }
+  return values as RawValues;
+}
+
+function imageRef(v: RawValues, raw: RawConfig, problems: string[]): ImageRef {
+  const { stack } = raw;
+  const repository = v.imageRepository ?? "";
+  const { imageTag: tag, imageDigest: digest } = v;
+  // A value that was set but refused is reported by its own check already.
+  if (raw.values.imageTag === undefined && raw.values.imageDigest === undefined) {
+    problems.push(`${PROJECT}:imageTag or ${PROJECT}:imageDigest must be set; run: pulumi config set imageTag <tag> --stack ${stack}`);
+  }
+  if (tag?.toLowerCase() === "latest") {
+    problems.push(`${PROJECT}:imageTag: "${tag}" is not allowed: it names no fixed image, so a rollout could not be reproduced or rolled back; use a version tag or imageDigest`);
+  }
+  if (tag && !digest && v.environment === PRODUCTION && v.allowMutableTag === false) {
+    problems.push(
+      `${PROJECT}:imageTag: "${tag}" without ${PROJECT}:imageDigest is not allowed in production: a tag can be moved to another image after staging ran it; pin it with: pulumi config set imageDigest sha256:<digest> --stack ${stack} (or, knowingly, pulumi config set allowMutableTag true --stack ${stack})`,
+    );
+  }
+  const reference = `${repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
+  return { repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}), reference };
+}
+
+/**
+ * Checks across keys. Each runs on its own, also when other keys are bad: a check whose input failed its own check
+ * meets an undefined value and is skipped (that key's problem is reported already), so every problem is reported at once.
+ */
+function crossChecks(config: BillingConfig, problems: string[]): void {
+  const { thresholds: t, monitoring: m, alerting: a } = config;
+  const check = (run: () => void): void => {
+    try {
+      run();
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+    }
+  };
+  check(() => {
+    if (t.paymentFailureCritical.ratio <= t.paymentFailureWarning.ratio) {
+      problems.push(`${PROJECT}:paymentFailureCriticalRatio (${t.paymentFailureCritical.ratio}) must be greater than ${PROJECT}:paymentFailureWarningRatio (${t.paymentFailureWarning.ratio})`);
+    }
+  });
+  const minWindow = 4 * m.scrapeInterval?.seconds;
+  for (const key of ["rateWindow", "cancellationWindow", "creditGrantWindow", "webhookStalledWindow"] as const) {
+    check(() => {
+      const window = key === "rateWindow" ? t.rateWindow : key === "cancellationWindow" ? t.cancellation.window : key === "creditGrantWindow" ? t.creditGrant.window : t.webhookStalled.window;
+      if (window.seconds < minWindow) {
+        problems.push(`${PROJECT}:${key}: "${window.text}" is not allowed: a rate window must be at least 4× scrapeInterval (${m.scrapeInterval.text}), i.e. ${minWindow}s, or a single missed scrape empties it`);
+      }
+    });
+  }
+  check(() => {
+    // The SLIs are counted over the shortest burn window, 5 minutes at a 30-day period.
+    const sloBase = Math.round((300 * config.slos.period.seconds) / (30 * 86400));
+    if (sloBase < minWindow) {
+      problems.push(`${PROJECT}:sloPeriod: "${config.slos.period.text}" is not allowed: its shortest burn window (5m at 30d, scaled) would be ${sloBase}s, under 4× scrapeInterval (${m.scrapeInterval.text}); use at least ${Math.ceil((minWindow * 30 * 86400) / 300 / 3600)}h`);
+    }
+  });
+  check(() => {
+    if (t.metricsAbsentFor.seconds < 2 * m.scrapeInterval.seconds) {
+      problems.push(`${PROJECT}:metricsAbsentFor: "${t.metricsAbsentFor.text}" is not allowed: it must be at least 2× scrapeInterval (${m.scrapeInterval.text}) so one failed scrape does not fire it`);
+    }
+  });
+  for (const [key, metric, thresholdSeconds] of [
+    ["webhookLatencyThresholdSeconds", METRICS.webhookDuration, config.slos.webhookLatency.thresholdSeconds],
+    ["apiLatencyThresholdSeconds", METRICS.phoenixRequestDuration, config.slos.apiLatency.thresholdSeconds],
+  ] as const) {
+    const bounds = metric.buckets.map((bound) => bound / metric.unitsPerSecond);
+    if (thresholdSeconds < bounds[0] || thresholdSeconds > bounds[bounds.length - 1]) {
+      problems.push(`${PROJECT}:${key}: ${thresholdSeconds} is not allowed: ${metric.name} only tells requests apart between its bucket bounds, ${bounds[0]} s and ${bounds[bounds.length - 1]} s`);
+    }
+  }
+  check(() => {
+    if (a.businessHours.start >= a.businessHours.end) {
+      problems.push(`${PROJECT}:businessHoursStart (${a.businessHours.start}) must be before ${PROJECT}:businessHoursEnd (${a.businessHours.end})`);
+    }
+  });
+  if (a.smtpLogin === "smtp-token" && !a.smtpUsername) {
+    problems.push(`${PROJECT}:smtpUsername is required with smtpLogin smtp-token (the Postmark SMTP token's access key); run: pulumi config set smtpUsername <access key> --stack ${config.stack}`);
+  }
+  if (config.environment === PRODUCTION && !config.promotion) {
+    problems.push(`${PROJECT}:promotionSourceStack is required in production (the stack whose exported image production must run); run: pulumi config set promotionSourceStack <organization>/${PROJECT}/staging --stack ${config.stack}`);
+  }
+  for (const key of ["alertmanagerConfigPath", "alertmanagerSecretPath"] as const) {
+    const value = m[key];
+    if (value !== undefined && !value.startsWith("/")) problems.push(`${PROJECT}:${key}: "${value}" is not allowed: it must be an absolute path (a mount path in the Alertmanager pod)`);
+  }
+  check(() => {
+    const [config, secret] = [m.alertmanagerConfigPath.replace(/\/+$/, ""), m.alertmanagerSecretPath.replace(/\/+$/, "")];
+    if (config === secret || config.startsWith(`${secret}/`) || secret.startsWith(`${config}/`)) {
+      problems.push(`${PROJECT}:alertmanagerConfigPath ("${m.alertmanagerConfigPath}") and ${PROJECT}:alertmanagerSecretPath ("${m.alertmanagerSecretPath}") must be separate directories: two volumes cannot be mounted at one path, nor one inside the other`);
+    }
+  });
+}
+
+/**
+ * Checks a stack's raw config and returns it typed. Throws a {@link ConfigError} naming every bad key, its value
+ * (never a secret's) and what is allowed.
+ */
+export function parseConfig(raw: RawConfig): BillingConfig {
+  const problems: string[] = [];
+  const v = readValues(raw, problems);
+  const image = imageRef(v, raw, problems);
+  const recipients = v.emailRecipients as Record<Severity | "default", string[]> | undefined;
+  const repeat = v.repeatIntervals as Record<Severity, Duration> | undefined;
+  // Missing values were reported above; the casts below only run through to collect cross-field problems too.
+  const config: BillingConfig = {
+    stack: raw.stack,
+    environment: v.environment!,
+    ...(v.kubeContext ? { kubeContext: v.kubeContext } : {}),
+    app: { namespace: v.appNamespace!, deployment: v.appDeployment!, container: v.appContainer!, image, rolloutTimeout: v.rolloutTimeout! },
+    ...(v.promotionSourceStack ? { promotion: { sourceStack: v.promotionSourceStack, skip: v.skipPromotionGate! } } : {}),
+    monitoring: {
+      namespace: v.monitoringNamespace!,
+      rulesConfigMap: v.rulesConfigMap!,
+      prometheusRule: v.prometheusRule!,
+      alertmanagerConfigMap: v.alertmanagerConfigMap!,
+      alertmanagerSecret: v.alertmanagerSecret!,
+      alertmanagerConfigPath: v.alertmanagerConfigPath!,
+      alertmanagerSecretPath: v.alertmanagerSecretPath!,
+      prometheusDeployment: v.prometheusDeployment!,
+      alertmanagerDeployment: v.alertmanagerDeployment!,
+      scrapeInterval: v.scrapeInterval!,
+      ruleEvaluationInterval: v.ruleEvaluationInterval!,
+    },
+    alerting: {
+      ...(v.alertmanagerOwner
+        ? {
+            owner: {
+              pagingEnvironments: v.pagingEnvironments!,
+              nonPagingRecipients: v.nonPagingRecipients!,
+              nonPagingRepeatInterval: v.nonPagingRepeatInterval!,
+              // The emergency override reads no other stack at all, so it works while staging cannot be read.
+              routedStacks: v.routedStacks ?? (v.promotionSourceStack && !v.skipPromotionGate ? [v.promotionSourceStack] : []),
+            },
+          }
+        : {}),
+      recipients: recipients!,
+      repeatIntervals: repeat!,
+      groupWait: v.groupWait!,
+      groupInterval: v.groupInterval!,
+      emailFrom: v.emailFrom!,
+      smtpSmarthost: v.smtpSmarthost!,
+      smtpLogin: v.smtpLogin!,
+      ...(v.smtpLogin === "smtp-token" && v.smtpUsername ? { smtpUsername: v.smtpUsername } : {}),
+      postmarkMessageStream: v.postmarkMessageStream!,
+      businessHours: { timezone: v.businessHoursTimezone!, start: v.businessHoursStart!, end: v.businessHoursEnd!, days: v.businessDays! },
+      ...(raw.values.slackWebhookUrl !== undefined ? { slack: { channel: v.slackChannel! } } : {}),
+      pagerduty: raw.values.pagerdutyRoutingKey !== undefined,
+      heartbeat: raw.values.heartbeatUrl !== undefined,
+      heartbeatRepeatInterval: v.heartbeatRepeatInterval!,
+      runbookBaseUrl: v.runbookBaseUrl!,
+    },
+    grafana: { url: v.grafanaUrl!, folder: v.grafanaFolder!, dashboardUid: v.dashboardUid! },
+    thresholds: {
+      rateWindow: v.rateWindow!,
+      minEventsPerWindow: v.minEventsPerWindow!,
+      minFailuresPerWindow: v.minFailuresPerWindow!,
+      paymentFailureWarning: { ratio: v.paymentFailureWarningRatio!, for: v.paymentFailureWarningFor! },
+      paymentFailureCritical: { ratio: v.paymentFailureCriticalRatio!, for: v.paymentFailureCriticalFor! },
+      webhookFailure: { ratio: v.webhookFailureRatio!, for: v.webhookFailureFor! },
+      webhookDuration: { p95Seconds: v.webhookDurationP95Seconds!, for: v.webhookDurationFor! },
+      webhookStalled: { window: v.webhookStalledWindow!, for: v.webhookStalledFor! },
+      cancellation: { ratio: v.cancellationRatio!, window: v.cancellationWindow!, for: v.cancellationFor! },
+      creditGrant: { p99: v.creditGrantP99Threshold!, window: v.creditGrantWindow!, for: v.creditGrantFor! },
+      metricsAbsentFor: v.metricsAbsentFor!,
+    },
+    slos: {
+      period: v.sloPeriod!,
+      alerts: v.sloAlerts!,
+      paymentSuccess: { objective: v.paymentSuccessObjective! },
+      webhookLatency: { objective: v.webhookLatencyObjective!, thresholdSeconds: v.webhookLatencyThresholdSeconds! },
+      apiLatency: { objective: v.apiLatencyObjective!, thresholdSeconds: v.apiLatencyThresholdSeconds!, routes: v.apiLatencyRoutes! },
+    },
+  };
+  if (config.alerting.owner && raw.values.smtpPassword === undefined) {
+    problems.push(`${PROJECT}:smtpPassword is required: this stack owns the Alertmanager configuration (alertmanagerOwner), which sends email; run: ${setSecretCommand("smtpPassword", raw.stack)}`);
+  }
+  crossChecks(config, problems);
+  if (problems.length > 0) throw new ConfigError(raw.stack, problems);
+  return config;
+}
+
