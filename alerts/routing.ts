@@ -8,6 +8,7 @@ import * as path from "node:path";
 
 import type { BillingConfig, SecretKey } from "../config";
 import { toYaml } from "../serialize";
+import { enabledIntegrations, INTEGRATIONS } from "./integrations";
 import { METRICS_ABSENT, WATCHDOG } from "./pipeline";
 import { PAYMENT_FAILURE_FAMILY } from "./payments";
 import { HEARTBEAT_SEVERITY, SEVERITIES, type Severity } from "./types";
@@ -92,9 +93,8 @@ export const BUSINESS_HOURS = "business-hours";
 /** Files inside the credentials Secret, as mounted next to each other in `alertmanagerSecretPath`. */
 export const SECRET_FILES = {
   smtpPassword: "smtp-password",
-  slackWebhookUrl: "slack-webhook-url",
-  pagerdutyRoutingKey: "pagerduty-routing-key",
-} as const;
+  ...Object.fromEntries(INTEGRATIONS.map((integration) => [integration.secret, integration.file])),
+} as Readonly<Record<"smtpPassword" | (typeof INTEGRATIONS)[number]["secret"], string>>;
 
 /** File names inside the configuration ConfigMap (or Secret, see {@link configHoldsSecrets}). */
 export const CONFIG_FILE = "alertmanager.yml";
@@ -141,8 +141,7 @@ export interface AlertmanagerPlacement {
 export function alertmanagerPlacement(cfg: BillingConfig): AlertmanagerPlacement {
   const { alerting: a, monitoring: m } = cfg;
   const secretFiles: Record<string, SecretKey> = { [SECRET_FILES.smtpPassword]: "smtpPassword" };
-  if (a.slack) secretFiles[SECRET_FILES.slackWebhookUrl] = "slackWebhookUrl";
-  if (a.pagerduty) secretFiles[SECRET_FILES.pagerdutyRoutingKey] = "pagerdutyRoutingKey";
+  for (const integration of enabledIntegrations(cfg)) secretFiles[integration.file] = integration.secret;
   if (!configHoldsSecrets(cfg)) {
     return { configMapFiles: { ...emailTemplates(), [CONFIG_FILE]: toYaml(buildAlertmanagerConfig(cfg)) }, secretFiles, configFile: `${m.alertmanagerConfigPath}/${CONFIG_FILE}` };
   }
@@ -191,41 +190,13 @@ export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecret
     text: '{{ template "billing.email.text" . }}',
   });
 
+  // Each severity's email, and the integrations that join it.
+  const integrations = enabledIntegrations(cfg);
+  const joined = (severity: Severity): Partial<Receiver> => Object.assign({}, ...integrations.filter((i) => i.severity === severity).map((i) => i.receiver(cfg, secretFile(i.file))));
   const receivers: Receiver[] = [
-    {
-      name: RECEIVERS.critical,
-      email_configs: [email("critical", a.recipients.critical)],
-      ...(a.pagerduty
-        ? {
-            pagerduty_configs: [
-              {
-                routing_key_file: secretFile(SECRET_FILES.pagerdutyRoutingKey),
-                send_resolved: true,
-                severity: "critical",
-                description: '{{ template "billing.subject.critical" . }}',
-              },
-            ],
-          }
-        : {}),
-    },
-    {
-      name: RECEIVERS.warning,
-      email_configs: [email("warning", a.recipients.warning)],
-      ...(a.slack
-        ? {
-            slack_configs: [
-              {
-                api_url_file: secretFile(SECRET_FILES.slackWebhookUrl),
-                channel: a.slack.channel,
-                send_resolved: true,
-                title: '{{ template "billing.subject.warning" . }}',
-                text: "{{ range .Alerts }}{{ .Annotations.description }}\n{{ .Annotations.runbook_url }}\n{{ end }}",
-              },
-            ],
-          }
-        : {}),
-    },
-    { name: RECEIVERS.info, email_configs: [email("info", a.recipients.info)] },
+    { name: RECEIVERS.critical, email_configs: [email("critical", a.recipients.critical)], ...joined("critical") },
+    { name: RECEIVERS.warning, email_configs: [email("warning", a.recipients.warning)], ...joined("warning") },
+    { name: RECEIVERS.info, email_configs: [email("info", a.recipients.info)], ...joined("info") },
     { name: RECEIVERS.default, email_configs: [email("default", a.recipients.default)] },
     { name: RECEIVERS.nonPaging, email_configs: [email("nonpaging", owner.nonPagingRecipients)] },
     { name: RECEIVERS.nonPagingWatchdog },

@@ -5,7 +5,7 @@
 import type { Severity } from "../alerts/types";
 import type { Duration } from "../duration";
 import { METRICS } from "../metrics";
-import { CONFIG_SCHEMA, type ConfigKey, type FieldSpec, PRODUCTION, PROJECT, type RawValues } from "./schema";
+import { CONFIG_SCHEMA, type ConfigKey, type FieldSpec, PRODUCTION, PROJECT, type RawValues, SECRET_KEYS, type SecretKey } from "./schema";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // The typed result.
@@ -18,8 +18,12 @@ export interface ImageRef {
   readonly reference: string;
 }
 
+/** Every setting but the secrets, checked and defaulted, typed by the schema: what a part reads without a field below. */
+export type Settings = Readonly<Omit<RawValues, SecretKey>>;
+
 export interface BillingConfig {
   readonly stack: string;
+  readonly settings: Settings;
   readonly environment: string;
   readonly kubeContext?: string;
   readonly app: {
@@ -70,8 +74,8 @@ export interface BillingConfig {
     readonly smtpUsername?: string;
     readonly postmarkMessageStream: string;
     readonly businessHours: { readonly timezone: string; readonly start: string; readonly end: string; readonly days: string };
-    readonly slack?: { readonly channel: string };
-    readonly pagerduty: boolean;
+    /** The secret keys this stack sets (their values travel only as Pulumi secrets, never in this object). */
+    readonly secretsSet: readonly SecretKey[];
     readonly heartbeat: boolean;
     readonly heartbeatRepeatInterval: Duration;
     readonly runbookBaseUrl: string;
@@ -310,6 +314,7 @@ export function parseConfig(raw: RawConfig): BillingConfig {
   // Missing values were reported above; the casts below only run through to collect cross-field problems too.
   const config: BillingConfig = {
     stack: raw.stack,
+    settings: Object.fromEntries(Object.entries(v).filter(([key]) => !(SECRET_KEYS as readonly string[]).includes(key))) as Settings,
     environment: v.environment!,
     ...(v.kubeContext ? { kubeContext: v.kubeContext } : {}),
     app: { namespace: v.appNamespace!, deployment: v.appDeployment!, container: v.appContainer!, image, rolloutTimeout: v.rolloutTimeout! },
@@ -349,8 +354,7 @@ export function parseConfig(raw: RawConfig): BillingConfig {
       ...(v.smtpLogin === "smtp-token" && v.smtpUsername ? { smtpUsername: v.smtpUsername } : {}),
       postmarkMessageStream: v.postmarkMessageStream!,
       businessHours: { timezone: v.businessHoursTimezone!, start: v.businessHoursStart!, end: v.businessHoursEnd!, days: v.businessDays! },
-      ...(raw.values.slackWebhookUrl !== undefined ? { slack: { channel: v.slackChannel! } } : {}),
-      pagerduty: raw.values.pagerdutyRoutingKey !== undefined,
+      secretsSet: SECRET_KEYS.filter((key) => raw.values[key] !== undefined),
       heartbeat: raw.values.heartbeatUrl !== undefined,
       heartbeatRepeatInterval: v.heartbeatRepeatInterval!,
       runbookBaseUrl: v.runbookBaseUrl!,

@@ -162,5 +162,5 @@ type ValueOf<K extends ConfigKey> = (typeof CONFIG_SCHEMA)[K] extends FieldSpec<
 export type RawValues = { [K in ConfigKey]: ValueOf<K> | undefined };
 
 /** Keys whose values are secrets. */
-export const SECRET_KEYS = (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter((key) => (CONFIG_SCHEMA[key] as FieldSpec<unknown>).secret);
+export const SECRET_KEYS = (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter((key): key is SecretKey => (CONFIG_SCHEMA[key] as FieldSpec<unknown>).secret === true);
 export type SecretKey = { [K in ConfigKey]: (typeof CONFIG_SCHEMA)[K] extends { readonly secret: true } ? K : never }[ConfigKey];

@@ -44,7 +44,7 @@ function batches(size: number): (typeof BAD_CONFIG)[number][][] {
   return [...shared, ...solo];
 }
 
-// Over the smallest valid config the parser table assumes (test/config.test.ts): the tag it names.
+// Over the smallest valid config the parser table assumes (test/unit/config.test.ts): the tag it names.
 const BASE = { imageTag: "v1.2.3" };
 
 let renderedBefore: Map<string, string>;
