@@ -5,9 +5,10 @@
 import type { BillingConfig } from "../config";
 import { PANEL_IDS, type PanelKey } from "../panel-ids";
 import { type Duration, describeDuration } from "../duration";
-import { literal, type Matchers } from "../promql";
+import type { MetricDefinition } from "../metrics";
+import { countIn, literal, type Matchers, perSecond, recorded, select, sumBy } from "../promql";
 import { BY_NAMESPACE, records, type Records } from "../records";
-import type { AlertAnnotations, AlertLabels, AlertRule, Severity } from "./types";
+import type { AlertAnnotations, AlertLabels, AlertRule, RecordingRule, Severity } from "./types";
 
 /** Runbook files in docs/runbooks/, one per alert family. Each holds a section named after each of its alerts. */
 export const RUNBOOKS = {
@@ -62,6 +63,37 @@ export function annotations(
     action: text.action.map((step, i) => `${i + 1}. ${step}`).join("\n"),
     runbook_url: `${runbookBaseUrl}/${runbook}#${runbookAnchor(alertName)}`,
     dashboard_url: `${url}/d/${dashboardUid}?viewPanel=${PANEL_IDS[panel]}`,
+  };
+}
+
+/** The recorded pair a failure-ratio alert stands on, and the counts its low-traffic guard reads. */
+export interface OutcomeRatio {
+  /** The per-second rate of the events by `labels`, then the failed share of them, by namespace. */
+  readonly rules: RecordingRule[];
+  /** The failed share, selected for this stack. */
+  readonly ratio: string;
+  /** Events and failures in the rate window: the rate × the window's seconds, by namespace. */
+  readonly events: string;
+  readonly failures: string;
+}
+
+/**
+ * Records a counter of outcomes (`status="failed"` among them) as a per-second rate over the rate window, new series
+ * counted, and its failure ratio; the ratio alert and its guard read those.
+ */
+export function outcomeRatio(ctx: RuleContext, metric: MetricDefinition, keep: readonly string[], names: { readonly rate: string; readonly ratio: string }): OutcomeRatio {
+  const t = ctx.cfg.thresholds;
+  const failed = { ...ctx.app, status: "failed" };
+  const all = sumBy(ctx.by, recorded(names.rate, ctx.app));
+  const failures = sumBy(ctx.by, recorded(names.rate, failed));
+  return {
+    rules: [
+      { record: names.rate, expr: perSecond(sumBy(keep, countIn(select(metric, ctx.app), ctx.window)), t.rateWindow) },
+      { record: names.ratio, expr: `${failures}\n/\n${all}` },
+    ],
+    ratio: recorded(names.ratio, ctx.app),
+    events: `${all} * ${t.rateWindow.seconds}`,
+    failures: `${failures} * ${t.rateWindow.seconds}`,
   };
 }
 

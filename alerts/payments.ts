@@ -2,10 +2,9 @@
 import { describeDuration } from "../duration";
 import { percent } from "../format";
 import { METRICS } from "../metrics";
-import { countIn, perSecond, recorded, select, sumBy } from "../promql";
 import { PAYMENT_LABELS } from "../records";
-import { annotations, labels, lowTrafficNote, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
-import type { RecordingRule, RuleGroup } from "./types";
+import { annotations, labels, lowTrafficNote, outcomeRatio, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
+import type { RuleGroup } from "./types";
 
 /** Family label shared by the warning and the critical alert, so the critical inhibits the warning. */
 export const PAYMENT_FAILURE_FAMILY = "billing-payment-failure-rate";
@@ -16,27 +15,18 @@ export const PAYMENT_FAILURE_CRITICAL = "BillingPaymentFailureRateCritical";
 export function paymentsGroup(ctx: RuleContext): RuleGroup {
   const { thresholds: t } = ctx.cfg;
   const records = ctx.records;
-  const recordingRules: RecordingRule[] = [
-    { record: records.payments, expr: perSecond(sumBy(PAYMENT_LABELS, countIn(select(METRICS.paymentProcessed, ctx.app), ctx.window)), t.rateWindow) },
-    {
-      record: records.paymentFailureRatio,
-      expr: `${sumBy(ctx.by, recorded(records.payments, { ...ctx.app, status: "failed" }))}\n/\n${sumBy(ctx.by, recorded(records.payments, ctx.app))}`,
-    },
-  ];
-  // rate × window seconds: the events and failures the ratio was computed from.
-  const events = `${sumBy(ctx.by, recorded(records.payments, ctx.app))} * ${t.rateWindow.seconds}`;
-  const failures = `${sumBy(ctx.by, recorded(records.payments, { ...ctx.app, status: "failed" }))} * ${t.rateWindow.seconds}`;
+  const outcomes = outcomeRatio(ctx, METRICS.paymentProcessed, PAYMENT_LABELS, { rate: records.payments, ratio: records.paymentFailureRatio });
   const guard = lowTrafficNote(ctx, t.rateWindow, "payments were processed", "failed");
   return {
     name: "billing-payments",
     interval: ctx.cfg.monitoring.ruleEvaluationInterval,
     rules: [
-      ...recordingRules,
+      ...outcomes.rules,
       ratioAlert(ctx, {
         alert: "BillingPaymentFailureRateHigh",
-        ratio: recorded(records.paymentFailureRatio, ctx.app),
-        events,
-        failures,
+        ratio: outcomes.ratio,
+        events: outcomes.events,
+        failures: outcomes.failures,
         threshold: t.paymentFailureWarning.ratio,
         for: t.paymentFailureWarning.for,
         labels: labels(ctx, "warning", PAYMENT_FAILURE_FAMILY),
@@ -60,9 +50,9 @@ export function paymentsGroup(ctx: RuleContext): RuleGroup {
       }),
       ratioAlert(ctx, {
         alert: PAYMENT_FAILURE_CRITICAL,
-        ratio: recorded(records.paymentFailureRatio, ctx.app),
-        events,
-        failures,
+        ratio: outcomes.ratio,
+        events: outcomes.events,
+        failures: outcomes.failures,
         threshold: t.paymentFailureCritical.ratio,
         for: t.paymentFailureCritical.for,
         labels: labels(ctx, "critical", PAYMENT_FAILURE_FAMILY),

@@ -2,9 +2,9 @@
 import { describeDuration } from "../duration";
 import { percent } from "../format";
 import { METRICS } from "../metrics";
-import { countIn, histogramQuantile, literal, perSecond, recorded, select, sumBy } from "../promql";
+import { countIn, histogramQuantile, literal, select, sumBy } from "../promql";
 import { WEBHOOK_LABELS } from "../records";
-import { annotations, labels, lowTrafficNote, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
+import { annotations, labels, lowTrafficNote, outcomeRatio, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 
 /** Name of the alert that Alertmanager only notifies during business hours. */
@@ -14,21 +14,17 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
   const { thresholds: t } = ctx.cfg;
   const records = ctx.records;
   const stalledWindow = t.webhookStalled.window;
+  const outcomes = outcomeRatio(ctx, METRICS.webhookReceived, WEBHOOK_LABELS, { rate: records.webhooks, ratio: records.webhookFailureRatio });
   return {
     name: "billing-stripe-webhooks",
     interval: ctx.cfg.monitoring.ruleEvaluationInterval,
     rules: [
-      { record: records.webhooks, expr: perSecond(sumBy(WEBHOOK_LABELS, countIn(select(METRICS.webhookReceived, ctx.app), ctx.window)), t.rateWindow) },
-      {
-        record: records.webhookFailureRatio,
-        expr: `${sumBy(ctx.by, recorded(records.webhooks, { ...ctx.app, status: "failed" }))}\n/\n${sumBy(ctx.by, recorded(records.webhooks, ctx.app))}`,
-      },
+      ...outcomes.rules,
       ratioAlert(ctx, {
         alert: "StripeWebhookFailureRateHigh",
-        ratio: recorded(records.webhookFailureRatio, ctx.app),
-        // rate × window seconds: the events and failures the ratio was computed from.
-        events: `${sumBy(ctx.by, recorded(records.webhooks, ctx.app))} * ${t.rateWindow.seconds}`,
-        failures: `${sumBy(ctx.by, recorded(records.webhooks, { ...ctx.app, status: "failed" }))} * ${t.rateWindow.seconds}`,
+        ratio: outcomes.ratio,
+        events: outcomes.events,
+        failures: outcomes.failures,
         threshold: t.webhookFailure.ratio,
         for: t.webhookFailure.for,
         labels: labels(ctx, "warning"),
