@@ -98,7 +98,7 @@ describe("Alertmanager routing of the configuration the production stack deploys
 
     it("GIVEN the deployed files mounted as in the pod WHEN amtool check-config reads them THEN it passes", () => {
       const result = checkConfig(mounted.configFile);
-      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
       expect(result.stdout).toContain("SUCCESS");
       // The password file the configuration names is the one the Secret mount provides.
       expect(fs.readFileSync(mounted.parsed.global.smtp_auth_password_file, "utf8")).toBe(TEST_SECRETS.smtpPassword);
@@ -114,7 +114,7 @@ describe("Alertmanager routing of the configuration the production stack deploys
             const labels = { alertname: rule.alert!, ...rule.labels, environment };
             const expected = expectedReceiver(rule.alert!, environment);
             const result = verifyReceivers(mounted.configFile, labels, [expected]);
-            expect({ alert: rule.alert, environment, code: result.code, stdout: result.stdout.trim() }).toEqual({ alert: rule.alert, environment, code: 0, stdout: expected });
+            expect({ alert: rule.alert, environment, status: result.status, stdout: result.stdout.trim() }).toEqual({ alert: rule.alert, environment, status: 0, stdout: expected });
           }
         }
         // Each rule file labels its alerts with its own environment.
@@ -148,7 +148,7 @@ describe("Alertmanager routing of the configuration the production stack deploys
     ])("GIVEN a new alert with severity %j WHEN amtool routes it THEN it reaches %s and nothing else", (severity, expected) => {
       const labels = { alertname: "SomeFutureBillingAlert", ...(severity ? { severity } : {}), environment: "production" };
       expect(routeReceivers(mounted.configFile, labels)).toEqual([expected]);
-      expect(verifyReceivers(mounted.configFile, labels, [expected]).code).toBe(0);
+      expect(verifyReceivers(mounted.configFile, labels, [expected]).status).toBe(0);
     });
 
     it("GIVEN each severity WHEN its route is found THEN it emails the write-up's recipients, repeats at its interval and sends resolutions", () => {
@@ -220,7 +220,7 @@ describe("the routes test can fail", () => {
     const moved = structuredClone(mounted.parsed);
     moved.route.routes!.flatMap((route) => route.routes ?? []).find((route) => route.receiver === SEED_ROUTING.critical.receiver)!.receiver = SEED_ROUTING.warning.receiver;
     const result = verifyReceivers(writeVariant(mounted, "moved.yml", moved), critical, [SEED_ROUTING.critical.receiver]);
-    expect(result.code).not.toBe(0);
+    expect(result.status).not.toBe(0);
     expect(result.stdout.trim().split("\n")[0]).toBe(SEED_ROUTING.warning.receiver);
   });
 
@@ -228,7 +228,7 @@ describe("the routes test can fail", () => {
     const removed = structuredClone(mounted.parsed);
     for (const route of removed.route.routes!) route.routes = route.routes?.filter((child) => child.receiver !== SEED_ROUTING.critical.receiver);
     const file = writeVariant(mounted, "removed.yml", removed);
-    expect(verifyReceivers(file, critical, [SEED_ROUTING.critical.receiver]).code).not.toBe(0);
+    expect(verifyReceivers(file, critical, [SEED_ROUTING.critical.receiver]).status).not.toBe(0);
     expect(routeReceivers(file, critical)).toEqual([DEFAULT_RECEIVER]);
   });
 });
@@ -252,7 +252,7 @@ describe("time zones: the offline check agrees with Alertmanager's own", () => {
   it.each(["Europe/Berlin", "europe/berlin", "EUROPE/BERLIN", "UTC", "America/New_York", "US/Pacific", "Mars/Olympus_Mons"])("%s: accepted offline exactly when amtool check-config accepts it", (zone) => {
     const variant = structuredClone(mounted.parsed);
     for (const interval of variant.time_intervals) for (const entry of interval.time_intervals) entry.location = zone;
-    const amtool = checkConfig(writeVariant(mounted, `zone-${zone.replace(/\W/g, "-")}.yml`, variant)).code === 0;
+    const amtool = checkConfig(writeVariant(mounted, `zone-${zone.replace(/\W/g, "-")}.yml`, variant)).status === 0;
     expect({ zone, offline: offline(zone) }).toEqual({ zone, offline: amtool });
   });
 });

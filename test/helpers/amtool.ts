@@ -1,19 +1,7 @@
 /** amtool, run on files: configuration check, routing test, template rendering (all Alertmanager 0.25's own code). */
-import { spawnSync } from "node:child_process";
+import { runTool, type ToolResult } from "./tools";
 
-import { requireBinary } from "../../sandbox/process";
-
-export interface ToolResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function amtool(args: readonly string[]): ToolResult {
-  const result = spawnSync(requireBinary("amtool"), args, { encoding: "utf8", timeout: 30_000 });
-  if (result.error) throw result.error;
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+const amtool = (args: readonly string[]): ToolResult => runTool("amtool", args);
 
 export function checkConfig(configFile: string): ToolResult {
   return amtool(["check-config", configFile]);
@@ -22,7 +10,7 @@ export function checkConfig(configFile: string): ToolResult {
 /** Label set → the receivers amtool resolves it to, in route-tree order. */
 export function routeReceivers(configFile: string, labels: Readonly<Record<string, string>>): string[] {
   const result = amtool(["config", "routes", "test", `--config.file=${configFile}`, ...labelArgs(labels)]);
-  if (result.code !== 0) throw new Error(`amtool config routes test failed: ${result.stderr}`);
+  if (result.status !== 0) throw new Error(`amtool config routes test failed: ${result.stderr}`);
   return result.stdout.trim().split(",").filter(Boolean);
 }
 
@@ -37,7 +25,7 @@ export function verifyReceivers(configFile: string, labels: Readonly<Record<stri
  */
 export function renderTemplate(glob: string, text: string, dataFile: string, type: "text" | "html"): string {
   const result = amtool(["template", "render", `--template.glob=${glob}`, `--template.text=${text}`, `--template.type=${type}`, `--template.data=${dataFile}`]);
-  if (result.code !== 0) throw new Error(`amtool template render failed: ${result.stderr}`);
+  if (result.status !== 0) throw new Error(`amtool template render failed: ${result.stderr}`);
   return result.stdout;
 }
 

@@ -8,12 +8,16 @@ import { requireBinary } from "../../sandbox/process";
 
 export interface ToolResult {
   readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout then stderr. */
   readonly output: string;
 }
 
 export function runTool(name: string, args: readonly string[], cwd?: string): ToolResult {
   const result = spawnSync(requireBinary(name), args, { encoding: "utf8", cwd, timeout: 120_000 });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}` };
 }
 
 /** A fresh temporary directory, removed by the returned function. */

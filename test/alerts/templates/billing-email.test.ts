@@ -128,7 +128,7 @@ describe("billing email templates, rendered by Alertmanager for the production s
   it("GIVEN a Subject naming a template that does not exist WHEN checked THEN check-config passes but rendering fails (why these renders exist)", () => {
     const broken = structuredClone(mounted.parsed);
     broken.receivers.find((r) => r.name === "billing-critical")!.email_configs![0].headers.Subject = '{{ template "billing.subject.critcal" . }}';
-    expect(checkConfig(writeVariant(mounted, "broken-subject.yml", broken)).code).toBe(0);
+    expect(checkConfig(writeVariant(mounted, "broken-subject.yml", broken)).status).toBe(0);
     const dataFile = path.join(mounted.root, "data-broken.json");
     const critical = rules.find((candidate) => candidate.alert === "BillingPaymentFailureRateCritical")!;
     fs.writeFileSync(dataFile, JSON.stringify(notificationData(mounted, "billing-critical", critical, "firing")));
