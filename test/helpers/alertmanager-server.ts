@@ -3,26 +3,12 @@
  * its own temporary storage and clustering off. Callers must {@link AlertmanagerServer.stop} it (in afterAll or
  * finally) so no process outlives the test run.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { requireBinary } from "../../sandbox/process";
+import { freePort, ManagedProcess, requireBinary } from "../../sandbox/process";
 import type { Labels } from "./alertmanager-semantics";
-
-/** A free TCP port on 127.0.0.1, as the kernel hands one out. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface AlertStatus {
   readonly labels: Labels;
@@ -32,25 +18,17 @@ export interface AlertStatus {
 
 export class AlertmanagerServer {
   private constructor(
-    private readonly child: ChildProcess,
+    private readonly process: ManagedProcess,
     readonly url: string,
     private readonly storage: string,
-    private readonly output: () => string,
   ) {}
 
   static async start(configFile: string): Promise<AlertmanagerServer> {
-    const binary = requireBinary("prometheus-alertmanager");
     const port = await freePort();
     const storage = fs.mkdtempSync(path.join(os.tmpdir(), "billing-am-storage-"));
-    const child = spawn(
-      binary,
-      [`--config.file=${configFile}`, `--storage.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address=", "--log.level=warn"],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let log = "";
-    child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString()));
-    child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
-    const server = new AlertmanagerServer(child, `http://127.0.0.1:${port}`, storage, () => log);
+    const args = [`--config.file=${configFile}`, `--storage.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address=", "--log.level=warn"];
+    const server = new AlertmanagerServer(new ManagedProcess("Alertmanager", requireBinary("prometheus-alertmanager"), args), `http://127.0.0.1:${port}`, storage);
+    server.process.start();
     try {
       await server.waitUntilReady();
     } catch (error) {
@@ -63,7 +41,7 @@ export class AlertmanagerServer {
   private async waitUntilReady(): Promise<void> {
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`Alertmanager exited with ${this.child.exitCode}:\n${this.output()}`);
+      if (!this.process.running) throw new Error(`Alertmanager exited:\n${this.process.tail()}`);
       try {
         if ((await fetch(`${this.url}/-/ready`)).ok) return;
       } catch {
@@ -71,7 +49,7 @@ export class AlertmanagerServer {
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`Alertmanager did not become ready in 15s:\n${this.output()}`);
+    throw new Error(`Alertmanager did not become ready in 15s:\n${this.process.tail()}`);
   }
 
   /** Posts firing alerts, as Prometheus would. */
@@ -89,13 +67,7 @@ export class AlertmanagerServer {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      const exited = new Promise((resolve) => this.child.once("exit", resolve));
-      this.child.kill("SIGTERM");
-      const timer = setTimeout(() => this.child.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await this.process.stop(5_000);
     fs.rmSync(this.storage, { recursive: true, force: true });
   }
 }
