@@ -65,8 +65,15 @@ interface ExpectedAlert {
   exp_annotations: Labels;
 }
 
+/**
+ * What a case shows: the alert firing; quiet (no firing, no pending); pending (the condition holds, its `for` has not
+ * run out: promtool checks it is pending); low traffic (the guard keeps a ratio alert quiet).
+ */
+type CaseKind = "fires" | "quiet" | "pending" | "low-traffic";
+
 interface AlertCase {
   readonly name: string;
+  readonly kind: CaseKind;
   readonly alert: string;
   readonly minutes: number;
   readonly input: InputSeries[];
@@ -143,31 +150,31 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
     // --- BillingPaymentFailureRateHigh: > 10 % for 15m, warning.
     {
       name: "20 % of payments failing for 20 minutes fires the warning",
-      alert: "BillingPaymentFailureRateHigh",
+      kind: "fires", alert: "BillingPaymentFailureRateHigh",
       minutes: 30,
       input: payments(30, 2, 8),
       evalAt: "20m",
       expected: [paymentAlert("BillingPaymentFailureRateHigh", "warning", "20%", "10%", "15 minutes", "Payment failure rate is high", "")],
     },
-    { name: "9 % failing stays quiet", alert: "BillingPaymentFailureRateHigh", minutes: 40, input: payments(40, 9, 91), evalAt: "30m", expected: [] },
-    { name: "20 % failing for 12 minutes is still pending", alert: "BillingPaymentFailureRateHigh", minutes: 30, input: payments(30, 2, 8), evalAt: "13m", expected: [] },
-    { name: "1 failure in 2 payments per 5 minutes (50 %) is low traffic: quiet", alert: "BillingPaymentFailureRateHigh", minutes: 40, input: payments(40, 0.2, 0.2), evalAt: "30m", expected: [] },
+    { name: "9 % failing stays quiet", kind: "quiet", alert: "BillingPaymentFailureRateHigh", minutes: 40, input: payments(40, 9, 91), evalAt: "30m", expected: [] },
+    { name: "20 % failing for 12 minutes is still pending", kind: "pending", alert: "BillingPaymentFailureRateHigh", minutes: 30, input: payments(30, 2, 8), evalAt: "13m", expected: [] },
+    { name: "1 failure in 2 payments per 5 minutes (50 %) is low traffic: quiet", kind: "low-traffic", alert: "BillingPaymentFailureRateHigh", minutes: 40, input: payments(40, 0.2, 0.2), evalAt: "30m", expected: [] },
     // --- BillingPaymentFailureRateCritical: > 25 % for 10m, critical.
     {
       name: "30 % of payments failing for 15 minutes fires the critical alert",
-      alert: "BillingPaymentFailureRateCritical",
+      kind: "fires", alert: "BillingPaymentFailureRateCritical",
       minutes: 30,
       input: payments(30, 3, 7),
       evalAt: "15m",
       expected: [paymentAlert("BillingPaymentFailureRateCritical", "critical", "30%", "25%", "10 minutes", "Payment failure rate is critical", " Revenue is being lost.")],
     },
-    { name: "24 % failing stays quiet", alert: "BillingPaymentFailureRateCritical", minutes: 40, input: payments(40, 24, 76), evalAt: "30m", expected: [] },
-    { name: "30 % failing for 8 minutes is still pending", alert: "BillingPaymentFailureRateCritical", minutes: 30, input: payments(30, 3, 7), evalAt: "9m", expected: [] },
-    { name: "2 of 3 payments failing per 5 minutes is low traffic: quiet", alert: "BillingPaymentFailureRateCritical", minutes: 40, input: payments(40, 0.4, 0.2), evalAt: "30m", expected: [] },
+    { name: "24 % failing stays quiet", kind: "quiet", alert: "BillingPaymentFailureRateCritical", minutes: 40, input: payments(40, 24, 76), evalAt: "30m", expected: [] },
+    { name: "30 % failing for 8 minutes is still pending", kind: "pending", alert: "BillingPaymentFailureRateCritical", minutes: 30, input: payments(30, 3, 7), evalAt: "9m", expected: [] },
+    { name: "2 of 3 payments failing per 5 minutes is low traffic: quiet", kind: "low-traffic", alert: "BillingPaymentFailureRateCritical", minutes: 40, input: payments(40, 0.4, 0.2), evalAt: "30m", expected: [] },
     // --- StripeWebhookFailureRateHigh: > 10 % for 15m, warning.
     {
       name: "25 % of webhooks failing for 20 minutes fires",
-      alert: "StripeWebhookFailureRateHigh",
+      kind: "fires", alert: "StripeWebhookFailureRateHigh",
       minutes: 30,
       input: webhooks(30, 5, 15),
       evalAt: "20m",
@@ -184,13 +191,14 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
         },
       ],
     },
-    { name: "9 % failing stays quiet", alert: "StripeWebhookFailureRateHigh", minutes: 40, input: webhooks(40, 9, 91), evalAt: "30m", expected: [] },
-    { name: "25 % failing for 12 minutes is still pending", alert: "StripeWebhookFailureRateHigh", minutes: 30, input: webhooks(30, 5, 15), evalAt: "13m", expected: [] },
-    { name: "1 failure in 2 webhooks per 5 minutes is low traffic: quiet", alert: "StripeWebhookFailureRateHigh", minutes: 40, input: webhooks(40, 0.2, 0.2), evalAt: "30m", expected: [] },
+    { name: "9 % failing stays quiet", kind: "quiet", alert: "StripeWebhookFailureRateHigh", minutes: 40, input: webhooks(40, 9, 91), evalAt: "30m", expected: [] },
+    { name: "25 % failing for 12 minutes is still pending", kind: "pending", alert: "StripeWebhookFailureRateHigh", minutes: 30, input: webhooks(30, 5, 15), evalAt: "13m", expected: [] },
+    { name: "1 failure in 2 webhooks per 5 minutes is low traffic: quiet", kind: "low-traffic", alert: "StripeWebhookFailureRateHigh", minutes: 40, input: webhooks(40, 0.2, 0.2), evalAt: "30m", expected: [] },
     // --- StripeWebhookProcessingDurationHigh: p95 > 1s for 20m, warning.
     {
       // All observations in (1s, 2.5s]: p95 interpolates to 1 + 1.5 × 0.95 = 2.425 s.
       name: "webhooks taking 1 to 2.5 s for 30 minutes fire",
+      kind: "fires",
       alert: "StripeWebhookProcessingDurationHigh",
       minutes: 40,
       input: webhookDurations(2.5, 40),
@@ -209,15 +217,16 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
       ],
     },
     // All in (0.5s, 1s]: p95 = 0.5 + 0.5 × 0.95 = 0.975 s, just under 1 s.
-    { name: "a p95 of 0.975 s stays quiet", alert: "StripeWebhookProcessingDurationHigh", minutes: 40, input: webhookDurations(1, 40), evalAt: "30m", expected: [] },
-    { name: "slow for 15 minutes is still pending", alert: "StripeWebhookProcessingDurationHigh", minutes: 40, input: webhookDurations(2.5, 40), evalAt: "16m", expected: [] },
+    { name: "a p95 of 0.975 s stays quiet", kind: "quiet", alert: "StripeWebhookProcessingDurationHigh", minutes: 40, input: webhookDurations(1, 40), evalAt: "30m", expected: [] },
+    { name: "slow for 15 minutes is still pending", kind: "pending", alert: "StripeWebhookProcessingDurationHigh", minutes: 40, input: webhookDurations(2.5, 40), evalAt: "16m", expected: [] },
     // --- StripeWebhooksStalled: no webhook in 6h, for 15m, info. Webhooks arrive for the first hour, then none.
-    { name: "no webhook since 6h30m fires", alert: "StripeWebhooksStalled", minutes: 480, input: webhooks(60, 0, 1).map((s) => ({ ...s, values: counter([60, s.series.includes('"failed"') ? 0 : 1], [420, 0]) })), evalAt: "7h30m", expected: [stalledExpected] },
-    { name: "a webhook 5h40m ago keeps it quiet", alert: "StripeWebhooksStalled", minutes: 480, input: webhooks(60, 0, 1).map((s) => ({ ...s, values: counter([60, s.series.includes('"failed"') ? 0 : 1], [420, 0]) })), evalAt: "6h40m", expected: [] },
-    { name: "stalled for 10 minutes is still pending", alert: "StripeWebhooksStalled", minutes: 480, input: webhooks(60, 0, 1).map((s) => ({ ...s, values: counter([60, s.series.includes('"failed"') ? 0 : 1], [420, 0]) })), evalAt: "7h11m", expected: [] },
+    { name: "no webhook since 6h30m fires", kind: "fires", alert: "StripeWebhooksStalled", minutes: 480, input: webhooks(60, 0, 1).map((s) => ({ ...s, values: counter([60, s.series.includes('"failed"') ? 0 : 1], [420, 0]) })), evalAt: "7h30m", expected: [stalledExpected] },
+    { name: "a webhook 5h40m ago keeps it quiet", kind: "quiet", alert: "StripeWebhooksStalled", minutes: 480, input: webhooks(60, 0, 1).map((s) => ({ ...s, values: counter([60, s.series.includes('"failed"') ? 0 : 1], [420, 0]) })), evalAt: "6h40m", expected: [] },
+    { name: "stalled for 10 minutes is still pending", kind: "pending", alert: "StripeWebhooksStalled", minutes: 480, input: webhooks(60, 0, 1).map((s) => ({ ...s, values: counter([60, s.series.includes('"failed"') ? 0 : 1], [420, 0]) })), evalAt: "7h11m", expected: [] },
     {
       // With no webhook series at all, increase() returns nothing; the alert must still read it as zero.
       name: "no webhook series at all fires after 15 minutes",
+      kind: "fires",
       alert: "StripeWebhooksStalled",
       minutes: 30,
       input: [{ series: activeSubscriptions, values: counter([30, 0]) }],
@@ -227,7 +236,7 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
     // --- SubscriptionCancellationRateHigh: cancellations > 10 % of creations over 1h, for 1h, warning.
     {
       name: "15 cancellations per 100 creations for 90 minutes fire",
-      alert: "SubscriptionCancellationRateHigh",
+      kind: "fires", alert: "SubscriptionCancellationRateHigh",
       minutes: 120,
       input: subscriptions(120, 1, 0.15),
       evalAt: "90m",
@@ -244,13 +253,14 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
         },
       ],
     },
-    { name: "9 cancellations per 100 creations stay quiet", alert: "SubscriptionCancellationRateHigh", minutes: 120, input: subscriptions(120, 1, 0.09), evalAt: "90m", expected: [] },
-    { name: "15 % for 50 minutes is still pending", alert: "SubscriptionCancellationRateHigh", minutes: 120, input: subscriptions(120, 1, 0.15), evalAt: "51m", expected: [] },
-    { name: "3 of 6 subscriptions an hour cancelled is low traffic: quiet", alert: "SubscriptionCancellationRateHigh", minutes: 120, input: subscriptions(120, 0.1, 0.05), evalAt: "90m", expected: [] },
+    { name: "9 cancellations per 100 creations stay quiet", kind: "quiet", alert: "SubscriptionCancellationRateHigh", minutes: 120, input: subscriptions(120, 1, 0.09), evalAt: "90m", expected: [] },
+    { name: "15 % for 50 minutes is still pending", kind: "pending", alert: "SubscriptionCancellationRateHigh", minutes: 120, input: subscriptions(120, 1, 0.15), evalAt: "51m", expected: [] },
+    { name: "3 of 6 subscriptions an hour cancelled is low traffic: quiet", kind: "low-traffic", alert: "SubscriptionCancellationRateHigh", minutes: 120, input: subscriptions(120, 0.1, 0.05), evalAt: "90m", expected: [] },
     // --- BillingCreditGrantAnomalyDetected: p99 of credits per grant > 1000, for 5m, info.
     {
       // All grants in (1000, 5000]: p99 = 1000 + 4000 × 0.99 = 4960.
       name: "grants of 1000 to 5000 credits fire",
+      kind: "fires",
       alert: "BillingCreditGrantAnomalyDetected",
       minutes: 30,
       input: creditGrants(5000, 30),
@@ -269,12 +279,12 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
       ],
     },
     // All in (500, 1000]: p99 = 500 + 500 × 0.99 = 995, just under 1000.
-    { name: "a p99 of 995 credits stays quiet", alert: "BillingCreditGrantAnomalyDetected", minutes: 30, input: creditGrants(1000, 30), evalAt: "15m", expected: [] },
-    { name: "large grants for 3 minutes are still pending", alert: "BillingCreditGrantAnomalyDetected", minutes: 30, input: creditGrants(5000, 30), evalAt: "4m", expected: [] },
+    { name: "a p99 of 995 credits stays quiet", kind: "quiet", alert: "BillingCreditGrantAnomalyDetected", minutes: 30, input: creditGrants(1000, 30), evalAt: "15m", expected: [] },
+    { name: "large grants for 3 minutes are still pending", kind: "pending", alert: "BillingCreditGrantAnomalyDetected", minutes: 30, input: creditGrants(5000, 30), evalAt: "4m", expected: [] },
     // --- Watchdog: always firing.
     {
       name: "the Watchdog fires with no input at all",
-      alert: "Watchdog",
+      kind: "fires", alert: "Watchdog",
       minutes: 5,
       input: [],
       evalAt: "1m",
@@ -294,7 +304,7 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
     // --- BillingMetricsAbsent: the billing gauge missing for 10m, critical. Present for 20 minutes, then gone.
     {
       name: "billing metrics gone for 15 minutes fire",
-      alert: "BillingMetricsAbsent",
+      kind: "fires", alert: "BillingMetricsAbsent",
       minutes: 20,
       input: [{ series: activeSubscriptions, values: `${counter([20, 0])} stale` }],
       evalAt: "36m",
@@ -311,8 +321,8 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
         },
       ],
     },
-    { name: "billing metrics present stay quiet", alert: "BillingMetricsAbsent", minutes: 40, input: [{ series: activeSubscriptions, values: counter([40, 0]) }], evalAt: "35m", expected: [] },
-    { name: "billing metrics gone for 5 minutes are still pending", alert: "BillingMetricsAbsent", minutes: 20, input: [{ series: activeSubscriptions, values: `${counter([20, 0])} stale` }], evalAt: "26m", expected: [] },
+    { name: "billing metrics present stay quiet", kind: "quiet", alert: "BillingMetricsAbsent", minutes: 40, input: [{ series: activeSubscriptions, values: counter([40, 0]) }], evalAt: "35m", expected: [] },
+    { name: "billing metrics gone for 5 minutes are still pending", kind: "pending", alert: "BillingMetricsAbsent", minutes: 20, input: [{ series: activeSubscriptions, values: `${counter([20, 0])} stale` }], evalAt: "26m", expected: [] },
   ];
 
   const recordCases: RecordCase[] = [
@@ -366,6 +376,8 @@ function testFile(ruleFile: string, alertCases: AlertCase[], recordCases: Record
         interval: "1m",
         input_series: c.input,
         alert_rule_test: [{ eval_time: c.evalAt, alertname: c.alert, exp_alerts: c.expected }],
+        // Not firing is not enough for a pending case: Prometheus' own ALERTS series must say pending.
+        ...(c.kind === "pending" ? { promql_expr_test: [{ expr: `count(ALERTS{alertname="${c.alert}",alertstate="pending"})`, eval_time: c.evalAt, exp_samples: [{ labels: "{}", value: 1 }] }] } : {}),
       })),
       ...recordCases.map((c) => ({
         name: c.name,
@@ -396,13 +408,16 @@ describe.each(FACTS)("promtool on the $stack rule file", (facts) => {
   it("every alert has a firing case, a quiet case and a pending case; ratio alerts a low-traffic case", () => {
     const { alertCases } = cases(facts, ruleFile.parsed);
     // The SLO burn alerts have their own cases, by burn rate: slo-burn.test.ts and real-traffic.test.ts.
+    // A case's kind is what promtool checks of it (testFile): a firing case expects alerts, the others none, and a
+    // pending case also that the alert is pending.
+    for (const c of alertCases) expect({ name: c.name, firing: c.expected.length > 0 }).toEqual({ name: c.name, firing: c.kind === "fires" });
     for (const rule of alerts(ruleFile.parsed).filter((r) => r.labels?.slo === undefined)) {
-      const mine = alertCases.filter((c) => c.alert === rule.alert);
+      const has = (kind: CaseKind) => alertCases.some((c) => c.alert === rule.alert && c.kind === kind);
       const kinds = {
-        fires: mine.some((c) => c.expected.length > 0),
-        quiet: rule.alert === "Watchdog" || mine.some((c) => c.expected.length === 0 && !/pending/.test(c.name)),
-        pending: rule.for === "0s" || mine.some((c) => /pending/.test(c.name)),
-        lowTraffic: !/and on/.test(rule.expr) || mine.some((c) => /low traffic/.test(c.name)),
+        fires: has("fires"),
+        quiet: rule.alert === "Watchdog" || has("quiet"),
+        pending: rule.for === "0s" || has("pending"),
+        lowTraffic: !/and on/.test(rule.expr) || has("low-traffic"),
       };
       expect({ alert: rule.alert, ...kinds }).toEqual({ alert: rule.alert, fires: true, quiet: true, pending: true, lowTraffic: true });
     }
