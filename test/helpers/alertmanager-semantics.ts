@@ -1,10 +1,11 @@
 /**
- * The parts of Alertmanager 0.25 that amtool cannot evaluate, applied to a rendered configuration: route matching
- * (to find which route's time intervals apply), inhibition and time intervals. Written after Alertmanager's
- * dispatch/route.go, inhibit/inhibit.go and timeinterval/timeinterval.go. It throws on any field it does not
- * implement, so a configuration using more than it knows cannot pass by accident.
+ * What no binary answers about a rendered configuration: which route an alert lands on (for that route's repeat
+ * interval and time intervals; its receivers are checked against amtool's) and whether a time interval is active at a
+ * chosen instant. Inhibition is left to the real Alertmanager (test/helpers/alertmanager-server.ts). Written after
+ * Alertmanager's dispatch/route.go and timeinterval/timeinterval.go; it throws on any field it does not implement, so
+ * a configuration using more than it knows cannot pass by accident.
  */
-import type { AlertmanagerConfig, InhibitRule, Route, TimeInterval } from "../../alerts/routing";
+import type { AlertmanagerConfig, Route, TimeInterval } from "../../alerts/routing";
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -57,30 +58,6 @@ export function matchingRoutes(route: Route, labels: Labels): Route[] {
   return found.length > 0 ? found : [route];
 }
 
-// --- Inhibition. -----------------------------------------------------------------------------------------------------
-
-const INHIBIT_FIELDS = new Set(["source_matchers", "target_matchers", "equal"]);
-
-function inhibitedBy(rule: InhibitRule, target: Labels, firing: readonly Labels[]): boolean {
-  for (const key of Object.keys(rule)) if (!INHIBIT_FIELDS.has(key)) throw new Error(`inhibit rule field not implemented by the evaluator: ${key}`);
-  if (!matchesAll(rule.target_matchers, target)) return false;
-  // When the target also matches the source side, sources that also match the target side do not count, so such an
-  // alert cannot inhibit itself (inhibit.go: hasEqual with excludeTwoSidedMatch).
-  const twoSided = matchesAll(rule.source_matchers, target);
-  return firing.some(
-    (source) =>
-      matchesAll(rule.source_matchers, source) &&
-      !(twoSided && matchesAll(rule.target_matchers, source)) &&
-      // A label missing on both sides counts as equal: both read as "".
-      rule.equal.every((name) => (source[name] ?? "") === (target[name] ?? "")),
-  );
-}
-
-/** Which of the firing alerts the configuration's inhibit rules suppress. */
-export function inhibited(config: AlertmanagerConfig, firing: readonly Labels[]): Labels[] {
-  return firing.filter((target) => config.inhibit_rules.some((rule) => inhibitedBy(rule, target, firing)));
-}
-
 // --- Time intervals. -------------------------------------------------------------------------------------------------
 
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
@@ -124,11 +101,10 @@ export function inTimeInterval(config: AlertmanagerConfig, name: string, instant
 }
 
 /**
- * Whether a notification for the alert would be sent at `instant`: not inhibited by another firing alert, and every
- * route it lands on is active then (a route with `active_time_intervals` sends only inside one of them).
+ * The routes that would send the alert at `instant`: those it lands on that are active then (a route with
+ * `active_time_intervals` sends only inside one of them). Inhibition is the real Alertmanager's to show.
  */
-export function notifiedRoutes(config: AlertmanagerConfig, alert: Labels, firing: readonly Labels[], instant: Date): Route[] {
-  if (inhibited(config, firing).includes(alert)) return [];
+export function notifiedRoutes(config: AlertmanagerConfig, alert: Labels, instant: Date): Route[] {
   return matchingRoutes(config.route, alert).filter(
     (route) => !route.active_time_intervals || route.active_time_intervals.some((name) => inTimeInterval(config, name, instant)),
   );
