@@ -12,11 +12,10 @@ import * as path from "node:path";
 
 import { parse } from "yaml";
 
-import { RULE_FILE } from "../alerts";
 import type { AlertmanagerConfig } from "../alerts/routing";
 import { toYaml } from "../serialize";
 import { succeeded } from "../engine/run";
-import { runStack, type StackRun } from "../scripts/program";
+import { declaredRuleFile, runStack, type StackRun } from "../scripts/program";
 import { routedStack, SANDBOX_STACK, sandboxConfigValues, type SandboxPlacement } from "./profile";
 
 export interface SandboxSecrets {
@@ -64,8 +63,8 @@ export async function renderEnvironment(placement: SandboxPlacement, secrets: Sa
   const stackOutputs = Object.fromEntries((placement.alertmanagerOwner ? (placement.routedEnvironments ?? []) : []).map((environment) => [routedStack(environment), { environment, alertmanagerOwner: false }]));
   const run = succeeded(await runStack({ stack: SANDBOX_STACK, config: values, secrets: { ...secrets, grafanaToken: "sandbox-has-no-grafana" }, stackOutputs }));
   const stackName = (kind: string): string => `${kind}-${SANDBOX_STACK}`;
-  const rules = dataOf(run, CONFIG_MAP, stackName("prometheus-billing-rules"), "data");
-  if (!placement.alertmanagerOwner) return { environment: placement.environment, ruleFile: rules[RULE_FILE] };
+  const ruleFile = declaredRuleFile(run);
+  if (!placement.alertmanagerOwner) return { environment: placement.environment, ruleFile };
   const configMap = dataOf(run, CONFIG_MAP, stackName("alertmanager-billing"), "data");
   const secret = dataOf(run, SECRET, `${stackName("alertmanager-billing")}-credentials`, "stringData");
   const configFile = run.outputs.alertmanagerConfigFile as string;
@@ -75,7 +74,7 @@ export async function renderEnvironment(placement: SandboxPlacement, secrets: Sa
   ]);
   const config = mounts.get(path.dirname(configFile))?.[path.basename(configFile)];
   if (config === undefined) throw new Error(`${configFile} is in neither the ConfigMap nor the Secret`);
-  return { environment: placement.environment, ruleFile: rules[RULE_FILE], alertmanager: { config, mounts, configFile } };
+  return { environment: placement.environment, ruleFile, alertmanager: { config, mounts, configFile } };
 }
 
 /** The deployed Alertmanager configuration plus the two local additions (see the module comment). */

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { RULE_FILE } from "../alerts";
 import type { Mode, RegisteredResource, StackOutputs } from "../engine/monitor";
 import { type ProgramRun, runProgram, succeeded } from "../engine/run";
 import { readProject, readStackConfig } from "../engine/stack-config";
@@ -33,6 +34,14 @@ export function readStackFile(stack: string): Record<string, string> {
   const prefix = `${PROJECT}:`;
   const { values } = readStackConfig(readProject(ROOT), stack);
   return Object.fromEntries(Object.entries(values).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+}
+
+/** The rule file a run declares: the data of the rules ConfigMap its AlertRules component writes (`<name>-rules`). */
+export function declaredRuleFile(run: ProgramRun): string {
+  const configMap = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.endsWith("-rules"));
+  const text = (configMap?.inputs.data as Record<string, string> | undefined)?.[RULE_FILE];
+  if (text === undefined) throw new Error(`the run of ${run.stack} declared no rule file (no rules ConfigMap holding ${RULE_FILE})`);
+  return text;
 }
 
 /** The stack file a fully qualified stack name (organization/project/stack) refers to, when it is one of ours. */

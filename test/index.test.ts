@@ -4,7 +4,7 @@
  */
 import { parse } from "yaml";
 
-import type { RecordedResource, StackRun } from "../scripts/program";
+import { declaredRuleFile, type RecordedResource, type StackRun } from "../scripts/program";
 import { ofType, runStack, single, TYPES } from "./helpers/stack";
 
 const SEED_ALERTS = [
@@ -43,7 +43,7 @@ const byName = (run: StackRun, name: string): RecordedResource => {
 };
 
 function ruleFile(run: StackRun): RuleFile {
-  return parse(data(byName(run, "billing-alert-rules-rules"))["billing-alerts.yml"]) as RuleFile;
+  return parse(declaredRuleFile(run)) as RuleFile;
 }
 
 const EXPECTED = {

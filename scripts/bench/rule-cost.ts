@@ -14,7 +14,7 @@ import { billingDashboard } from "../../dashboards/billing";
 import { freePort, ManagedProcess } from "../../sandbox/process";
 import { toYaml } from "../../serialize";
 import { PLACEHOLDER_SETTINGS, REDACTED } from "../render";
-import { readStackFile, runStack } from "../program";
+import { declaredRuleFile, readStackFile, runStack } from "../program";
 import { succeeded } from "../../engine/run";
 import { median } from "../timing";
 import { METRICS } from "../../metrics";
@@ -50,10 +50,9 @@ export async function benchRuleFiles(): Promise<BenchRuleFiles> {
 async function deployedRuleFile(): Promise<{ text: string; cfg: BillingConfig }> {
   const secrets = { smtpPassword: REDACTED, grafanaToken: REDACTED };
   const run = succeeded(await runStack({ stack: STACK, settings: PLACEHOLDER_SETTINGS, config: BENCH_OVERRIDES, settingSecrets: secrets }));
-  const configMap = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.endsWith("-rules"))!;
   const values = { ...readStackFile(STACK), ...PLACEHOLDER_SETTINGS, ...BENCH_OVERRIDES, ...secrets };
   const cfg = parseConfig({ stack: STACK, values, secretKeys: new Set(Object.keys(secrets)) });
-  return { text: (configMap.inputs.data as Record<string, string>)["billing-alerts.yml"], cfg };
+  return { text: declaredRuleFile(run), cfg };
 }
 
 interface Server {

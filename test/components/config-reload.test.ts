@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 
-import type { RecordedResource, StackRun } from "../../scripts/program";
+import { declaredRuleFile, type RecordedResource, type StackRun } from "../../scripts/program";
 import { runStack, single, TYPES } from "../helpers/stack";
 
 const byName = (run: StackRun, name: string): RecordedResource => {
@@ -16,7 +16,7 @@ const podAnnotations = (run: StackRun, patch: string) =>
   ((byName(run, patch).inputs.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations);
 const reloadAnnotations = (run: StackRun) => ({ prometheus: podAnnotations(run, "prometheus-reload-annotation"), alertmanager: podAnnotations(run, "alertmanager-reload-annotation") });
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-const ruleFileOf = (run: StackRun) => (byName(run, "billing-alert-rules-rules").inputs.data as Record<string, string>)["billing-alerts.yml"];
+const ruleFileOf = declaredRuleFile;
 
 // Only the stack that owns the Alertmanager configuration (production) restarts Alertmanager.
 describe.each([

@@ -1,7 +1,7 @@
 /** The rule file and Alertmanager configuration a stack deploys, read back from what index.ts declared. */
 import { parse } from "yaml";
 
-import type { StackRun } from "../../scripts/program";
+import { declaredRuleFile, type StackRun } from "../../scripts/program";
 import { runStack, type Overrides } from "./stack";
 
 export interface RuleFileRule {
@@ -18,9 +18,7 @@ export interface RuleFile {
 }
 
 export function ruleFileOf(run: StackRun): { text: string; parsed: RuleFile } {
-  const configMap = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.endsWith("-rules"));
-  if (!configMap) throw new Error("no rules ConfigMap declared");
-  const text = (configMap.inputs.data as Record<string, string>)["billing-alerts.yml"];
+  const text = declaredRuleFile(run);
   return { text, parsed: parse(text) as RuleFile };
 }
 
