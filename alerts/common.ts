@@ -48,22 +48,29 @@ export function labels(ctx: RuleContext, severity: Severity, family?: string): A
   return { severity, ...(family ? { family } : {}), environment: ctx.cfg.environment };
 }
 
-export function annotations(
-  ctx: RuleContext,
-  alertName: string,
-  text: { summary: string; description: string; action: readonly string[] },
-  runbook: RunbookFile,
-  panel: PanelKey,
-): AlertAnnotations {
+/** An alert's annotations, given its name: the prose, and the links made from the name. */
+export type Describe = (alertName: string) => AlertAnnotations;
+
+/**
+ * The annotations of an alert: its prose, with the action as numbered steps, and its links, the runbook section
+ * named after the alert and the dashboard panel, added where the alert is made ({@link alertRule}), so an alert's
+ * name is written once.
+ */
+export function annotations(ctx: RuleContext, text: { summary: string; description: string; action: readonly string[] }, runbook: RunbookFile, panel: PanelKey): Describe {
   const { runbookBaseUrl } = ctx.cfg.alerting;
   const { url, dashboardUid } = ctx.cfg.grafana;
-  return {
+  return (alertName) => ({
     summary: text.summary,
     description: text.description,
     action: text.action.map((step, i) => `${i + 1}. ${step}`).join("\n"),
     runbook_url: `${runbookBaseUrl}/${runbook}#${runbookAnchor(alertName)}`,
     dashboard_url: `${url}/d/${dashboardUid}?viewPanel=${PANEL_IDS[panel]}`,
-  };
+  });
+}
+
+/** An alerting rule whose annotations are made from its name. */
+export function alertRule(rule: Omit<AlertRule, "annotations"> & { readonly annotations: Describe }): AlertRule {
+  return { ...rule, annotations: rule.annotations(rule.alert) };
 }
 
 /** The recorded pair a failure-ratio alert stands on, and the counts its low-traffic guard reads. */
@@ -108,7 +115,7 @@ export interface RatioAlertSpec {
   readonly threshold: number;
   readonly for: Duration;
   readonly labels: AlertLabels;
-  readonly annotations: AlertAnnotations;
+  readonly annotations: Describe;
 }
 
 /**
@@ -123,13 +130,13 @@ export function enoughTraffic(ctx: RuleContext, events: string, failures: string
 
 /** A ratio alert that stays quiet on low traffic: it fires only when the ratio is above the threshold and the guard passes. */
 export function ratioAlert(ctx: RuleContext, spec: RatioAlertSpec): AlertRule {
-  return {
+  return alertRule({
     alert: spec.alert,
     expr: `${spec.ratio} > ${literal(spec.threshold)}\nand on (${ctx.by.join(", ")})\n${enoughTraffic(ctx, spec.events, spec.failures)}`,
     for: spec.for,
     labels: spec.labels,
     annotations: spec.annotations,
-  };
+  });
 }
 
 /**

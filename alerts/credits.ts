@@ -2,7 +2,7 @@
 import { describeDuration } from "../duration";
 import { METRICS } from "../metrics";
 import { countIn, histogramQuantile, literal, select, sumBy } from "../promql";
-import { annotations, labels, RUNBOOKS, type RuleContext } from "./common";
+import { alertRule, annotations, labels, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 
 export function creditsGroup(ctx: RuleContext): RuleGroup {
@@ -11,14 +11,13 @@ export function creditsGroup(ctx: RuleContext): RuleGroup {
     name: "billing-credits",
     interval: ctx.cfg.monitoring.ruleEvaluationInterval,
     rules: [
-      {
+      alertRule({
         alert: "BillingCreditGrantAnomalyDetected",
         expr: `${histogramQuantile(0.99, sumBy(["namespace", "le"], countIn(select(METRICS.creditsAdded, ctx.app, "bucket"), creditGrant.window.text)))} > ${literal(creditGrant.p99)}`,
         for: creditGrant.for,
         labels: labels(ctx, "info"),
         annotations: annotations(
           ctx,
-          "BillingCreditGrantAnomalyDetected",
           {
             summary: "Unusually large credit grants",
             description:
@@ -32,7 +31,7 @@ export function creditsGroup(ctx: RuleContext): RuleGroup {
           RUNBOOKS.credits,
           "creditsOverview",
         ),
-      },
+      }),
     ],
   };
 }

@@ -32,7 +32,6 @@ export function paymentsGroup(ctx: RuleContext): RuleGroup {
         labels: labels(ctx, "warning", PAYMENT_FAILURE_FAMILY),
         annotations: annotations(
           ctx,
-          "BillingPaymentFailureRateHigh",
           {
             summary: "Payment failure rate is high",
             description:
@@ -58,7 +57,6 @@ export function paymentsGroup(ctx: RuleContext): RuleGroup {
         labels: labels(ctx, "critical", PAYMENT_FAILURE_FAMILY),
         annotations: annotations(
           ctx,
-          "BillingPaymentFailureRateCritical",
           {
             summary: "Payment failure rate is critical",
             description:

@@ -2,7 +2,7 @@
 import { describeDuration, duration } from "../duration";
 import { METRICS } from "../metrics";
 import { select } from "../promql";
-import { annotations, labels, RUNBOOKS, type RuleContext } from "./common";
+import { alertRule, annotations, labels, RUNBOOKS, type RuleContext } from "./common";
 import { HEARTBEAT_SEVERITY, type RuleGroup } from "./types";
 
 export const WATCHDOG = "Watchdog";
@@ -16,7 +16,7 @@ export function pipelineGroup(ctx: RuleContext): RuleGroup {
     name: "billing-meta",
     interval: cfg.monitoring.ruleEvaluationInterval,
     rules: [
-      {
+      alertRule({
         alert: WATCHDOG,
         expr: "vector(1)",
         // Fires at once and for ever: its absence at the heartbeat service is the alert.
@@ -24,7 +24,6 @@ export function pipelineGroup(ctx: RuleContext): RuleGroup {
         labels: { severity: HEARTBEAT_SEVERITY, environment: cfg.environment },
         annotations: annotations(
           ctx,
-          WATCHDOG,
           {
             summary: "Alerting pipeline heartbeat",
             description: `Always firing, so the heartbeat service notices when Prometheus or Alertmanager of ${cfg.environment} stop delivering.`,
@@ -33,8 +32,8 @@ export function pipelineGroup(ctx: RuleContext): RuleGroup {
           RUNBOOKS.pipeline,
           "firingAlerts",
         ),
-      },
-      {
+      }),
+      alertRule({
         alert: METRICS_ABSENT,
         // The polled gauge exists whenever the billing plugin is scraped, so its absence means the scrape target is
         // down, gone, or no longer exports billing metrics: every other billing alert is blind then.
@@ -43,7 +42,6 @@ export function pipelineGroup(ctx: RuleContext): RuleGroup {
         labels: labels(ctx, "critical"),
         annotations: annotations(
           ctx,
-          METRICS_ABSENT,
           {
             summary: "Billing metrics are missing",
             description:
@@ -58,7 +56,7 @@ export function pipelineGroup(ctx: RuleContext): RuleGroup {
           RUNBOOKS.pipeline,
           "activeSubscriptions",
         ),
-      },
+      }),
     ],
   };
 }

@@ -10,7 +10,7 @@ import type { BillingConfig } from "../config";
 import { describeDuration, duration, durationFromSeconds, type Duration } from "../duration";
 import { METRICS, type BucketedHistogram } from "../metrics";
 import { countIn, literal, type Matchers, recorded, regex, select, sumBy } from "../promql";
-import { annotations, enoughTraffic, labels, RUNBOOKS, type RuleContext } from "./common";
+import { alertRule, annotations, enoughTraffic, labels, RUNBOOKS, type RuleContext } from "./common";
 import type { AlertRule, RecordingRule, RuleGroup, Severity } from "./types";
 
 export interface BurnWindow {
@@ -202,7 +202,7 @@ function burnAlert(ctx: RuleContext, windows: SloWindows, sli: Sli, kind: AlertK
   const standsDown = kind === "page" && sli.pagedBySeedAlerts;
   const alert = `${sli.alertStem}ErrorBudgetBurn${kind === "page" ? "Page" : "Ticket"}`;
   const spend = pairs.map((w) => `${describeDuration(w.long)} (and ${describeDuration(w.short)}) at ${w.burnRate}×`).join(", or over ");
-  return {
+  return alertRule({
     alert,
     expr: standsDown ? `(\n${burning}\n)\nunless on (${ctx.by.join(", ")})\n${standsDown}` : burning,
     // The short window already makes the alert wait for the errors to last; a `for` would only delay the page.
@@ -210,7 +210,6 @@ function burnAlert(ctx: RuleContext, windows: SloWindows, sli: Sli, kind: AlertK
     labels: { ...labels(ctx, SLO_SEVERITY[kind], `slo-${sli.slo}`), slo: sli.slo },
     annotations: annotations(
       ctx,
-      alert,
       {
         summary: `${sli.title} SLO: error budget burning ${kind === "page" ? "fast" : "steadily"}`,
         description:
@@ -226,7 +225,7 @@ function burnAlert(ctx: RuleContext, windows: SloWindows, sli: Sli, kind: AlertK
       RUNBOOKS.slos,
       "sloBurnRate",
     ),
-  };
+  });
 }
 
 export function sloGroups(ctx: RuleContext): RuleGroup[] {

@@ -39,7 +39,6 @@ export function subscriptionsGroup(ctx: RuleContext): RuleGroup {
         labels: labels(ctx, "warning"),
         annotations: annotations(
           ctx,
-          "SubscriptionCancellationRateHigh",
           {
             summary: "Subscription cancellations are high",
             description:

@@ -4,7 +4,7 @@ import { percent } from "../format";
 import { METRICS } from "../metrics";
 import { countIn, histogramQuantile, literal, select, sumBy } from "../promql";
 import { WEBHOOK_LABELS } from "../records";
-import { annotations, labels, lowTrafficNote, outcomeRatio, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
+import { alertRule, annotations, labels, lowTrafficNote, outcomeRatio, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 
 /** Name of the alert that Alertmanager only notifies during business hours. */
@@ -30,7 +30,6 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
         labels: labels(ctx, "warning"),
         annotations: annotations(
           ctx,
-          "StripeWebhookFailureRateHigh",
           {
             summary: "Stripe webhook failure rate is high",
             description:
@@ -47,7 +46,7 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
           "webhookHealth",
         ),
       }),
-      {
+      alertRule({
         alert: "StripeWebhookProcessingDurationHigh",
         // Quantiles of counts equal quantiles of rates; counting sees the buckets of a new series too.
         expr: `${histogramQuantile(0.95, sumBy(["namespace", "le"], countIn(select(METRICS.webhookDuration, ctx.app, "bucket"), ctx.window)))} > ${literal(t.webhookDuration.p95Seconds)}`,
@@ -55,7 +54,6 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
         labels: labels(ctx, "warning"),
         annotations: annotations(
           ctx,
-          "StripeWebhookProcessingDurationHigh",
           {
             summary: "Stripe webhook processing is slow",
             description:
@@ -70,8 +68,8 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
           RUNBOOKS.webhooks,
           "webhookHealth",
         ),
-      },
-      {
+      }),
+      alertRule({
         alert: WEBHOOKS_STALLED,
         // `or vector(0)`: with no webhook series at all the count is empty, which must read as zero, not as "no data".
         // Counting sees a webhook that created its series: increase() alone would call a lone new webhook a stall.
@@ -80,7 +78,6 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
         labels: { ...labels(ctx, "info"), namespace: ctx.cfg.app.namespace },
         annotations: annotations(
           ctx,
-          WEBHOOKS_STALLED,
           {
             summary: "No Stripe webhooks received",
             description:
@@ -95,7 +92,7 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
           RUNBOOKS.webhooks,
           "webhookHealth",
         ),
-      },
+      }),
     ],
   };
 }

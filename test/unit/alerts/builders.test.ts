@@ -56,14 +56,15 @@ describe("ratioAlert", () => {
       threshold: 0.25,
       for: parseDuration("3m")!,
       labels: { severity: "warning" },
-      annotations: { summary: "s", description: "d", action: "a", runbook_url: "u", dashboard_url: "v" },
+      annotations: (name) => ({ summary: "s", description: "d", action: "a", runbook_url: `u#${name}`, dashboard_url: "v" }),
     });
     expect({ ...rule, for: rule.for.text }).toEqual({
       alert: "Made-up",
       expr: "r > 0.25\nand on (namespace)\n(\n  e >= 20\n  or\n  f >= 4\n)",
       for: "3m",
       labels: { severity: "warning" },
-      annotations: { summary: "s", description: "d", action: "a", runbook_url: "u", dashboard_url: "v" },
+      // Its annotations are made from its name, written once.
+      annotations: { summary: "s", description: "d", action: "a", runbook_url: "u#Made-up", dashboard_url: "v" },
     });
   });
 });
