@@ -97,6 +97,7 @@ async function billingMonitoring() {
     {
       namespace: config.monitoring.namespace,
       deployment: config.monitoring.prometheusDeployment,
+      kind: config.settings.prometheusWorkload,
       annotation: reloadAnnotation(config, "rules"),
       files: { [RULE_FILE]: ruleFile },
       timeoutSeconds,
@@ -184,6 +185,7 @@ function alertmanagerRouting(config: BillingConfig, secrets: Secrets, labels: Re
     {
       namespace: config.monitoring.namespace,
       deployment: config.monitoring.alertmanagerDeployment,
+      kind: config.settings.alertmanagerWorkload,
       annotation: reloadAnnotation(config, "alertmanager"),
       files: { ...placement.configMapFiles, ...secretFiles },
       timeoutSeconds,

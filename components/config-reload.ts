@@ -8,8 +8,10 @@ import { toJson } from "../serialize";
 export interface ConfigReloadArgs {
   /** Namespace of the Deployment. */
   readonly namespace: string;
-  /** The existing Deployment (Prometheus or Alertmanager) that reads the content. */
+  /** The existing Deployment or StatefulSet (Prometheus or Alertmanager) that reads the content. */
   readonly deployment: string;
+  /** Its kind. @default "Deployment" */
+  readonly kind?: "Deployment" | "StatefulSet";
   /** The pod-template annotation that holds the hash; this stack's own key. */
   readonly annotation: string;
   /** The files the Deployment reads (file name → content, secrets included); only their hash leaves this component. */
@@ -31,7 +33,7 @@ export function filesHash(files: Readonly<Record<string, string>>): string {
 }
 
 /**
- * Makes a Deployment pick up changed files without `kill -HUP`: a server-side-apply patch that owns one pod-template
+ * Makes a Deployment or StatefulSet pick up changed files without `kill -HUP`: a server-side-apply patch that owns one pod-template
  * annotation holding the files' hash. A new hash rolls the Deployment; an unchanged one is no change at all.
  */
 export class ConfigReload extends pulumi.ComponentResource {
@@ -42,7 +44,9 @@ export class ConfigReload extends pulumi.ComponentResource {
     super("billing-monitoring:reload:ConfigReload", name, {}, opts);
     this.hash = pulumi.unsecret(pulumi.all(args.files).apply(filesHash));
 
-    new k8s.apps.v1.DeploymentPatch(
+    // The same patch for either kind; Pulumi waits for the rollout of each (all pods updated and ready).
+    const Patch = args.kind === "StatefulSet" ? k8s.apps.v1.StatefulSetPatch : k8s.apps.v1.DeploymentPatch;
+    new Patch(
       `${name}-annotation`,
       {
         metadata: {

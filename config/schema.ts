@@ -8,6 +8,10 @@ import { type Check, baseUrl, bool, clock, clockEnd, dnsLabel, dnsLabelList, dur
 
 export const PROJECT = "billing-monitoring";
 
+/** The workload kinds a reload annotation can be patched onto. */
+export const WORKLOAD_KINDS = ["Deployment", "StatefulSet"] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
 /** The stacks this project ships settings for. Other stack names work too, with every default derived from the name. */
 export const KNOWN_STACKS = ["staging", "production"] as const;
 
@@ -85,6 +89,8 @@ export const CONFIG_SCHEMA = {
   alertmanagerSecretPath: field({ doc: "Directory where Alertmanager mounts the credentials Secret.", check: text, default: "/etc/alertmanager/secrets/billing" }),
   prometheusDeployment: field({ doc: "Prometheus' existing Deployment in the monitoring namespace; a pod-template annotation with the rule file's hash restarts it when the rules change.", check: objectName, default: "prometheus" }),
   alertmanagerDeployment: field({ doc: "Alertmanager's existing Deployment in the monitoring namespace; a pod-template annotation with its files' hash restarts it when they change.", check: objectName, default: "alertmanager" }),
+  prometheusWorkload: field({ doc: "Kind of prometheusDeployment: Deployment, or StatefulSet as Helm charts run Prometheus; the reload annotation patches that kind and `pulumi up` waits for its rollout.", check: oneOf(WORKLOAD_KINDS), default: "Deployment" as WorkloadKind }),
+  alertmanagerWorkload: field({ doc: "Kind of alertmanagerDeployment: Deployment, or StatefulSet as Helm charts run Alertmanager; the reload annotation patches that kind and `pulumi up` waits for its rollout.", check: oneOf(WORKLOAD_KINDS), default: "Deployment" as WorkloadKind }),
   scrapeInterval: field({ doc: "Prometheus' scrape interval for the app; rate windows must be at least 4× this.", check: durationCheck, default: parseDuration("30s")! }),
   ruleEvaluationInterval: field({ doc: "Evaluation interval of the billing rule groups.", check: durationCheck, default: parseDuration("1m")! }),
 

@@ -114,3 +114,20 @@ describe("prometheusDeployment and alertmanagerDeployment", () => {
     ]);
   });
 });
+
+describe("on StatefulSets, as Helm charts run Prometheus and Alertmanager", () => {
+  let run: StackRun;
+  beforeAll(async () => {
+    run = await runStack("production", { config: { prometheusWorkload: "StatefulSet", alertmanagerWorkload: "StatefulSet", prometheusDeployment: "prometheus-kube-prometheus-prometheus", alertmanagerDeployment: "alertmanager-main" } });
+  });
+
+  it("patches the same annotations onto the StatefulSets, after the content, and waits for their rollout as long", () => {
+    // In the order of their resource names (registration order follows the program's promises).
+    const patches = run.resources.filter((r) => r.name.endsWith("-reload-annotation")).sort((a, b) => b.name.localeCompare(a.name));
+    expect(patches.map((r) => ({ type: r.type, kind: r.inputs.kind, name: (r.inputs.metadata as { name: string }).name, keys: Object.keys(podAnnotations(run, r.name)), timeouts: r.customTimeouts, after: r.dependencies.length }))).toEqual([
+      { type: "kubernetes:apps/v1:StatefulSetPatch", kind: "StatefulSet", name: "prometheus-kube-prometheus-prometheus", keys: ["production.billing-monitoring/rules-sha256"], timeouts: { create: "600s", update: "600s" }, after: 1 },
+      { type: "kubernetes:apps/v1:StatefulSetPatch", kind: "StatefulSet", name: "alertmanager-main", keys: ["production.billing-monitoring/alertmanager-sha256"], timeouts: { create: "600s", update: "600s" }, after: 2 },
+    ]);
+    expect(run.resources.filter((r) => r.type === "kubernetes:apps/v1:DeploymentPatch").map((r) => r.name)).toEqual(["app-rollout-image"]);
+  });
+});

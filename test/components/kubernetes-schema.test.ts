@@ -20,6 +20,7 @@ const MODES: [string, string, Overrides][] = [
   ["production", "with a PrometheusRule", { config: { prometheusRule: "true" } }],
   ["production", "with Slack, PagerDuty and a heartbeat", { secrets: RECEIVERS }],
   ["production", "with the server-token login", { config: { smtpLogin: "server-token", smtpUsername: undefined } }],
+  ["production", "on StatefulSets", { config: { prometheusWorkload: "StatefulSet", alertmanagerWorkload: "StatefulSet" } }],
 ];
 
 describe("Kubernetes objects as the API server admits them", () => {

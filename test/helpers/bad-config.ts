@@ -159,4 +159,5 @@ export const BAD_CONFIG: readonly (readonly [what: string, values: Readonly<Reco
   ["nobody to send critical alerts to", { emailRecipients: JSON.stringify({ critical: [] }) }, "billing-monitoring:emailRecipients: {\"critical\":[]} is not allowed: critical: must be a non-empty list of email addresses"],
   ["recipients that are not a map", { emailRecipients: "not json" }, "billing-monitoring:emailRecipients: \"not json\" is not allowed: must be an object with the keys critical, warning, info, default"],
   ["a stall window shorter than four scrapes", { webhookStalledWindow: "1m" }, "billing-monitoring:webhookStalledWindow: \"1m\" is not allowed: a rate window must be at least 4\u00d7 scrapeInterval (30s), i.e. 120s, or a single missed scrape empties it"],
+  ["a workload kind the reload cannot patch", { prometheusWorkload: "DaemonSet" }, 'billing-monitoring:prometheusWorkload: "DaemonSet" is not allowed: must be one of: Deployment, StatefulSet'],
 ];
