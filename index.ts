@@ -18,7 +18,7 @@ import { alertmanagerPlacement, CONFIG_FILE } from "./alerts/routing";
 import { AlertRules } from "./components/alert-rules";
 import { AlertmanagerRouting } from "./components/alertmanager-routing";
 import { AppRollout } from "./components/app-rollout";
-import { ConfigReload } from "./components/config-reload";
+import { ConfigReload, filesHash } from "./components/config-reload";
 import { Dashboards } from "./components/dashboards";
 import { type BillingConfig, PROJECT, type SecretKey } from "./config";
 import { loadConfig, type Secrets, stackless } from "./config/load";
@@ -80,31 +80,35 @@ async function billingMonitoring() {
   // 1. Alert rules
   const ruleDocument = ruleFileDocument(buildRuleGroups(config));
   const ruleFile = toYaml(ruleDocument);
+  const operator = config.monitoring.prometheusRule;
   const rules = new AlertRules(
     "billing-alert-rules",
     {
       namespace: config.monitoring.namespace,
-      configMapName: config.monitoring.rulesConfigMap,
+      name: config.monitoring.rulesConfigMap,
       fileName: RULE_FILE,
       ruleFile,
-      ...(config.monitoring.prometheusRule ? { prometheusRuleSpec: { groups: ruleDocument.groups } } : {}),
+      ...(operator ? { prometheusRule: { spec: { groups: ruleDocument.groups }, labels: config.settings.prometheusRuleLabels! } } : {}),
       labels,
     },
     { providers: [kubernetes] },
   );
-  const prometheusReload = new ConfigReload(
-    "prometheus-reload",
-    {
-      namespace: config.monitoring.namespace,
-      deployment: config.monitoring.prometheusDeployment,
-      kind: config.settings.prometheusWorkload,
-      annotation: reloadAnnotation(config, "rules"),
-      files: { [RULE_FILE]: ruleFile },
-      timeoutSeconds,
-      contentObjects: [rules],
-    },
-    { providers: [kubernetes] },
-  );
+  // The operator's Prometheus reloads a PrometheusRule by itself; a mounted ConfigMap needs the reload patch.
+  const ruleFileHash = operator
+    ? pulumi.output(filesHash({ [RULE_FILE]: ruleFile }))
+    : new ConfigReload(
+        "prometheus-reload",
+        {
+          namespace: config.monitoring.namespace,
+          deployment: config.monitoring.prometheusDeployment,
+          kind: config.settings.prometheusWorkload,
+          annotation: reloadAnnotation(config, "rules"),
+          files: { [RULE_FILE]: ruleFile },
+          timeoutSeconds,
+          contentObjects: [rules.object],
+        },
+        { providers: [kubernetes] },
+      ).hash;
 
   // 2. Alertmanager routing, by the one stack that owns the shared Alertmanager's configuration
   const alertmanager = config.alerting.owner ? alertmanagerRouting(config, secrets, labels, kubernetes, timeoutSeconds) : undefined;
@@ -140,8 +144,8 @@ async function billingMonitoring() {
     image: rollout.image,
     promotion,
     appNamespace: config.app.namespace,
-    rulesConfigMap: rules.configMapName,
-    ruleFileHash: prometheusReload.hash,
+    ...(operator ? { prometheusRule: rules.objectName } : { rulesConfigMap: rules.objectName }),
+    ruleFileHash,
     // Read by the owner of the Alertmanager configuration from every stack it routes (ownershipCheck).
     alertmanagerOwner: config.alerting.owner !== undefined,
     ...(alertmanager ?? {}),

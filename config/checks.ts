@@ -242,3 +242,34 @@ export function emailList(raw: string): Check<string[]> {
   return ok(items as string[]);
 }
 
+
+// k8s.io/apimachinery/pkg/util/validation: a label key is an optional DNS-1123 subdomain prefix and a name of at most
+// 63 characters; a value is empty or such a name.
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$/;
+const LABEL_PREFIX = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf("/");
+  const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+  if (prefix !== undefined && !LABEL_PREFIX.test(prefix)) return `${JSON.stringify(key)}: its prefix must be a DNS subdomain`;
+  if (name.length > 63 || !LABEL_NAME.test(name)) return `${JSON.stringify(key)}: a label name is at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`;
+  return undefined;
+}
+
+/** Kubernetes labels as a JSON object of strings, as `pulumi config set --path 'key.label' value` stores them. */
+export function labelMap(raw: string): Check<Record<string, string>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return problem('must be an object of label → value, e.g. {"release":"kube-prometheus-stack"}');
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return problem('must be an object of label → value, e.g. {"release":"kube-prometheus-stack"}');
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(parsed)) {
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) problems.push(keyProblem);
+    else if (typeof value !== "string" || (value !== "" && (value.length > 63 || !LABEL_NAME.test(value)))) problems.push(`${key}: ${JSON.stringify(value)} is not a label value (at most 63 letters, digits, '-', '_' or '.')`);
+  }
+  return problems.length > 0 ? problem(problems.join("; ")) : ok(parsed as Record<string, string>);
+}

@@ -4,7 +4,7 @@
  */
 import type { Severity } from "../alerts/types";
 import { type Duration, parseDuration } from "../duration";
-import { type Check, baseUrl, bool, clock, clockEnd, dnsLabel, dnsLabelList, durationCheck, email, emailList, hostPort, imageDigest, imageRepository, imageTag, objectName, ok, oneOf, perSeverity, positiveNumber, problem, ratio, routePattern, stackReference, stackReferenceList, text, timezone, url, weekdayRange, wholeNumber } from "./checks";
+import { type Check, baseUrl, bool, labelMap, clock, clockEnd, dnsLabel, dnsLabelList, durationCheck, email, emailList, hostPort, imageDigest, imageRepository, imageTag, objectName, ok, oneOf, perSeverity, positiveNumber, problem, ratio, routePattern, stackReference, stackReferenceList, text, timezone, url, weekdayRange, wholeNumber } from "./checks";
 
 export const PROJECT = "billing-monitoring";
 
@@ -68,7 +68,8 @@ export const CONFIG_SCHEMA = {
 
   monitoringNamespace: field({ doc: "Namespace where Prometheus and Alertmanager run.", check: dnsLabel, default: "monitoring" }),
   rulesConfigMap: field({ doc: "ConfigMap holding the billing rule file; the stack owns it whole (never a shared one).", check: objectName, default: (stack) => `prometheus-billing-rules-${stack}` }),
-  prometheusRule: field({ doc: "Also declare the rules as a prometheus-operator `PrometheusRule`.", check: bool, default: false }),
+  prometheusRule: field({ doc: "Deliver the rules as a prometheus-operator `PrometheusRule` instead of the rules ConfigMap and the Prometheus reload patch (the operator's Prometheus selects it by its labels and reloads by itself), so no Prometheus loads both.", check: bool, default: false }),
+  prometheusRuleLabels: field({ doc: "With prometheusRule: labels the PrometheusRule carries besides ours, for the Prometheus' ruleSelector; kube-prometheus-stack selects `release: <its Helm release>`.", check: labelMap, default: {} as Record<string, string> }),
   alertmanagerOwner: field({
     doc: "This stack writes the shared Alertmanager's configuration (ConfigMap, credentials Secret, restart) and routes the alerts of every environment; the other stacks write none. One stack per Alertmanager.",
     check: bool,

@@ -5,7 +5,7 @@
 import { parse } from "yaml";
 
 import { declaredRuleFile, type RecordedResource, type StackRun } from "../scripts/program";
-import { ofType, runStack, single, TYPES } from "./helpers/stack";
+import { runStack, single, TYPES } from "./helpers/stack";
 
 const SEED_ALERTS = [
   "BillingPaymentFailureRateHigh",
@@ -208,10 +208,24 @@ describe("stack config reaches the content", () => {
     expect(run.outputs.image).toBe(image);
   });
 
-  it("prometheusRule: true adds a PrometheusRule with the same groups", async () => {
-    const run = await runStack("staging", { config: { prometheusRule: "true" } });
-    const rule = single(run, TYPES.prometheusRule);
-    expect((rule.inputs.spec as RuleFile).groups.map((g) => g.name)).toEqual(ruleFile(run).groups.map((g) => g.name));
-    expect(ofType(run, TYPES.configMap).map((r) => r.name)).toEqual(["billing-alert-rules-rules"]);
+  it("prometheusRule: true delivers the rules as a PrometheusRule alone, with the selector's labels: no ConfigMap, no Prometheus patch", async () => {
+    const [configMapMode, operator] = await Promise.all([
+      runStack("production"),
+      runStack("production", { config: { prometheusRule: "true", prometheusRuleLabels: JSON.stringify({ release: "kube-prometheus-stack" }) } }),
+    ]);
+    const rule = single(operator, TYPES.prometheusRule);
+    expect(rule.inputs.metadata).toEqual({
+      name: "prometheus-billing-rules-production",
+      namespace: "monitoring",
+      labels: { "app.kubernetes.io/part-of": "billing-monitoring", "app.kubernetes.io/managed-by": "pulumi", "billing-monitoring/environment": "production", release: "kube-prometheus-stack" },
+    });
+    // The same groups as the rule file the ConfigMap mode mounts, rule for rule.
+    expect(rule.inputs.spec).toEqual({ groups: ruleFile(configMapMode).groups });
+    expect(operator.resources.filter((r) => r.name === "billing-alert-rules-rules" || r.name === "prometheus-reload-annotation")).toEqual([]);
+    expect({ prometheusRule: operator.outputs.prometheusRule, rulesConfigMap: operator.outputs.rulesConfigMap, hash: operator.outputs.ruleFileHash }).toEqual({
+      prometheusRule: "prometheus-billing-rules-production",
+      rulesConfigMap: undefined,
+      hash: configMapMode.outputs.ruleFileHash,
+    });
   });
 });

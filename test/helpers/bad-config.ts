@@ -160,4 +160,10 @@ export const BAD_CONFIG: readonly (readonly [what: string, values: Readonly<Reco
   ["recipients that are not a map", { emailRecipients: "not json" }, "billing-monitoring:emailRecipients: \"not json\" is not allowed: must be an object with the keys critical, warning, info, default"],
   ["a stall window shorter than four scrapes", { webhookStalledWindow: "1m" }, "billing-monitoring:webhookStalledWindow: \"1m\" is not allowed: a rate window must be at least 4\u00d7 scrapeInterval (30s), i.e. 120s, or a single missed scrape empties it"],
   ["a workload kind the reload cannot patch", { prometheusWorkload: "DaemonSet" }, 'billing-monitoring:prometheusWorkload: "DaemonSet" is not allowed: must be one of: Deployment, StatefulSet'],
+  [
+    "a rule selector label with a space",
+    { prometheusRuleLabels: JSON.stringify({ release: "kube prometheus" }) },
+    'billing-monitoring:prometheusRuleLabels: {"release":"kube prometheus"} is not allowed: release: "kube prometheus" is not a label value (at most 63 letters, digits, \'-\', \'_\' or \'.\')',
+  ],
+  ["rule selector labels as key=value", { prometheusRuleLabels: "release=kps" }, 'billing-monitoring:prometheusRuleLabels: "release=kps" is not allowed: must be an object of label → value, e.g. {"release":"kube-prometheus-stack"}'],
 ];
