@@ -41,7 +41,17 @@ export interface SandboxOptions {
   readonly log?: (line: string) => void;
   /** Keep the temporary directory after stop (for debugging). */
   readonly keepDir?: boolean;
+  /**
+   * Alertmanager replicas, clustered on loopback (each gossips with the others; the first notifies, the others wait
+   * their position × the peer timeout and skip what it sent). @default 1: no cluster
+   */
+  readonly alertmanagerReplicas?: number;
+  /** Prometheus replicas with the same rules, each sending to every Alertmanager (never through one address). @default 1 */
+  readonly prometheusReplicas?: number;
 }
+
+/** How long a clustered Alertmanager waits per position before it notifies what a replica ahead did not (default 15s). */
+export const CLUSTER_PEER_TIMEOUT = "2s";
 
 /** An alert as Prometheus' /api/v1/alerts returns it. */
 export interface PrometheusAlert {
@@ -83,6 +93,11 @@ export class Sandbox {
   readonly webhooks = new WebhookSink();
   readonly rendered = new Map<string, RenderedEnvironment>();
   smtp!: SmtpSink;
+  /** The replicas; `prometheus` and `alertmanager` are the first of each. */
+  readonly prometheuses: ManagedProcess[] = [];
+  readonly alertmanagers: ManagedProcess[] = [];
+  readonly prometheusUrls: string[] = [];
+  readonly alertmanagerUrls: string[] = [];
   prometheus!: ManagedProcess;
   alertmanager!: ManagedProcess;
   prometheusUrl = "";
@@ -97,7 +112,7 @@ export class Sandbox {
     try {
       await sandbox.startAll();
     } catch (error) {
-      const diagnosis = [sandbox.prometheus, sandbox.alertmanager].filter((p) => p && !p.running && p.tail().trim()).map((p) => `\n--- ${p.name} ---\n${p.tail()}`);
+      const diagnosis = [...sandbox.prometheuses, ...sandbox.alertmanagers].filter((p) => !p.running && p.tail().trim()).map((p) => `\n--- ${p.name} ---\n${p.tail()}`);
       await sandbox.stop();
       if (error instanceof Error) error.message += diagnosis.join("");
       throw error;
@@ -174,53 +189,104 @@ export class Sandbox {
   }
 
   private async startAlertmanager(configFile: string): Promise<void> {
-    const port = await freePort();
-    this.alertmanagerUrl = `http://127.0.0.1:${port}`;
-    this.alertmanager = new ManagedProcess("alertmanager", ALERTMANAGER_BINARY, [
-      `--config.file=${configFile}`,
-      `--storage.path=${path.join(this.dir, "alertmanager", "data")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      // Empty: no gossip cluster, so nothing listens beyond the one loopback port.
-      "--cluster.listen-address=",
-    ]);
-    this.alertmanager.start();
-    await this.waitReady(this.alertmanager, this.alertmanagerUrl);
+    const replicas = this.options.alertmanagerReplicas ?? 1;
+    const webPorts = await Promise.all(Array.from({ length: replicas }, () => freePort()));
+    const clusterPorts = replicas > 1 ? await Promise.all(Array.from({ length: replicas }, () => freePort())) : [];
+    for (let i = 0; i < replicas; i++) {
+      const cluster =
+        replicas > 1
+          ? [
+              `--cluster.listen-address=127.0.0.1:${clusterPorts[i]}`,
+              `--cluster.advertise-address=127.0.0.1:${clusterPorts[i]}`,
+              ...clusterPorts.filter((_, j) => j !== i).map((port) => `--cluster.peer=127.0.0.1:${port}`),
+              `--cluster.peer-timeout=${CLUSTER_PEER_TIMEOUT}`,
+            ]
+          : // Empty: no gossip cluster, so nothing listens beyond the one loopback port.
+            ["--cluster.listen-address="];
+      const name = replicas > 1 ? `alertmanager-${i}` : "alertmanager";
+      const process = new ManagedProcess(name, ALERTMANAGER_BINARY, [
+        `--config.file=${configFile}`,
+        `--storage.path=${path.join(this.dir, name, "data")}`,
+        `--web.listen-address=127.0.0.1:${webPorts[i]}`,
+        ...cluster,
+      ]);
+      this.alertmanagers.push(process);
+      this.alertmanagerUrls.push(`http://127.0.0.1:${webPorts[i]}`);
+    }
+    [this.alertmanager, this.alertmanagerUrl] = [this.alertmanagers[0], this.alertmanagerUrls[0]];
+    for (const process of this.alertmanagers) process.start();
+    await Promise.all(this.alertmanagers.map((process, i) => this.waitReady(process, this.alertmanagerUrls[i])));
   }
 
   private async startPrometheus(rulesDir: string): Promise<void> {
-    const port = await freePort();
-    this.prometheusUrl = `http://127.0.0.1:${port}`;
+    const replicas = this.options.prometheusReplicas ?? 1;
     const { scrapeInterval, ruleEvaluationInterval } = this.cfg.monitoring;
-    const configFile = path.join(this.dir, "prometheus", "prometheus.yml");
-    fs.writeFileSync(
-      configFile,
-      toYaml({
-        global: { scrape_interval: scrapeInterval.text, scrape_timeout: scrapeInterval.text, evaluation_interval: ruleEvaluationInterval.text },
-        rule_files: [path.join(rulesDir, "*.yml")],
-        alerting: { alertmanagers: [{ static_configs: [{ targets: [this.alertmanagerUrl.replace("http://", "")] }] }] },
-        scrape_configs: [
-          {
-            job_name: "rsolv-platform",
-            // What Kubernetes service discovery adds in a cluster: the namespace and pod of each target.
-            static_configs: [...this.simulators].map(([environment, simulator]) => ({
-              targets: [simulator.target],
-              labels: { namespace: environment, pod: `${environment}-rsolv-platform-0` },
-            })),
+    for (let i = 0; i < replicas; i++) {
+      const port = await freePort();
+      const name = replicas > 1 ? `prometheus-${i}` : "prometheus";
+      const configFile = path.join(this.dir, name, "prometheus.yml");
+      fs.mkdirSync(path.dirname(configFile), { recursive: true });
+      const replica = String.fromCharCode(97 + i);
+      fs.writeFileSync(
+        configFile,
+        toYaml({
+          global: {
+            scrape_interval: scrapeInterval.text,
+            scrape_timeout: scrapeInterval.text,
+            evaluation_interval: ruleEvaluationInterval.text,
+            ...(replicas > 1 ? { external_labels: { replica } } : {}),
           },
-        ],
-      }),
-    );
-    this.prometheus = new ManagedProcess("prometheus", PROMETHEUS_BINARY, [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${path.join(this.dir, "prometheus", "data")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      // Prometheus re-sends firing alerts this often (default 1m): alerts that fired before it had discovered
-      // Alertmanager (the Watchdog, at once) would wait that long. Alertmanager holds an alert for 4 × this after
-      // the last send, which outlasts a Prometheus restart.
-      `--rules.alert.resend-delay=${PROMETHEUS_RESEND_DELAY}`,
-    ]);
-    this.prometheus.start();
-    await this.waitReady(this.prometheus, this.prometheusUrl);
+          rule_files: [path.join(rulesDir, "*.yml")],
+          alerting: {
+            // An HA pair's alerts must be one alert to Alertmanager: the replica label goes before they are sent.
+            ...(replicas > 1 ? { alert_relabel_configs: [{ action: "labeldrop", regex: "replica" }] } : {}),
+            // Every Alertmanager, never one address in front of them (Alertmanager's README): the cluster dedups.
+            alertmanagers: [{ static_configs: [{ targets: this.alertmanagerUrls.map((url) => url.replace("http://", "")) }] }],
+          },
+          scrape_configs: [
+            {
+              job_name: "rsolv-platform",
+              // What Kubernetes service discovery adds in a cluster: the namespace and pod of each target.
+              static_configs: [...this.simulators].map(([environment, simulator]) => ({
+                targets: [simulator.target],
+                labels: { namespace: environment, pod: `${environment}-rsolv-platform-0` },
+              })),
+            },
+          ],
+        }),
+      );
+      const process = new ManagedProcess(name, PROMETHEUS_BINARY, [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${path.join(this.dir, name, "data")}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        // Prometheus re-sends firing alerts this often (default 1m): alerts that fired before it had discovered
+        // Alertmanager (the Watchdog, at once) would wait that long. Alertmanager holds an alert for 4 × this after
+        // the last send, which outlasts a Prometheus restart.
+        `--rules.alert.resend-delay=${PROMETHEUS_RESEND_DELAY}`,
+      ]);
+      this.prometheuses.push(process);
+      this.prometheusUrls.push(`http://127.0.0.1:${port}`);
+    }
+    [this.prometheus, this.prometheusUrl] = [this.prometheuses[0], this.prometheusUrls[0]];
+    for (const process of this.prometheuses) process.start();
+    await Promise.all(this.prometheuses.map((process, i) => this.waitReady(process, this.prometheusUrls[i])));
+  }
+
+  /** Stops one Alertmanager replica (SIGTERM), as a pod that dies. */
+  async stopAlertmanager(replica: number): Promise<void> {
+    await this.alertmanagers[replica].stop();
+  }
+
+  /** Starts a stopped Alertmanager replica again, on its port and storage; it rejoins the cluster. */
+  async startAlertmanagerAgain(replica: number): Promise<void> {
+    this.alertmanagers[replica].start();
+    await this.waitReady(this.alertmanagers[replica], this.alertmanagerUrls[replica]);
+  }
+
+  /** An Alertmanager replica's cluster: its status and the peers it sees. */
+  async clusterStatus(replica: number): Promise<{ status: string; peers: number }> {
+    const body = await getJson<{ cluster: { status: string; peers?: unknown[] } }>(`${this.alertmanagerUrls[replica]}/api/v2/status`);
+    return { status: body.cluster.status, peers: body.cluster.peers?.length ?? 0 };
   }
 
   private async waitReady(process: ManagedProcess, url: string): Promise<void> {
@@ -278,7 +344,7 @@ export class Sandbox {
 
   /** Stops everything this sandbox started, in reverse order; safe to call twice and after a partial start. */
   async stop(): Promise<void> {
-    await Promise.all([this.prometheus?.stop(), this.alertmanager?.stop()]);
+    await Promise.all([...this.prometheuses, ...this.alertmanagers].map((process) => process.stop()));
     await Promise.all([...this.simulators.values()].map((simulator) => simulator.stop()));
     await Promise.all([this.smtp?.stop(), this.webhooks.stop()]);
     if (this.dir && !this.options.keepDir) fs.rmSync(this.dir, { recursive: true, force: true });
