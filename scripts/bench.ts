@@ -59,11 +59,21 @@ interface NotifyRow {
 }
 
 const E2E_FIGURES = path.join(ROOT, ".tmp", "bench", "e2e-switch-to-email.json");
+const E2E_HA_FIGURE = path.join(ROOT, ".tmp", "bench", "e2e-ha-switch-to-email.json");
+
+interface HaFigure {
+  readonly scenario: string;
+  readonly alert: string;
+  readonly alertmanagers: number;
+  readonly prometheus: number;
+  readonly measuredSeconds: number;
+}
 
 interface SuiteFigures {
   readonly rows: Row[];
   readonly files: Row[];
   readonly notify: NotifyRow[][];
+  readonly ha: HaFigure[];
 }
 
 /**
@@ -72,6 +82,7 @@ interface SuiteFigures {
  */
 function testSuiteRows(): SuiteFigures {
   const notify: NotifyRow[][] = [];
+  const ha: HaFigure[] = [];
   const before = baselineCheckout(ROOT);
   let baseline: SuiteRun;
   try {
@@ -85,7 +96,17 @@ function testSuiteRows(): SuiteFigures {
   const rules = runSuite(ROOT, ["-c", "test/rules/jest.config.js"], { cold: false });
   const jest = path.join(ROOT, "node_modules", "jest", "bin", "jest.js");
   const [e2e] = timeSideBySide(
-    [{ name: "e2e suite", command: process.execPath, args: [jest, "-c", "test/e2e/jest.config.js"], after: () => notify.push((JSON.parse(fs.readFileSync(E2E_FIGURES, "utf8")) as { rows: NotifyRow[] }).rows) }],
+    [
+      {
+        name: "e2e suite",
+        command: process.execPath,
+        args: [jest, "-c", "test/e2e/jest.config.js"],
+        after: () => {
+          notify.push((JSON.parse(fs.readFileSync(E2E_FIGURES, "utf8")) as { rows: NotifyRow[] }).rows);
+          ha.push(JSON.parse(fs.readFileSync(E2E_HA_FIGURE, "utf8")) as HaFigure);
+        },
+      },
+    ],
     1,
     ROOT,
   );
@@ -119,7 +140,7 @@ function testSuiteRows(): SuiteFigures {
       target: "",
       command: n ? `${commands[n.suite as keyof typeof commands]} ${n.file}` : "",
     }));
-  return { rows, files, notify };
+  return { rows, files, notify, ha };
 }
 
 function notifyRows(runs: NotifyRow[][]): Row[] {
@@ -136,6 +157,22 @@ function notifyRows(runs: NotifyRow[][]): Row[] {
       ratio: `${ratio.toFixed(2)}×`,
       target: `≤ 1.1×: ${verdict(ratio <= 1.1)}`,
       command: "npm run test:e2e (the run above)",
+    };
+  });
+}
+
+/** The clustered sandbox's switch-to-email beside the one-replica sandbox's, for the same scenario, in the same e2e run. */
+function haRows(ha: readonly HaFigure[], notify: readonly NotifyRow[][]): Row[] {
+  return ha.map((figure) => {
+    const single = notify.flat().find((row) => row.scenario === figure.scenario);
+    if (!single) throw new Error(`no one-replica figure for ${figure.scenario}`);
+    return {
+      what: `Time to notify with ${figure.alertmanagers} clustered Alertmanagers and ${figure.prometheus} Prometheus: ${figure.scenario} (${figure.alert})`,
+      figure: `${figure.measuredSeconds.toFixed(1)} s`,
+      baseline: `${single.measuredSeconds.toFixed(1)} s with one of each`,
+      ratio: `${(figure.measuredSeconds / single.measuredSeconds).toFixed(2)}×`,
+      target: "",
+      command: "npm run test:e2e (test/e2e/ha.test.ts beside test/e2e/scenarios.test.ts)",
     };
   });
 }
@@ -239,6 +276,10 @@ async function main(argv: string[]): Promise<void> {
     "From a scenario switch in the sandbox to its email at the SMTP server, under the test profile (`sandbox/profile.ts`). The bound is the issue's: `for` + scrape + evaluation + group wait. It leaves out the time a ratio, quantile or stall window takes to fill after the switch (the rate window, 8 s; the stall window, 10 s), which is where alerts exceed it.",
     "",
     table(notifyRows(suites.notify)),
+    "",
+    "With Alertmanager clustered, the replica first in the cluster's order notifies at once; each other one waits its position × `--cluster.peer-timeout` (2 s in the sandbox, 15 s by default) and sends only what the notification log, gossiped to it, says nobody sent. So with every replica up the first email takes as long as with one; the wait shows only when the first replica is down, when the second sends after one peer timeout. Two Prometheus replicas send the same alert (its replica label dropped), which Alertmanager merges into one.",
+    "",
+    table(haRows(suites.ha, suites.notify)),
     "",
   ].join("\n");
   fs.writeFileSync(path.join(ROOT, "BENCHMARKS.md"), text);

@@ -4,7 +4,11 @@
  * to every Alertmanager. One outage is one email, however many replicas see it; a replica killed while the alert
  * fires changes nothing; its resolution is one email; the replica rejoins and sends nothing twice.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
 import { WATCHDOG } from "../../alerts/pipeline";
+import { ROOT } from "../../scripts/program";
 import { CLUSTER_PEER_TIMEOUT, Sandbox, waitFor } from "../../sandbox/sandbox";
 import { EXPECTED_ALERTS } from "../../sandbox/scenarios";
 import { emailsOf, expectedEmail } from "./expectations";
@@ -45,11 +49,16 @@ test("three clustered Alertmanagers and two Prometheus: one email per notificati
   await waitForTraffic(sandbox, [ENVIRONMENT]);
 
   // WHEN the failure starts THEN one email, and no second one from another replica or the other Prometheus
+  const switchedAt = Date.now();
   await sandbox.setScenario(ENVIRONMENT, SCENARIO);
   await waitFor(`${ALERT} firing`, () => firingExactly(sandbox, ENVIRONMENT, [ALERT, WATCHDOG].sort()), WAIT_MS);
   await waitFor("the alert's email", () => ours().length > 0, WAIT_MS);
+  const emailedAt = sandbox.smtp.emails.find((email) => emailsOf([email], ENVIRONMENT).length > 0)!.receivedAt;
   await pause(QUIET_MS);
   expect(ours()).toEqual([expectedEmail(sandbox.cfg, ALERT, "firing")]);
+  // For the bench: switch to email with the cluster, beside the one-replica figure of scenarios.test.ts.
+  fs.mkdirSync(path.join(ROOT, ".tmp", "bench"), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, ".tmp", "bench", "e2e-ha-switch-to-email.json"), `${JSON.stringify({ scenario: SCENARIO, alert: ALERT, alertmanagers: REPLICAS, prometheus: 2, measuredSeconds: Number(((emailedAt - switchedAt) / 1000).toFixed(1)) })}\n`);
 
   // WHEN the first replica (the one that notifies) dies while the alert fires THEN still that one email
   await sandbox.stopAlertmanager(0);
