@@ -10,7 +10,7 @@ import { usageGroup } from "./usage";
 import { isAlertRule, type AlertRule, type RuleGroup } from "./types";
 import { webhooksGroup } from "./webhooks";
 
-export { buildAlertmanagerConfig, configHoldsSecrets, emailTemplates } from "./routing";
+export { buildAlertmanagerConfig, emailTemplates } from "./routing";
 
 /** The file name of the rule file inside its ConfigMap. */
 export const RULE_FILE = "billing-alerts.yml";

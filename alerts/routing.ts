@@ -8,7 +8,7 @@ import * as path from "node:path";
 
 import type { BillingConfig, SecretKey } from "../config";
 import { toYaml } from "../serialize";
-import { enabledIntegrations, INTEGRATIONS } from "./integrations";
+import { enabledIntegrations } from "./integrations";
 import { METRICS_ABSENT, WATCHDOG } from "./pipeline";
 import { PAYMENT_FAILURE_FAMILY } from "./payments";
 import { HEARTBEAT_SEVERITY, SEVERITIES, type Severity } from "./types";
@@ -90,11 +90,8 @@ export const RECEIVERS = {
 
 export const BUSINESS_HOURS = "business-hours";
 
-/** Files inside the credentials Secret, as mounted next to each other in `alertmanagerSecretPath`. */
-export const SECRET_FILES = {
-  smtpPassword: "smtp-password",
-  ...Object.fromEntries(INTEGRATIONS.map((integration) => [integration.secret, integration.file])),
-} as Readonly<Record<"smtpPassword" | (typeof INTEGRATIONS)[number]["secret"], string>>;
+/** The SMTP password's file in the credentials Secret; the integrations name their own (alerts/integrations.ts). */
+export const SECRET_FILES = { smtpPassword: "smtp-password" } as const;
 
 /** File names inside the configuration ConfigMap (or Secret, see {@link configHoldsSecrets}). */
 export const CONFIG_FILE = "alertmanager.yml";
