@@ -4,7 +4,8 @@
  *   0. Promotion gate: a gated stack (production) reads its source stack's image first, and stops on a mismatch
  *   1. Prometheus alert rules (ConfigMap, optionally a PrometheusRule), and Prometheus restarted when they change
  *   2. Alertmanager routing (ConfigMap + credentials Secret), and Alertmanager restarted when they change: only in
- *      the stack that owns the shared Alertmanager's configuration, which first checks no routed stack owns it too
+ *      the stack that owns the shared Alertmanager's configuration, which first checks no routed stack owns it too.
+ *      In operator mode every stack declares its own AlertmanagerConfig instead, and the owner the email templates
  *   3. Grafana folder, dashboard and deployment annotation
  *   4. The app's image, rolled out by a server-side-apply patch
  */
@@ -14,12 +15,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import { buildAlertmanagerConfig, buildRuleGroups, RULE_FILE, ruleFileDocument } from "./alerts";
-import { alertmanagerPlacement, CONFIG_FILE } from "./alerts/routing";
+import { alertmanagerConfigSpec, HEARTBEAT_FILE, selectedFiles } from "./alerts/operator";
+import { alertmanagerPlacement, CONFIG_FILE, emailTemplates, SECRET_FILES } from "./alerts/routing";
+import { INTEGRATIONS } from "./alerts/integrations";
 import { AlertRules } from "./components/alert-rules";
 import { AlertmanagerRouting } from "./components/alertmanager-routing";
 import { AppRollout } from "./components/app-rollout";
 import { ConfigReload, filesHash } from "./components/config-reload";
 import { Dashboards } from "./components/dashboards";
+import { OperatorRouting } from "./components/operator-routing";
 import { type BillingConfig, PROJECT, type SecretKey } from "./config";
 import { loadConfig, type Secrets, stackless } from "./config/load";
 import { billingDashboard, deploymentTags } from "./dashboards/billing";
@@ -80,7 +84,7 @@ async function billingMonitoring() {
   // 1. Alert rules
   const ruleDocument = ruleFileDocument(buildRuleGroups(config));
   const ruleFile = toYaml(ruleDocument);
-  const operator = config.monitoring.prometheusRule;
+  const operator = config.operator;
   const rules = new AlertRules(
     "billing-alert-rules",
     {
@@ -88,7 +92,7 @@ async function billingMonitoring() {
       name: config.monitoring.rulesConfigMap,
       fileName: RULE_FILE,
       ruleFile,
-      ...(operator ? { prometheusRule: { spec: { groups: ruleDocument.groups }, labels: config.settings.prometheusRuleLabels! } } : {}),
+      ...(operator ? { prometheusRule: { spec: { groups: ruleDocument.groups }, labels: operator.prometheusRuleLabels } } : {}),
       labels,
     },
     { providers: [kubernetes] },
@@ -111,7 +115,11 @@ async function billingMonitoring() {
       ).hash;
 
   // 2. Alertmanager routing, by the one stack that owns the shared Alertmanager's configuration
-  const alertmanager = config.alerting.owner ? alertmanagerRouting(config, secrets, labels, kubernetes, timeoutSeconds) : undefined;
+  const alertmanager = operator
+    ? operatorRouting(config, secrets, labels, kubernetes)
+    : config.alerting.owner
+      ? alertmanagerRouting(config, secrets, labels, kubernetes, timeoutSeconds)
+      : undefined;
 
   // 3. Grafana
   const dashboards = new Dashboards("billing-dashboards", {
@@ -154,20 +162,63 @@ async function billingMonitoring() {
   };
 }
 
+/** A secret the config uses; loadConfig requires every one of them. */
+function secretOf(secrets: Secrets, key: SecretKey): pulumi.Output<string> {
+  const value = secrets[key];
+  if (!value) throw new Error(`${key} is not set`);
+  return value;
+}
+
+/**
+ * Operator mode: this stack's AlertmanagerConfig with the Secret its selectors read (only the files they name), and
+ * from the owner the templates every stack's email configs render.
+ */
+function operatorRouting(config: BillingConfig, secrets: Secrets, labels: Record<string, string>, kubernetes: k8s.Provider) {
+  const { operator, monitoring: m, app } = config;
+  const secretName = m.alertmanagerSecret;
+  const spec = alertmanagerConfigSpec(config, secretName);
+  const secretKeyOfFile: Record<string, SecretKey> = {
+    [SECRET_FILES.smtpPassword]: "smtpPassword",
+    [HEARTBEAT_FILE]: "heartbeatUrl",
+    ...Object.fromEntries(INTEGRATIONS.map((integration) => [integration.file, integration.secret])),
+  };
+  const routing = new OperatorRouting(
+    "billing-alertmanager",
+    {
+      namespace: app.namespace,
+      name: operator!.alertmanagerConfigName,
+      spec,
+      selectorLabels: operator!.alertmanagerConfigLabels,
+      secretName,
+      secretFiles: Object.fromEntries(selectedFiles(spec).map((file) => [file, secretOf(secrets, secretKeyOfFile[file])])),
+      ...(config.alerting.owner ? { templates: { namespace: m.namespace, name: m.alertmanagerConfigMap, files: emailTemplates() } } : {}),
+      labels,
+    },
+    { providers: [kubernetes] },
+  );
+  return {
+    alertmanagerConfig: pulumi.interpolate`${app.namespace}/${routing.alertmanagerConfigName}`,
+    alertmanagerSecret: routing.secretName,
+    alertmanagerConfigHash: sha256(toYaml(spec)),
+    ...(routing.templatesConfigMapName
+      ? {
+          // What the operator's Alertmanager must be given (README, "On kube-prometheus-stack").
+          alertmanagerTemplates: { configMap: routing.templatesConfigMapName, glob: `/etc/alertmanager/configmaps/${m.alertmanagerConfigMap}/*.tmpl` },
+        }
+      : {}),
+  };
+}
+
 /** The Alertmanager configuration (ConfigMap, or Secret when it must hold a secret), its credentials and its restart. */
 function alertmanagerRouting(config: BillingConfig, secrets: Secrets, labels: Record<string, string>, kubernetes: k8s.Provider, timeoutSeconds: number) {
   const placement = alertmanagerPlacement(config);
   if (placement.warning) pulumi.log.warn(placement.warning);
-  const secretOf = (key: SecretKey): pulumi.Output<string> => {
-    const value = secrets[key];
-    if (!value) throw new Error(`${key} is not set`); // loadConfig requires every secret the config uses
-    return value;
-  };
-  const secretFiles: Record<string, pulumi.Output<string>> = Object.fromEntries(Object.entries(placement.secretFiles).map(([file, key]) => [file, secretOf(key)]));
+  const secret = (key: SecretKey): pulumi.Output<string> => secretOf(secrets, key);
+  const secretFiles: Record<string, pulumi.Output<string>> = Object.fromEntries(Object.entries(placement.secretFiles).map(([file, key]) => [file, secret(key)]));
   const inline = placement.inline;
   const configFile = inline
     ? pulumi
-        .all(Object.fromEntries(Object.entries(inline).flatMap(([name, key]) => (key ? [[name, secretOf(key)]] : []))))
+        .all(Object.fromEntries(Object.entries(inline).flatMap(([name, key]) => (key ? [[name, secret(key)]] : []))))
         .apply((values) => toYaml(buildAlertmanagerConfig(config, values)))
     : pulumi.output(placement.configMapFiles[CONFIG_FILE]);
   if (inline) secretFiles[CONFIG_FILE] = configFile;
@@ -232,10 +283,11 @@ async function ownershipCheck(config: BillingConfig): Promise<void> {
   // the list was set, or when the default ("production") is meant for this stack, the production one; and only when
   // every routed stack says its environment (one never deployed exports none). A staging stack that owns an
   // Alertmanager of its own keeps the default and pages for nothing.
-  const defaulted = owner.pagingEnvironments.length === 1 && owner.pagingEnvironments[0] === "production";
+  const pagingEnvironments = config.alerting.paging.environments;
+  const defaulted = pagingEnvironments.length === 1 && pagingEnvironments[0] === "production";
   if ((!defaulted || config.stack === "production") && routedEnvironments.every((environment) => typeof environment === "string")) {
     const routes = [config.environment, ...(routedEnvironments as string[])];
-    const unknown = owner.pagingEnvironments.filter((environment) => !routes.includes(environment));
+    const unknown = pagingEnvironments.filter((environment) => !routes.includes(environment));
     if (unknown.length > 0) {
       throw stackless(
         new pulumi.RunError(

@@ -8,7 +8,7 @@ import { type Duration, describeDuration } from "../duration";
 import type { MetricDefinition } from "../metrics";
 import { countIn, literal, type Matchers, perSecond, recorded, select, sumBy } from "../promql";
 import { BY_NAMESPACE, records, type Records } from "../records";
-import type { AlertAnnotations, AlertLabels, AlertRule, RecordingRule, Severity } from "./types";
+import type { AlertAnnotations, AlertLabels, AlertRule, HEARTBEAT_SEVERITY, RecordingRule, Severity } from "./types";
 
 /** Runbook files in docs/runbooks/, one per alert family. Each holds a section named after each of its alerts. */
 export const RUNBOOKS = {
@@ -44,8 +44,13 @@ export function ruleContext(cfg: BillingConfig): RuleContext {
   return { cfg, app: { namespace: cfg.app.namespace }, by: BY_NAMESPACE, window: cfg.thresholds.rateWindow.text, records: records(cfg) };
 }
 
-export function labels(ctx: RuleContext, severity: Severity, family?: string): AlertLabels {
-  return { severity, ...(family ? { family } : {}), environment: ctx.cfg.environment };
+/**
+ * An alert's labels. Each names the app's namespace outright, also where the expression keeps none (the Watchdog,
+ * absent()): Alertmanager routes and inhibits within it, and prometheus-operator matches an AlertmanagerConfig's
+ * routes by it (alerts/operator.ts).
+ */
+export function labels(ctx: RuleContext, severity: Severity | typeof HEARTBEAT_SEVERITY, family?: string): AlertLabels {
+  return { severity, ...(family ? { family } : {}), environment: ctx.cfg.environment, namespace: ctx.cfg.app.namespace };
 }
 
 /** An alert's annotations, given its name: the prose, and the links made from the name. */

@@ -21,7 +21,7 @@ export function pipelineGroup(ctx: RuleContext): RuleGroup {
         expr: "vector(1)",
         // Fires at once and for ever: its absence at the heartbeat service is the alert.
         for: duration("0s"),
-        labels: { severity: HEARTBEAT_SEVERITY, environment: cfg.environment },
+        labels: labels(ctx, HEARTBEAT_SEVERITY),
         annotations: annotations(
           ctx,
           {

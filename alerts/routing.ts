@@ -157,23 +157,21 @@ export function emailTemplates(): Record<string, string> {
   return { [TEMPLATE_FILE]: fs.readFileSync(path.join(__dirname, "templates", TEMPLATE_FILE), "utf8") };
 }
 
-const matcher = (label: string, op: "=" | "=~" | "!=", value: string): string => `${label}${op}${JSON.stringify(value)}`;
+export const matcher = (label: string, op: "=" | "=~" | "!=", value: string): string => `${label}${op}${JSON.stringify(value)}`;
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/**
- * The one configuration of the shared Alertmanager, written by the stack that owns it (`alertmanagerOwner`), routing
- * every environment: environment first, then severity. The paging environments (production) take the seed's
- * severity routes; every other environment's alerts go to one quiet receiver, subject tagged with the environment;
- * an alert without an `environment` label reaches the default receiver.
- */
-export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecrets = {}): AlertmanagerConfig {
-  const { alerting: a, monitoring: m } = cfg;
-  if (!a.owner) throw new Error(`stack ${cfg.stack} does not own the Alertmanager configuration (alertmanagerOwner is false)`);
-  const owner = a.owner;
-  const secretFile = (name: string): string => `${m.alertmanagerSecretPath}/${name}`;
-  if (a.smtpLogin === "server-token" && !inline.smtpServerToken) throw new Error("smtpLogin server-token needs the server token inline");
-  if (a.heartbeat && !inline.heartbeatUrl) throw new Error("a heartbeat receiver needs its URL inline");
+/** The SMTP login as Alertmanager takes it: the username, and the password's file. */
+interface SmtpLogin {
+  readonly username: string;
+  readonly passwordFile: string;
+}
 
+/**
+ * Every receiver either form needs, with each credential read from `secretFile(<its file>)`: one per severity
+ * (with the integrations that join it), the catch-all, the non-paging pair and the heartbeat (its webhook given, if any).
+ */
+export function receivers(cfg: BillingConfig, secretFile: (name: string) => string, heartbeat?: { url: string; send_resolved: boolean }): Receiver[] {
+  const { alerting: a } = cfg;
   const email = (severity: Severity | "default" | "nonpaging", recipients: readonly string[]): EmailConfig => ({
     to: recipients.join(", "),
     // Email defaults to false; people must learn that an incident ended.
@@ -186,109 +184,136 @@ export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecret
     html: '{{ template "billing.email.html" . }}',
     text: '{{ template "billing.email.text" . }}',
   });
-
-  // Each severity's email, and the integrations that join it.
   const integrations = enabledIntegrations(cfg);
   const joined = (severity: Severity): Partial<Receiver> => Object.assign({}, ...integrations.filter((i) => i.severity === severity).map((i) => i.receiver(cfg, secretFile(i.file))));
-  const receivers: Receiver[] = [
+  return [
     { name: RECEIVERS.critical, email_configs: [email("critical", a.recipients.critical)], ...joined("critical") },
     { name: RECEIVERS.warning, email_configs: [email("warning", a.recipients.warning)], ...joined("warning") },
     { name: RECEIVERS.info, email_configs: [email("info", a.recipients.info)], ...joined("info") },
     { name: RECEIVERS.default, email_configs: [email("default", a.recipients.default)] },
-    { name: RECEIVERS.nonPaging, email_configs: [email("nonpaging", owner.nonPagingRecipients)] },
+    { name: RECEIVERS.nonPaging, email_configs: [email("nonpaging", a.paging.nonPagingRecipients)] },
     { name: RECEIVERS.nonPagingWatchdog },
     // Without a heartbeat URL the Watchdog still needs a route that never reaches people: a receiver with no configs.
-    { name: RECEIVERS.heartbeat, ...(a.heartbeat ? { webhook_configs: [{ url: inline.heartbeatUrl!, send_resolved: false }] } : {}) },
+    { name: RECEIVERS.heartbeat, ...(heartbeat ? { webhook_configs: [heartbeat] } : {}) },
   ];
+}
 
-  const paging = matcher("environment", "=~", owner.pagingEnvironments.map(escapeRegex).join("|"));
-  const severityRoute = (severity: Severity): Route => ({
-    receiver: RECEIVERS[severity],
-    matchers: [matcher("severity", "=", severity)],
-    repeat_interval: a.repeatIntervals[severity].text,
-  });
+/** The grouping and timing every environment's alerts share (the root route's, in the one configuration). */
+export function groupTiming(cfg: BillingConfig): Pick<Route, "group_by" | "group_wait" | "group_interval" | "repeat_interval"> {
+  const { alerting: a } = cfg;
+  return { group_by: GROUP_BY, group_wait: a.groupWait.text, group_interval: a.groupInterval.text, repeat_interval: a.repeatIntervals.warning.text };
+}
+
+/** The Watchdog of a paging environment to the heartbeat, at the heartbeat's own pace. */
+export function heartbeatRoute(cfg: BillingConfig, matchers: readonly string[]): Route {
+  const { alerting: a } = cfg;
+  return {
+    receiver: RECEIVERS.heartbeat,
+    matchers: [matcher("alertname", "=", WATCHDOG), matcher("severity", "=", HEARTBEAT_SEVERITY), ...matchers],
+    group_wait: "0s",
+    group_interval: a.heartbeatRepeatInterval.text,
+    repeat_interval: a.heartbeatRepeatInterval.text,
+  };
+}
+
+/** A paging environment's routes under its catch-all: the stalled webhooks in business hours, then by severity. */
+export function severityRoutes(cfg: BillingConfig): Route[] {
+  const { alerting: a } = cfg;
+  return [
+    {
+      receiver: RECEIVERS.info,
+      matchers: [matcher("alertname", "=", WEBHOOKS_STALLED)],
+      active_time_intervals: [BUSINESS_HOURS],
+      repeat_interval: a.repeatIntervals.info.text,
+    },
+    ...SEVERITIES.map((severity) => ({ receiver: RECEIVERS[severity], matchers: [matcher("severity", "=", severity)], repeat_interval: a.repeatIntervals[severity].text })),
+  ];
+}
+
+/** An environment that does not page: every alert to one quiet receiver, its Watchdog to one that sends nothing. */
+export function nonPagingRoute(cfg: BillingConfig, matchers: readonly string[]): Route {
+  return {
+    receiver: RECEIVERS.nonPaging,
+    matchers: [...matchers],
+    repeat_interval: cfg.alerting.paging.nonPagingRepeatInterval.text,
+    routes: [{ receiver: RECEIVERS.nonPagingWatchdog, matchers: [matcher("alertname", "=", WATCHDOG)] }],
+  };
+}
+
+/** Inhibition: within an environment (and, where the target has one, its namespace), never across. */
+export function inhibitRules(): InhibitRule[] {
+  return [
+    {
+      // Only alerts that belong to a family: a label missing on both sides counts as equal, so without this
+      // matcher any critical alert would silence every family-less warning.
+      source_matchers: [matcher("severity", "=", "critical"), matcher("family", "=~", ".+")],
+      target_matchers: [matcher("severity", "=", "warning")],
+      equal: ["family", "environment"],
+    },
+    {
+      // One payment problem, one notification: while a seed payment alert fires, the payment SLO's ticket for the
+      // same failures waits (its page already stands down where the seed alerts can judge: alerts/slo.ts).
+      source_matchers: [matcher("family", "=", PAYMENT_FAILURE_FAMILY)],
+      target_matchers: [matcher("slo", "=", "payment-success")],
+      equal: ["namespace", "environment"],
+    },
+    {
+      // No metrics at all also reads as "no webhooks": report the cause once.
+      source_matchers: [matcher("alertname", "=", METRICS_ABSENT)],
+      target_matchers: [matcher("alertname", "=", WEBHOOKS_STALLED)],
+      equal: ["environment"],
+    },
+  ];
+}
+
+export function businessHours(cfg: BillingConfig): TimeInterval {
+  const { start, end, days, timezone } = cfg.alerting.businessHours;
+  return { name: BUSINESS_HOURS, time_intervals: [{ times: [{ start_time: start, end_time: end }], weekdays: [days], location: timezone }] };
+}
+
+/** Whether this stack's own alerts take the severity routes. */
+export function pages(cfg: BillingConfig): boolean {
+  return cfg.alerting.paging.environments.includes(cfg.environment);
+}
+
+/**
+ * The one configuration of the shared Alertmanager, written by the stack that owns it (`alertmanagerOwner`), routing
+ * every environment: environment first, then severity. The paging environments (production) take the seed's
+ * severity routes; every other environment's alerts go to one quiet receiver, subject tagged with the environment;
+ * an alert without an `environment` label reaches the default receiver.
+ */
+export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecrets = {}): AlertmanagerConfig {
+  const { alerting: a, monitoring: m } = cfg;
+  if (!a.owner) throw new Error(`stack ${cfg.stack} does not own the Alertmanager configuration (alertmanagerOwner is false)`);
+  const secretFile = (name: string): string => `${m.alertmanagerSecretPath}/${name}`;
+  if (a.smtpLogin === "server-token" && !inline.smtpServerToken) throw new Error("smtpLogin server-token needs the server token inline");
+  if (a.heartbeat && !inline.heartbeatUrl) throw new Error("a heartbeat receiver needs its URL inline");
+  const login: SmtpLogin = { username: a.smtpLogin === "server-token" ? inline.smtpServerToken! : a.smtpUsername!, passwordFile: secretFile(SECRET_FILES.smtpPassword) };
+  const paging = matcher("environment", "=~", a.paging.environments.map(escapeRegex).join("|"));
 
   return {
     global: {
       resolve_timeout: "5m",
       smtp_smarthost: a.smtpSmarthost,
       smtp_from: a.emailFrom,
-      smtp_auth_username: a.smtpLogin === "server-token" ? inline.smtpServerToken! : a.smtpUsername!,
-      smtp_auth_password_file: secretFile(SECRET_FILES.smtpPassword),
+      smtp_auth_username: login.username,
+      smtp_auth_password_file: login.passwordFile,
       // Postmark's port 587 offers STARTTLS; never send credentials in clear.
       smtp_require_tls: true,
     },
     templates: [`${m.alertmanagerConfigPath}/*.tmpl`],
     route: {
       receiver: RECEIVERS.default,
-      group_by: GROUP_BY,
-      group_wait: a.groupWait.text,
-      group_interval: a.groupInterval.text,
-      repeat_interval: a.repeatIntervals.warning.text,
+      ...groupTiming(cfg),
       routes: [
-        {
-          receiver: RECEIVERS.heartbeat,
-          matchers: [matcher("alertname", "=", WATCHDOG), matcher("severity", "=", HEARTBEAT_SEVERITY), paging],
-          group_wait: "0s",
-          group_interval: a.heartbeatRepeatInterval.text,
-          repeat_interval: a.heartbeatRepeatInterval.text,
-        },
-        {
-          receiver: RECEIVERS.default,
-          matchers: [paging],
-          routes: [
-            {
-              receiver: RECEIVERS.info,
-              matchers: [matcher("alertname", "=", WEBHOOKS_STALLED)],
-              active_time_intervals: [BUSINESS_HOURS],
-              repeat_interval: a.repeatIntervals.info.text,
-            },
-            ...SEVERITIES.map(severityRoute),
-          ],
-        },
-        {
-          // Every other environment: never a paging receiver, whatever the severity.
-          receiver: RECEIVERS.nonPaging,
-          matchers: [matcher("environment", "=~", ".+")],
-          repeat_interval: owner.nonPagingRepeatInterval.text,
-          routes: [{ receiver: RECEIVERS.nonPagingWatchdog, matchers: [matcher("alertname", "=", WATCHDOG)] }],
-        },
+        heartbeatRoute(cfg, [paging]),
+        { receiver: RECEIVERS.default, matchers: [paging], routes: severityRoutes(cfg) },
+        // Every other environment: never a paging receiver, whatever the severity.
+        nonPagingRoute(cfg, [matcher("environment", "=~", ".+")]),
       ],
     },
-    inhibit_rules: [
-      {
-        // Only alerts that belong to a family: a label missing on both sides counts as equal, so without this
-        // matcher any critical alert would silence every family-less warning.
-        source_matchers: [matcher("severity", "=", "critical"), matcher("family", "=~", ".+")],
-        target_matchers: [matcher("severity", "=", "warning")],
-        equal: ["family", "environment"],
-      },
-      {
-        // One payment problem, one notification: while a seed payment alert fires, the payment SLO's ticket for the
-        // same failures waits (its page already stands down where the seed alerts can judge: alerts/slo.ts).
-        source_matchers: [matcher("family", "=", PAYMENT_FAILURE_FAMILY)],
-        target_matchers: [matcher("slo", "=", "payment-success")],
-        equal: ["namespace", "environment"],
-      },
-      {
-        // No metrics at all also reads as "no webhooks": report the cause once.
-        source_matchers: [matcher("alertname", "=", METRICS_ABSENT)],
-        target_matchers: [matcher("alertname", "=", WEBHOOKS_STALLED)],
-        equal: ["environment"],
-      },
-    ],
-    time_intervals: [
-      {
-        name: BUSINESS_HOURS,
-        time_intervals: [
-          {
-            times: [{ start_time: a.businessHours.start, end_time: a.businessHours.end }],
-            weekdays: [a.businessHours.days],
-            location: a.businessHours.timezone,
-          },
-        ],
-      },
-    ],
-    receivers,
+    inhibit_rules: inhibitRules(),
+    time_intervals: [businessHours(cfg)],
+    receivers: receivers(cfg, secretFile, a.heartbeat ? { url: inline.heartbeatUrl!, send_resolved: false } : undefined),
   };
 }

@@ -75,7 +75,7 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
         // Counting sees a webhook that created its series: increase() alone would call a lone new webhook a stall.
         expr: `(${sumBy([], countIn(select(METRICS.webhookReceived, ctx.app), stalledWindow.text))} or vector(0)) == 0`,
         for: t.webhookStalled.for,
-        labels: { ...labels(ctx, "info"), namespace: ctx.cfg.app.namespace },
+        labels: labels(ctx, "info"),
         annotations: annotations(
           ctx,
           {

@@ -50,8 +50,8 @@ export function loadConfig(): { config: BillingConfig; secrets: Secrets } {
   return {
     config,
     secrets: {
-      // Only the Alertmanager configuration's owner sends email.
-      smtpPassword: config.alerting.owner ? cfg.requireSecret("smtpPassword") : cfg.getSecret("smtpPassword"),
+      // Only a stack that writes Alertmanager configuration sends email.
+      smtpPassword: config.alerting.owner || config.operator ? cfg.requireSecret("smtpPassword") : cfg.getSecret("smtpPassword"),
       grafanaToken: cfg.requireSecret("grafanaToken"),
       slackWebhookUrl: cfg.getSecret("slackWebhookUrl"),
       pagerdutyRoutingKey: cfg.getSecret("pagerdutyRoutingKey"),

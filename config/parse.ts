@@ -44,7 +44,6 @@ export interface BillingConfig {
   readonly monitoring: {
     readonly namespace: string;
     readonly rulesConfigMap: string;
-    readonly prometheusRule: boolean;
     readonly alertmanagerConfigMap: string;
     readonly alertmanagerSecret: string;
     readonly alertmanagerConfigPath: string;
@@ -54,14 +53,29 @@ export interface BillingConfig {
     readonly scrapeInterval: Duration;
     readonly ruleEvaluationInterval: Duration;
   };
+  /**
+   * Operator mode (prometheusOperator): the rules as a PrometheusRule, this stack's routing as an AlertmanagerConfig
+   * in the app namespace. Unset: the rules and routing ConfigMaps with their reload patches.
+   */
+  readonly operator?: {
+    readonly prometheusRuleLabels: Readonly<Record<string, string>>;
+    readonly alertmanagerConfigName: string;
+    readonly alertmanagerConfigLabels: Readonly<Record<string, string>>;
+  };
   readonly alerting: {
-    /** Set when this stack writes the shared Alertmanager's configuration. */
+    /**
+     * Set when this stack writes the shared Alertmanager's configuration (in operator mode: the email templates
+     * every stack's AlertmanagerConfig uses).
+     */
     readonly owner?: {
-      readonly pagingEnvironments: readonly string[];
-      readonly nonPagingRecipients: readonly string[];
-      readonly nonPagingRepeatInterval: Duration;
       /** Stacks whose alerts it routes, each checked not to own the configuration too. */
       readonly routedStacks: readonly string[];
+    };
+    /** Which environments page, and where every other environment's alerts go. */
+    readonly paging: {
+      readonly environments: readonly string[];
+      readonly nonPagingRecipients: readonly string[];
+      readonly nonPagingRepeatInterval: Duration;
     };
     readonly recipients: Readonly<Record<Severity | "default", readonly string[]>>;
     readonly repeatIntervals: Readonly<Record<Severity, Duration>>;
@@ -289,6 +303,16 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
   if (config.environment === PRODUCTION && !config.promotion) {
     problems.push(`${PROJECT}:promotionSourceStack is required in production (the stack whose exported image production must run); run: pulumi config set promotionSourceStack <organization>/${PROJECT}/staging --stack ${config.stack}`);
   }
+  if (config.operator) {
+    if (a.smtpLogin === "server-token") {
+      problems.push(`${PROJECT}:smtpLogin: "server-token" is not allowed with prometheusOperator: the server token would be the SMTP username, and an AlertmanagerConfig holds the username in plain text (only the password is a Secret reference); allowed: smtp-token`);
+    }
+    check(() => {
+      if (a.businessHours.timezone !== "UTC") {
+        problems.push(`${PROJECT}:businessHoursTimezone: "${a.businessHours.timezone}" is not allowed with prometheusOperator: an AlertmanagerConfig's time intervals (v1alpha1) have no time zone and Alertmanager reads them as UTC; allowed: UTC (give businessHoursStart and businessHoursEnd in UTC)`);
+      }
+    });
+  }
   for (const key of ["alertmanagerConfigPath", "alertmanagerSecretPath"] as const) {
     const value = m[key];
     if (value !== undefined && !value.startsWith("/")) problems.push(`${PROJECT}:${key}: "${value}" is not allowed: it must be an absolute path (a mount path in the Alertmanager pod)`);
@@ -319,10 +343,12 @@ export function parseConfig(raw: RawConfig): BillingConfig {
     ...(v.kubeContext ? { kubeContext: v.kubeContext } : {}),
     app: { namespace: v.appNamespace!, deployment: v.appDeployment!, container: v.appContainer!, image, rolloutTimeout: v.rolloutTimeout! },
     ...(v.promotionSourceStack ? { promotion: { sourceStack: v.promotionSourceStack, skip: v.skipPromotionGate! } } : {}),
+    ...(v.prometheusOperator
+      ? { operator: { prometheusRuleLabels: v.prometheusRuleLabels!, alertmanagerConfigName: v.alertmanagerConfigName!, alertmanagerConfigLabels: v.alertmanagerConfigLabels! } }
+      : {}),
     monitoring: {
       namespace: v.monitoringNamespace!,
       rulesConfigMap: v.rulesConfigMap!,
-      prometheusRule: v.prometheusRule!,
       alertmanagerConfigMap: v.alertmanagerConfigMap!,
       alertmanagerSecret: v.alertmanagerSecret!,
       alertmanagerConfigPath: v.alertmanagerConfigPath!,
@@ -336,14 +362,12 @@ export function parseConfig(raw: RawConfig): BillingConfig {
       ...(v.alertmanagerOwner
         ? {
             owner: {
-              pagingEnvironments: v.pagingEnvironments!,
-              nonPagingRecipients: v.nonPagingRecipients!,
-              nonPagingRepeatInterval: v.nonPagingRepeatInterval!,
               // The emergency override reads no other stack at all, so it works while staging cannot be read.
               routedStacks: v.routedStacks ?? (v.promotionSourceStack && !v.skipPromotionGate ? [v.promotionSourceStack] : []),
             },
           }
         : {}),
+      paging: { environments: v.pagingEnvironments!, nonPagingRecipients: v.nonPagingRecipients!, nonPagingRepeatInterval: v.nonPagingRepeatInterval! },
       recipients: recipients!,
       repeatIntervals: repeat!,
       groupWait: v.groupWait!,
@@ -381,7 +405,9 @@ export function parseConfig(raw: RawConfig): BillingConfig {
       apiLatency: { objective: v.apiLatencyObjective!, thresholdSeconds: v.apiLatencyThresholdSeconds!, routes: v.apiLatencyRoutes! },
     },
   };
-  if (config.alerting.owner && raw.values.smtpPassword === undefined) {
+  if (config.operator && raw.values.smtpPassword === undefined) {
+    problems.push(`${PROJECT}:smtpPassword is required: with prometheusOperator this stack writes its own AlertmanagerConfig, which sends email; run: ${setSecretCommand("smtpPassword", raw.stack)}`);
+  } else if (config.alerting.owner && raw.values.smtpPassword === undefined) {
     problems.push(`${PROJECT}:smtpPassword is required: this stack owns the Alertmanager configuration (alertmanagerOwner), which sends email; run: ${setSecretCommand("smtpPassword", raw.stack)}`);
   }
   crossChecks(config, problems);

@@ -3,7 +3,7 @@
  * `pulumi up` runs it (Pulumi's own cmd/run; no CLI, cloud or cluster). Secrets become a fixed marker. Reviewers
  * read the diff of rendered/.
  *
- *   npm run render                              both stacks into rendered/
+ *   npm run render                              both stacks, and each example, into rendered/
  *   npm run render -- --check                   fail when rendered/ is stale
  *   npm run render -- --out DIR                 render somewhere else
  *   npm run render -- --stacks staging          render only these stacks (comma-separated)
@@ -30,6 +30,15 @@ export const PLACEHOLDER_SECRETS = { smtpPassword: REDACTED, grafanaToken: REDAC
 export const RENDERED = path.join(ROOT, "rendered");
 
 /**
+ * Other set-ups, rendered for both stacks under rendered/examples/<name>/<stack>/ whenever both stacks are, so a
+ * reviewer sees what a change does to them too. Each is config every stack of the run gets.
+ */
+export const EXAMPLES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  // Operator mode against kube-prometheus-stack installed as Helm release "kube-prometheus-stack".
+  "kube-prometheus-stack": { prometheusOperator: "true", prometheusRuleLabels: JSON.stringify({ release: "kube-prometheus-stack" }) },
+};
+
+/**
  * Runs one stack as `pulumi up` would. A gated stack (production) reads its source stack (staging) as that stack
  * would be after this commit ran there; runs are reused within the process, so the source stack runs once.
  *
@@ -37,8 +46,8 @@ export const RENDERED = path.join(ROOT, "rendered");
  * stack files in one commit, and the gate orders the deploys (production's `pulumi up` refuses until staging runs
  * it). A refusal says so.
  */
-export async function renderStack(stack: string): Promise<StackRun> {
-  const run = await runStack({ stack, settings: PLACEHOLDER_SETTINGS, settingSecrets: PLACEHOLDER_SECRETS });
+export async function renderStack(stack: string, example: Readonly<Record<string, string>> = {}): Promise<StackRun> {
+  const run = await runStack({ stack, settings: { ...PLACEHOLDER_SETTINGS, ...example }, settingSecrets: PLACEHOLDER_SECRETS });
   const failure = failureOf(run);
   if (failure.length === 0) return run;
   const source = localStack(readStackFile(stack).promotionSourceStack ?? "");
@@ -118,18 +127,24 @@ export function renderFiles(run: StackRun): Map<string, string> {
 export async function renderAll(outDir: string, stacks: readonly string[] = KNOWN_STACKS): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
   const scratch = fs.mkdtempSync(path.join(outDir, ".render-"));
+  const trees = stacks.map((stack) => ({ dir: stack, stack, example: {} }));
+  if (KNOWN_STACKS.every((stack) => stacks.includes(stack))) {
+    for (const [name, example] of Object.entries(EXAMPLES)) trees.push(...KNOWN_STACKS.map((stack) => ({ dir: path.join("examples", name, stack), stack, example })));
+  }
   try {
-    for (const stack of stacks) {
-      for (const [file, content] of renderFiles(await renderStack(stack))) {
-        fs.mkdirSync(path.dirname(path.join(scratch, stack, file)), { recursive: true });
-        fs.writeFileSync(path.join(scratch, stack, file), content);
+    for (const { dir, stack, example } of trees) {
+      for (const [file, content] of renderFiles(await renderStack(stack, example))) {
+        fs.mkdirSync(path.dirname(path.join(scratch, dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(scratch, dir, file), content);
       }
     }
-    for (const stack of stacks) {
-      const target = path.join(outDir, stack);
-      const old = path.join(scratch, `${stack}.old`);
+    // The examples' tree is replaced whole, so an example removed from EXAMPLES leaves no files behind.
+    const replaced = [...stacks, ...(trees.length > stacks.length ? ["examples"] : [])];
+    for (const dir of replaced) {
+      const target = path.join(outDir, dir);
+      const old = path.join(scratch, `${dir}.old`);
       if (fs.existsSync(target)) fs.renameSync(target, old);
-      fs.renameSync(path.join(scratch, stack), target);
+      fs.renameSync(path.join(scratch, dir), target);
     }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });

@@ -153,7 +153,7 @@ export const BAD_CONFIG: readonly (readonly [what: string, values: Readonly<Reco
   ["an empty Grafana folder", { grafanaFolder: "" }, "billing-monitoring:grafanaFolder: \"\" is not allowed: must be non-empty text without surrounding spaces"],
   ["a latency threshold with a unit", { apiLatencyThresholdSeconds: "0.2s" }, "billing-monitoring:apiLatencyThresholdSeconds: \"0.2s\" is not allowed: must be a number greater than 0"],
   ["a routed stack without organization and project", { routedStacks: "staging" }, "billing-monitoring:routedStacks: \"staging\" is not allowed: \"staging\": each must be organization/project/stack"],
-  ["a switch spelt on", { prometheusRule: "on" }, "billing-monitoring:prometheusRule: \"on\" is not allowed: must be true or false"],
+  ["a switch spelt on", { prometheusOperator: "on" }, "billing-monitoring:prometheusOperator: \"on\" is not allowed: must be true or false"],
   ["a digest in capitals", { imageDigest: "sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }, "billing-monitoring:imageDigest: \"sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\" is not allowed: must be an image digest: sha256: followed by 64 lowercase hex digits"],
   ["a zero repeat interval", { repeatIntervals: JSON.stringify({ critical: "0s" }) }, "billing-monitoring:repeatIntervals: {\"critical\":\"0s\"} is not allowed: critical: must be greater than zero: a Prometheus duration such as 30s, 15m, 1h30m or 6h"],
   ["nobody to send critical alerts to", { emailRecipients: JSON.stringify({ critical: [] }) }, "billing-monitoring:emailRecipients: {\"critical\":[]} is not allowed: critical: must be a non-empty list of email addresses"],
