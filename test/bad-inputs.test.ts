@@ -129,6 +129,13 @@ const PROGRAM_ONLY: [string, string, Overrides, string, string[]][] = [
     [],
   ],
   [
+    "no SMTP password for a stack in operator mode (it writes an AlertmanagerConfig of its own)",
+    "staging",
+    { config: { prometheusOperator: "true" }, secrets: { smtpPassword: undefined } },
+    configError("staging", ["billing-monitoring:smtpPassword is required: with prometheusOperator this stack writes its own AlertmanagerConfig, which sends email; run: pulumi config set --secret smtpPassword <value> --stack staging"]),
+    [],
+  ],
+  [
     "a Slack webhook that is not a URL (its value never shown)",
     "staging",
     { secrets: { slackWebhookUrl: "hooks.slack.example/secret-path" } },

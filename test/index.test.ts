@@ -208,10 +208,10 @@ describe("stack config reaches the content", () => {
     expect(run.outputs.image).toBe(image);
   });
 
-  it("prometheusRule: true delivers the rules as a PrometheusRule alone, with the selector's labels: no ConfigMap, no Prometheus patch", async () => {
+  it("prometheusOperator: true delivers the rules as a PrometheusRule alone, with the selector's labels: no ConfigMap, no Prometheus patch", async () => {
     const [configMapMode, operator] = await Promise.all([
       runStack("production"),
-      runStack("production", { config: { prometheusRule: "true", prometheusRuleLabels: JSON.stringify({ release: "kube-prometheus-stack" }) } }),
+      runStack("production", { config: { prometheusOperator: "true", prometheusRuleLabels: JSON.stringify({ release: "kube-prometheus-stack" }) } }),
     ]);
     const rule = single(operator, TYPES.prometheusRule);
     expect(rule.inputs.metadata).toEqual({
@@ -227,5 +227,34 @@ describe("stack config reaches the content", () => {
       rulesConfigMap: undefined,
       hash: configMapMode.outputs.ruleFileHash,
     });
+  });
+  it("prometheusOperator: true routes through an AlertmanagerConfig with the selector's labels, its Secret holding exactly the credentials its selectors name, and writes no Alertmanager ConfigMap or patch", async () => {
+    const integrations = { slackWebhookUrl: "https://hooks.slack.example/services/test-only-slack-path", pagerdutyRoutingKey: "test-only-pagerduty-routing-key", heartbeatUrl: "https://heartbeat.example/ping/test-only-heartbeat-path" };
+    const config = { prometheusOperator: "true", alertmanagerConfigLabels: JSON.stringify({ alertmanagerConfig: "billing" }) };
+    const [production, staging] = await Promise.all([runStack("production", { config, secrets: integrations }), runStack("staging", { config, secrets: integrations })]);
+    const object = single(production, "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig");
+    expect(object.inputs.metadata).toEqual({
+      name: "billing-production",
+      namespace: "rsolv-production",
+      labels: { "app.kubernetes.io/part-of": "billing-monitoring", "app.kubernetes.io/managed-by": "pulumi", "billing-monitoring/environment": "production", alertmanagerConfig: "billing" },
+    });
+    // Every SecretKeySelector ({key, name}) anywhere in the spec.
+    const selectors: string[] = [];
+    JSON.stringify(object.inputs.spec, (_key, value: unknown) => {
+      const selector = value as { key?: unknown; name?: unknown };
+      if (value && typeof value === "object" && Object.keys(value).sort().join() === "key,name" && typeof selector.key === "string") selectors.push(`${String(selector.name)}/${selector.key}`);
+      return value;
+    });
+    expect([...new Set(selectors)].sort()).toEqual(["heartbeat-url", "pagerduty-routing-key", "slack-webhook-url", "smtp-password"].map((key) => `alertmanager-billing-production-credentials/${key}`));
+    const secret = single(production, TYPES.secret);
+    expect({ namespace: metadata(secret).namespace, files: Object.keys(secret.inputs.stringData as object).sort() }).toEqual({ namespace: "rsolv-production", files: ["heartbeat-url", "pagerduty-routing-key", "slack-webhook-url", "smtp-password"] });
+    // Staging does not page: its Secret carries the SMTP password alone, whatever else is set.
+    expect(Object.keys(single(staging, TYPES.secret).inputs.stringData as object)).toEqual(["smtp-password"]);
+    for (const run of [production, staging]) {
+      expect(run.resources.filter((r) => r.type.endsWith("Patch")).map((r) => r.name)).toEqual(["app-rollout-image"]);
+      expect(run.outputs.alertmanagerConfigMap).toBeUndefined();
+    }
+    expect(production.outputs.alertmanagerConfig).toBe("rsolv-production/billing-production");
+    expect(staging.outputs.alertmanagerConfig).toBe("rsolv-staging/billing-staging");
   });
 });

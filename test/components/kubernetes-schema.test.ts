@@ -16,8 +16,9 @@ const RECEIVERS = {
 const MODES: [string, string, Overrides][] = [
   ["staging", "as committed", {}],
   ["production", "as committed", {}],
-  ["staging", "with a PrometheusRule", { config: { prometheusRule: "true" } }],
-  ["production", "with a PrometheusRule", { config: { prometheusRule: "true" } }],
+  ["staging", "in operator mode", { config: { prometheusOperator: "true" } }],
+  ["production", "in operator mode", { config: { prometheusOperator: "true" } }],
+  ["production", "in operator mode with Slack, PagerDuty and a heartbeat", { config: { prometheusOperator: "true" }, secrets: RECEIVERS }],
   ["production", "with Slack, PagerDuty and a heartbeat", { secrets: RECEIVERS }],
   ["production", "with the server-token login", { config: { smtpLogin: "server-token", smtpUsername: undefined } }],
   ["production", "on StatefulSets", { config: { prometheusWorkload: "StatefulSet", alertmanagerWorkload: "StatefulSet" } }],
@@ -40,6 +41,11 @@ describe("Kubernetes objects as the API server admits them", () => {
     ["a patch with a container image that is not a string", { type: "kubernetes:apps/v1:DeploymentPatch", inputs: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "a", namespace: "m" }, spec: { template: { spec: { containers: [{ name: "c", image: 5 }] } } } } }, ["/spec/template/spec/containers/0/image must be string"]],
     ["a patch with no namespace", { type: "kubernetes:apps/v1:DeploymentPatch", inputs: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "a" } } }, ["/metadata/namespace undefined is not a DNS-1123 label"]],
     ["a rule whose for is not a Prometheus duration", { type: "kubernetes:monitoring.coreos.com/v1:PrometheusRule", inputs: { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "a", namespace: "m" }, spec: { groups: [{ name: "g", rules: [{ alert: "A", expr: "up", for: "5 minutes" }] }] } } }, ['/spec/groups/0/rules/0/for must match pattern "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$"']],
+    [
+      "a child route whose matcher has an unknown match type (the CRD leaves child routes unchecked; the operator parses them)",
+      { type: "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig", inputs: { apiVersion: "monitoring.coreos.com/v1alpha1", kind: "AlertmanagerConfig", metadata: { name: "a", namespace: "m" }, spec: { route: { receiver: "r", routes: [{ receiver: "r", matchers: [{ name: "severity", value: "critical", matchType: "==" }] }] } } } },
+      ["/spec/route/routes/0/matchers/0/matchType must be equal to one of the allowed values"],
+    ],
   ])("reports %s", (_what, resource, expected) => {
     expect(kubernetesProblems(resource)).toEqual(expected);
   });

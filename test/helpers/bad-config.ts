@@ -165,5 +165,17 @@ export const BAD_CONFIG: readonly (readonly [what: string, values: Readonly<Reco
     { prometheusRuleLabels: JSON.stringify({ release: "kube prometheus" }) },
     'billing-monitoring:prometheusRuleLabels: {"release":"kube prometheus"} is not allowed: release: "kube prometheus" is not a label value (at most 63 letters, digits, \'-\', \'_\' or \'.\')',
   ],
+  [
+    "operator mode with the server-token login",
+    { prometheusOperator: "true", smtpLogin: "server-token" },
+    'billing-monitoring:smtpLogin: "server-token" is not allowed with prometheusOperator: the server token would be the SMTP username, and an AlertmanagerConfig holds the username in plain text (only the password is a Secret reference); allowed: smtp-token',
+  ],
+  [
+    "operator mode with business hours in a time zone",
+    { prometheusOperator: "true", businessHoursTimezone: "Europe/Berlin" },
+    'billing-monitoring:businessHoursTimezone: "Europe/Berlin" is not allowed with prometheusOperator: an AlertmanagerConfig\'s time intervals (v1alpha1) have no time zone and Alertmanager reads them as UTC; allowed: UTC (give businessHoursStart and businessHoursEnd in UTC)',
+  ],
+  ["an AlertmanagerConfig name in capitals", { alertmanagerConfigName: "Billing" }, "billing-monitoring:alertmanagerConfigName: \"Billing\" is not allowed: must be a Kubernetes object name: lowercase letters, digits, '-' and '.', at most 253 characters"],
+  ["AlertmanagerConfig selector labels as a list", { alertmanagerConfigLabels: '["release"]' }, 'billing-monitoring:alertmanagerConfigLabels: ["release"] is not allowed: must be an object of label → value, e.g. {"release":"kube-prometheus-stack"}'],
   ["rule selector labels as key=value", { prometheusRuleLabels: "release=kps" }, 'billing-monitoring:prometheusRuleLabels: "release=kps" is not allowed: must be an object of label → value, e.g. {"release":"kube-prometheus-stack"}'],
 ];

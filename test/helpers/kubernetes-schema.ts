@@ -53,16 +53,36 @@ function metadataProblems(inputs: Record<string, unknown>): string[] {
   return problems;
 }
 
-/** Every reason the API server would refuse the object; empty when it would admit it. */
-export function kubernetesProblems(resource: Pick<RecordedResource, "type" | "inputs">): string[] {
-  const { model, patch } = modelFor(resource.type);
+function schemaProblems(model: ModelClass, patch: boolean, inputs: Record<string, unknown>): string[] {
   const problems: string[] = [];
   try {
-    new model(resource.inputs).validate();
+    new model(inputs).validate();
   } catch (error) {
     const errors = (error as { errors?: { instancePath: string; keyword: string; message?: string }[] }).errors;
     if (!errors) throw error;
     for (const e of errors) if (!(patch && e.keyword === "required")) problems.push(`${e.instancePath || "/"} ${e.message}`);
   }
-  return [...problems, ...metadataProblems(resource.inputs)];
+  return problems;
+}
+
+/**
+ * An AlertmanagerConfig's child routes, which its CRD takes as free-form JSON while the operator reads each as a
+ * Route: each is checked against the top route's schema, in place of the top route, its path put back.
+ */
+function childRouteProblems(model: ModelClass, inputs: Record<string, unknown>): string[] {
+  const spec = inputs.spec as { route?: { routes?: Record<string, unknown>[] } } | undefined;
+  const visit = (routes: Record<string, unknown>[] | undefined, at: string): string[] =>
+    (routes ?? []).flatMap((route, i) => {
+      const path = `${at}/routes/${i}`;
+      const own = schemaProblems(model, false, { ...inputs, spec: { ...spec, route } }).map((problem) => problem.replace(/^\/spec\/route/, path));
+      return [...own, ...visit(route.routes as Record<string, unknown>[] | undefined, path)];
+    });
+  return visit(spec?.route?.routes, "/spec/route");
+}
+
+/** Every reason the API server (or, for what a CRD leaves free-form, the operator) would refuse the object; empty when it would admit it. */
+export function kubernetesProblems(resource: Pick<RecordedResource, "type" | "inputs">): string[] {
+  const { model, patch } = modelFor(resource.type);
+  const nested = resource.type.endsWith(":AlertmanagerConfig") ? childRouteProblems(model, resource.inputs) : [];
+  return [...schemaProblems(model, patch, resource.inputs), ...nested, ...metadataProblems(resource.inputs)];
 }
