@@ -80,7 +80,7 @@ describe("operator mode: the AlertmanagerConfig objects, converted as the operat
     const templates = production.resources.find((r) => r.type === TYPES.configMap)!.inputs.data as Record<string, string>;
     fs.mkdirSync(path.join(root, "templates"));
     for (const [file, content] of Object.entries(templates)) fs.writeFileSync(path.join(root, "templates", file), content);
-    converted = operatorConfig(kubePrometheusStackBase(path.join(root, "templates", "*.tmpl")), objects) as typeof converted;
+    converted = operatorConfig(kubePrometheusStackBase(path.join(root, "templates", "*.tmpl")), objects) as unknown as typeof converted;
     convertedFile = path.join(root, "alertmanager.yaml");
     fs.writeFileSync(convertedFile, toYaml(converted), { mode: 0o600 });
   });
@@ -115,7 +115,7 @@ describe("operator mode: the AlertmanagerConfig objects, converted as the operat
     expect(alerts.length).toBe(15);
     const prefix = `rsolv-${stack}/billing-${stack}/`;
     for (const rule of alerts) {
-      const labels = { alertname: rule.alert!, ...rule.labels };
+      const labels: Record<string, string> = { alertname: rule.alert!, ...rule.labels };
       // Every alert names the namespace the operator matches its object's routes by.
       expect(labels.namespace).toBe(`rsolv-${stack}`);
       const configMapForm = routeReceivers(mounted.configFile, labels);

@@ -114,7 +114,8 @@ describe("the staleness check", () => {
     // The ratio drives the alert, the success-rate gauge's thresholds, and so the rule file's hash: in the outputs and
     // in the reload annotation patched onto Prometheus.
     expect(result.stderr).toBe(
-      "rendered/ is stale (5 files: staging/grafana/dashboard-billing-metrics-staging.json, staging/kubernetes/configmap-prometheus-billing-rules-staging.yaml, staging/kubernetes/deploymentpatch-prometheus.yaml, staging/outputs.yaml, staging/prometheus/billing-alerts.yml).\n" +
+      // The example renders the same stack file, so its staging files are stale too.
+      "rendered/ is stale (8 files: examples/kube-prometheus-stack/staging/grafana/dashboard-billing-metrics-staging.json, examples/kube-prometheus-stack/staging/kubernetes/prometheusrule-prometheus-billing-rules-staging.yaml, examples/kube-prometheus-stack/staging/outputs.yaml, staging/grafana/dashboard-billing-metrics-staging.json, staging/kubernetes/configmap-prometheus-billing-rules-staging.yaml, staging/kubernetes/deploymentpatch-prometheus.yaml, staging/outputs.yaml, staging/prometheus/billing-alerts.yml).\n" +
         "Run: npm run render, and commit rendered/ with your change.\n",
     );
   });
@@ -130,7 +131,7 @@ describe("the staleness check", () => {
       expect(result.stderr).toContain('billing-monitoring:groupWait: "0s" is not allowed: must be greater than zero');
       // Staging rendered fine before production failed; neither stack's files changed, and no scratch is left.
       expect(staleFiles(before, readTree(path.join(scratch.dir, "rendered")))).toEqual([]);
-      expect(fs.readdirSync(path.join(scratch.dir, "rendered")).sort()).toEqual(["production", "staging"]);
+      expect(fs.readdirSync(path.join(scratch.dir, "rendered")).sort()).toEqual(["examples", "production", "staging"]);
     } finally {
       fs.writeFileSync(stackFile, original);
     }
