@@ -290,7 +290,8 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
       evalAt: "1m",
       expected: [
         {
-          exp_labels: { severity: "none", environment: f.stack },
+          // The namespace too, though vector(1) has none: prometheus-operator routes an AlertmanagerConfig's alerts by it.
+          exp_labels: { ...ns, severity: "none", environment: f.stack },
           exp_annotations: annotations(
             "Watchdog",
             "monitoring-pipeline.md",
