@@ -1,0 +1,366 @@
+/**
+ * The post-deployment checks of `npm run verify`: what the stack deploys (verify/expected.ts) against what a live
+ * Prometheus and Alertmanager run. Each check gives one line and, when it fails, the details that say what to fix.
+ */
+import { parse } from "yaml";
+
+import { parseDuration } from "../duration";
+import { type Labels, matchingRoutes } from "../alerts/route-match";
+import type { AlertmanagerConfig, Route } from "../alerts/routing";
+import { RECEIVERS } from "../alerts/routing";
+import { type Expected, isPlaceholder } from "./expected";
+import { type Server, UnreachableError } from "./http";
+import { metricUses } from "./metric-usage";
+
+export interface CheckResult {
+  readonly name: string;
+  readonly status: "pass" | "fail" | "skip";
+  readonly summary: string;
+  readonly details?: readonly string[];
+  /** The check could not talk to its server (unreachable, timed out, refused the credentials). */
+  readonly unreachable?: boolean;
+}
+
+const pass = (name: string, summary: string): CheckResult => ({ name, status: "pass", summary });
+const fail = (name: string, summary: string, details: readonly string[] = []): CheckResult => ({ name, status: "fail", summary, details });
+
+/** Runs a check; a server that cannot be reached fails it with the reason, marked so the exit code says so. */
+export async function guarded(name: string, run: () => Promise<CheckResult>): Promise<CheckResult> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof UnreachableError) return { name, status: "fail", summary: error.message, unreachable: true };
+    throw error;
+  }
+}
+
+// --- Prometheus ----------------------------------------------------------------------------------------------------
+
+interface LiveRule {
+  name: string;
+  query: string;
+  type: "alerting" | "recording";
+  health: string;
+  lastError?: string;
+  lastEvaluation: string;
+}
+interface LiveGroup {
+  name: string;
+  file: string;
+  interval: number;
+  rules: LiveRule[];
+}
+
+/** Prometheus prints a parsed expression, not the text it was given: compare both with spacing removed. */
+export const normalizeExpression = (expr: string): string => expr.replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")").trim();
+
+export async function prometheusReachable(prometheus: Server): Promise<CheckResult> {
+  return guarded("Prometheus reachable", async () => {
+    const info = await prometheus.prometheusApi<{ version: string }>("/api/v1/status/buildinfo");
+    return pass("Prometheus reachable", `${prometheus.shown} (Prometheus ${info.version})`);
+  });
+}
+
+/**
+ * Every group and rule of the stack's rule file is loaded, with the same expression, healthy and evaluated within
+ * three of its intervals; no rule the stack does not have under its group names. Where several files hold a group of
+ * the same name (another environment's stack), the one most like ours is compared.
+ */
+export async function rulesLoaded(prometheus: Server, expected: Expected, now = Date.now()): Promise<CheckResult> {
+  const name = "Rules loaded";
+  return guarded(name, async () => {
+    const live = (await prometheus.prometheusApi<{ groups: LiveGroup[] }>("/api/v1/rules")).groups;
+    const problems: string[] = [];
+    let rules = 0;
+    for (const group of expected.groups) {
+      const ruleName = (rule: { alert?: string; record?: string }): string => (rule.alert ?? rule.record)!;
+      const ours = new Map(group.rules.map((rule) => [`${ruleName(rule)}\0${normalizeExpression(rule.expr)}`, rule]));
+      const candidates = live.filter((g) => g.name === group.name);
+      if (candidates.length === 0) {
+        problems.push(`group ${group.name}: not loaded (Prometheus has no group of that name; is the rule file mounted, or the PrometheusRule selected?)`);
+        continue;
+      }
+      const score = (g: LiveGroup): number => g.rules.filter((r) => ours.has(`${r.name}\0${normalizeExpression(r.query)}`)).length * 1000 + g.rules.filter((r) => group.rules.some((o) => ruleName(o) === r.name)).length;
+      const match = [...candidates].sort((a, b) => score(b) - score(a))[0];
+      // Rules by name and position: a rule name can repeat within a group (one record per window label).
+      const remaining = [...match.rules];
+      for (const rule of group.rules) {
+        const at = remaining.findIndex((r) => r.name === ruleName(rule) && normalizeExpression(r.query) === normalizeExpression(rule.expr));
+        const sameName = at >= 0 ? at : remaining.findIndex((r) => r.name === ruleName(rule));
+        if (sameName < 0) {
+          problems.push(`group ${group.name}: ${ruleName(rule)} is missing`);
+          continue;
+        }
+        const [found] = remaining.splice(sameName, 1);
+        rules++;
+        if (at < 0) problems.push(`group ${group.name}: ${ruleName(rule)} runs another expression than the stack's:\n      running: ${normalizeExpression(found.query)}\n      stack:   ${normalizeExpression(rule.expr)}`);
+        if (found.health !== "ok" || found.lastError) problems.push(`group ${group.name}: ${ruleName(rule)} is ${found.health}: ${found.lastError ?? "no error given"}`);
+        const interval = parseDuration(group.interval ?? "")?.seconds ?? match.interval;
+        const age = (now - Date.parse(found.lastEvaluation)) / 1000;
+        if (!(age <= 3 * interval + 5)) problems.push(`group ${group.name}: ${ruleName(rule)} was last evaluated ${Number.isFinite(age) ? `${Math.round(age)} s ago` : "never"} (every ${interval} s expected)`);
+      }
+      for (const extra of remaining) problems.push(`group ${group.name}: ${extra.name} is loaded but not in the stack's rule file`);
+    }
+    const total = expected.groups.reduce((n, g) => n + g.rules.length, 0);
+    return problems.length === 0
+      ? pass(name, `${expected.groups.length} groups, ${total} rules, same expressions, healthy, evaluated recently`)
+      : fail(name, `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${expected.groups.length} groups (${rules} of ${total} rules found)`, problems);
+  });
+}
+
+/** Every catalogue metric and label the rules and panels read has series in the app's namespace within `lookback`. */
+export async function metricsPresent(prometheus: Server, expected: Expected, lookback: string): Promise<CheckResult> {
+  const name = "Metrics present";
+  return guarded(name, async () => {
+    const uses = metricUses([
+      ...expected.groups.flatMap((group) => group.rules.map((rule) => ({ reader: `rule ${rule.alert ?? rule.record}`, expr: rule.expr }))),
+      ...expected.panelQueries.map(({ panel, expr }) => ({ reader: `panel "${panel}"`, expr })),
+    ]);
+    const ns = JSON.stringify(expected.appNamespace);
+    const count = async (selector: string): Promise<number> => {
+      const result = await prometheus.prometheusApi<{ result: { value: [number, string] }[] }>(`/api/v1/query?query=${encodeURIComponent(`count(last_over_time(${selector}[${lookback}]))`)}`);
+      return result.result.length === 0 ? 0 : Number(result.result[0].value[1]);
+    };
+    const problems: string[] = [];
+    for (const use of uses) {
+      const readers = [...use.readers];
+      const readBy = `read by ${readers.slice(0, 4).join(", ")}${readers.length > 4 ? ` and ${readers.length - 4} more` : ""}`;
+      if ((await count(`${use.series}{namespace=${ns}}`)) === 0) {
+        problems.push(`${use.series}: no series in namespace ${expected.appNamespace} over the last ${lookback}; ${readBy}`);
+        continue;
+      }
+      for (const label of [...use.labels].sort()) {
+        if ((await count(`${use.series}{namespace=${ns},${label}!=""}`)) === 0) problems.push(`${use.series}: no series with the label ${label} over the last ${lookback}; ${readBy}`);
+      }
+    }
+    return problems.length === 0
+      ? pass(name, `${uses.length} metrics and their labels have series in ${expected.appNamespace} over the last ${lookback}`)
+      : fail(name, `${problems.length} of what the rules and panels read has no series in ${expected.appNamespace} (a counter exists from its first event: if none happened, widen --lookback)`, problems);
+  });
+}
+
+/** Prometheus sends alerts to at least one Alertmanager (each replica, for a cluster). */
+export async function prometheusSendsAlerts(prometheus: Server, alertmanager: Server | undefined): Promise<CheckResult> {
+  const name = "Prometheus sends to Alertmanager";
+  return guarded(name, async () => {
+    const { activeAlertmanagers } = await prometheus.prometheusApi<{ activeAlertmanagers: { url: string }[] }>("/api/v1/alertmanagers");
+    if (activeAlertmanagers.length === 0) return fail(name, "Prometheus has no active Alertmanager: check alerting.alertmanagers in its configuration (or the Prometheus CR's spec.alerting)");
+    const urls = activeAlertmanagers.map((a) => a.url);
+    const given = alertmanager ? new URL(alertmanager.shown).host : undefined;
+    const mentioned = given && urls.some((url) => new URL(url).host === given) ? `, ${given} among them` : "";
+    return pass(name, `${urls.length} Alertmanager${urls.length === 1 ? "" : "s"}${mentioned}: ${urls.join(", ")}`);
+  });
+}
+
+// --- Alertmanager --------------------------------------------------------------------------------------------------
+
+interface AlertmanagerStatus {
+  cluster: { status: string; peers?: unknown[] };
+  config: { original: string };
+  versionInfo: { version: string };
+}
+
+/** Fields that hold a secret or a credential's value: never shown in a difference. */
+const SECRET_FIELD = /(password|token|routing_key|api_url|^url|auth_username)$/;
+const MATCHER_LISTS = new Set(["matchers", "source_matchers", "target_matchers"]);
+
+/**
+ * Where the running configuration differs from the stack's: every field the stack sets must be there with the same
+ * value (a duration by its length, as Alertmanager prints `24h` as `1d`; matchers as a set, as it sorts them);
+ * fields only the running one has are Alertmanager's defaults or its own additions and are ignored. A secret masked
+ * as `<secret>`, or a placeholder of the rendered file, matches anything.
+ */
+export function configDifferences(ours: unknown, running: unknown, at = ""): string[] {
+  const field = at.split(".").pop()!.replace(/\[\d+\]$/, "");
+  const show = (value: unknown): string => (SECRET_FIELD.test(field) ? "(value not shown)" : JSON.stringify(value));
+  if (isPlaceholder(ours) || running === "<secret>") return [];
+  if (typeof ours === "string" && typeof running === "string") {
+    const [a, b] = [parseDuration(ours), parseDuration(running)];
+    if (a && b ? a.seconds === b.seconds : ours === running) return [];
+    return [`${at}: the stack has ${show(ours)}, Alertmanager runs ${show(running)}`];
+  }
+  if (Array.isArray(ours)) {
+    if (!Array.isArray(running)) return [`${at}: the stack has a list, Alertmanager runs ${running === undefined ? "none" : show(running)}`];
+    if (MATCHER_LISTS.has(field)) {
+      const normalize = (list: unknown[]): string[] => list.map((m) => String(m).replace(/\s+/g, "")).sort();
+      return JSON.stringify(normalize(ours)) === JSON.stringify(normalize(running)) ? [] : [`${at}: the stack has ${JSON.stringify(normalize(ours))}, Alertmanager runs ${JSON.stringify(normalize(running))}`];
+    }
+    if (ours.length !== running.length) return [`${at}: the stack has ${ours.length} entries, Alertmanager runs ${running.length}`];
+    return ours.flatMap((item, i) => configDifferences(item, running[i], `${at}[${i}]`));
+  }
+  if (ours !== null && typeof ours === "object") {
+    if (running === null || typeof running !== "object") return [`${at}: the stack has a block, Alertmanager runs ${running === undefined ? "none" : show(running)}`];
+    return Object.entries(ours).flatMap(([key, value]) => configDifferences(value, (running as Record<string, unknown>)[key], at ? `${at}.${key}` : key));
+  }
+  return ours === running ? [] : [`${at}: the stack has ${show(ours)}, Alertmanager runs ${show(running)}`];
+}
+
+/** Every alert of the rule file, as Prometheus sends it: its name and labels. */
+export function alertLabels(expected: Expected): Labels[] {
+  return expected.groups.flatMap((group) => group.rules.filter((rule) => rule.alert).map((rule) => ({ alertname: rule.alert!, ...rule.labels })));
+}
+
+const receiversOf = (route: Route, labels: Labels): string[] => matchingRoutes(route, labels).map((r) => r.receiver);
+
+export async function alertmanagerChecks(alertmanager: Server, expected: Expected): Promise<{ results: CheckResult[]; running?: AlertmanagerConfig }> {
+  let status: AlertmanagerStatus;
+  try {
+    status = await alertmanager.request<AlertmanagerStatus>("/api/v2/status");
+  } catch (error) {
+    if (!(error instanceof UnreachableError)) throw error;
+    const down = { status: "fail", summary: error.message, unreachable: true } as const;
+    return { results: [{ name: "Alertmanager runs the stack's configuration", ...down }, { name: "Alertmanager cluster ready", ...down }, { name: "Alerts route as the stack intends", ...down }] };
+  }
+  const running = parse(status.config.original) as AlertmanagerConfig;
+  const results: CheckResult[] = [];
+  const configName = "Alertmanager runs the stack's configuration";
+  if ("missing" in expected.alertmanager) {
+    results.push({ name: configName, status: "skip", summary: `not compared: ${expected.alertmanager.missing}` });
+  } else {
+    const differences = configDifferences(expected.alertmanager.config, running);
+    results.push(
+      differences.length === 0
+        ? pass(configName, `Alertmanager ${status.versionInfo.version} runs ${expected.alertmanager.from} (secrets masked, defaults aside)`)
+        : fail(configName, `${differences.length} difference${differences.length === 1 ? "" : "s"} from ${expected.alertmanager.from}: is the ConfigMap mounted and was Alertmanager restarted?`, differences),
+    );
+  }
+  const cluster = status.cluster.status;
+  results.push(
+    cluster === "ready" || cluster === "disabled"
+      ? pass("Alertmanager cluster ready", cluster === "ready" ? `ready, ${status.cluster.peers?.length ?? 0} peer${status.cluster.peers?.length === 1 ? "" : "s"}` : "clustering disabled (a single replica)")
+      : fail("Alertmanager cluster ready", `cluster is ${cluster}: its peers have not settled; wait, or check --cluster.peer on every replica`),
+  );
+  const routeName = "Alerts route as the stack intends";
+  const ours = "config" in expected.alertmanager ? expected.alertmanager.config : undefined;
+  if (!ours) {
+    results.push({ name: routeName, status: "skip", summary: "not checked: no configuration of the stack to take the intended receivers from" });
+  } else {
+    const problems: string[] = [];
+    const alerts = alertLabels(expected);
+    for (const labels of alerts) {
+      try {
+        const [intended, actual] = [receiversOf(ours.route, labels), receiversOf(running.route, labels)];
+        if (intended.join() !== actual.join()) problems.push(`${labels.alertname}: reaches ${actual.join(", ") || "nobody"}, the stack intends ${intended.join(", ")}`);
+      } catch (error) {
+        problems.push(`${labels.alertname}: the running routes cannot be evaluated: ${(error as Error).message}`);
+      }
+    }
+    results.push(problems.length === 0 ? pass(routeName, `all ${alerts.length} alerts of ${expected.environment} reach their intended receivers`) : fail(routeName, `${problems.length} of ${alerts.length} alerts are misrouted`, problems));
+  }
+  return { results, running };
+}
+
+// --- The test alert ------------------------------------------------------------------------------------------------
+
+export const TEST_ALERT = "BillingMonitoringTestAlert";
+
+/** The labels of a test alert that the configuration sends to `receiver`, from the alerts of the rule file. */
+export function testAlertLabels(config: AlertmanagerConfig, expected: Expected, receiver: string): Labels {
+  const candidates = alertLabels(expected).map((labels) => ({ ...labels, alertname: TEST_ALERT, test: "true" }));
+  const found = candidates.find((labels) => receiversOf(config.route, labels).join() === receiver);
+  if (!found) {
+    const reachable = [...new Set(candidates.flatMap((labels) => receiversOf(config.route, labels)))].sort();
+    throw new Error(`no alert of the ${expected.environment} rule file reaches receiver ${receiver} alone; receivers its alerts reach: ${reachable.join(", ")}`);
+  }
+  return found;
+}
+
+/** The receiver a test alert goes to by default: the stack's info receiver, or the non-paging one where it does not page. */
+export function defaultTestReceiver(config: AlertmanagerConfig, expected: Expected): string {
+  const info = alertLabels(expected).find((labels) => labels.severity === "info");
+  const reached = info ? receiversOf(config.route, { ...info, alertname: TEST_ALERT }) : [];
+  return reached.length === 1 ? reached[0] : RECEIVERS.info;
+}
+
+/** Sums a counter of Alertmanager's /metrics over the series whose labels include `match`. */
+function counter(metrics: string, name: string, match: Record<string, string>): number {
+  let total = 0;
+  for (const line of metrics.split("\n")) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const labels = /\{([^}]*)\}/.exec(line)?.[1] ?? "";
+    if (Object.entries(match).every(([key, value]) => labels.includes(`${key}="${value}"`))) total += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return total;
+}
+
+/** What the test alert's delivery is judged by: where it goes, which integration sends, and how its group flushes. */
+export interface TestAlertPlan {
+  readonly labels: Labels;
+  readonly receiver: string;
+  /** The integration whose notification counter shows the send (`email`, `slack`, …). */
+  readonly integration: string;
+  /** The route's group_interval, in seconds: a resolution is sent at the group's next flush. */
+  readonly groupIntervalSeconds: number;
+}
+
+/** The test alert for `receiver`: labels that route there, its first integration, and its route's group interval. */
+export function planTestAlert(config: AlertmanagerConfig, expected: Expected, receiver: string): TestAlertPlan {
+  const labels = testAlertLabels(config, expected, receiver);
+  const found = config.receivers.find((r) => r.name === receiver);
+  const kind = found ? Object.keys(found).find((key) => key.endsWith("_configs")) : undefined;
+  if (!kind) throw new Error(`receiver ${receiver} sends nothing (it has no *_configs): choose another with --receiver`);
+  let interval = "5m";
+  const walk = (route: Route, inherited: string): void => {
+    const own = route.group_interval ?? inherited;
+    if (matchingRoutes(route, labels).length > 0 && route.receiver === receiver) interval = own;
+    for (const child of route.routes ?? []) walk(child, own);
+  };
+  walk(config.route, config.route.group_interval ?? "5m");
+  return { labels, receiver, integration: kind.replace(/_configs$/, ""), groupIntervalSeconds: parseDuration(interval)?.seconds ?? 300 };
+}
+
+/**
+ * Posts a test alert that routes to the plan's receiver, waits until Alertmanager reports a notification of its
+ * integration sent (`alertmanager_notifications_total` grows, and no failure), then resolves it and, when the group
+ * flushes within the timeout, waits for that notification too. Alertmanager 0.25 counts by integration only, so
+ * another notification of the same integration at the same moment would also count.
+ */
+export async function sendTestAlert(alertmanager: Server, plan: TestAlertPlan, timeoutMs: number, progress: (line: string) => void): Promise<CheckResult> {
+  const name = "Test alert delivered";
+  const { labels, receiver, integration } = plan;
+  return guarded(name, async () => {
+    const counts = async (): Promise<{ sent: number; failed: number }> => {
+      const metrics = await alertmanager.text("/metrics");
+      const match = { integration, ...(metrics.includes("receiver_name=") ? { receiver_name: receiver } : {}) };
+      return { sent: counter(metrics, "alertmanager_notifications_total", match), failed: counter(metrics, "alertmanager_notifications_failed_total", match) };
+    };
+    const startsAt = new Date();
+    const alert = (endsAt: Date) => ({
+      labels,
+      annotations: {
+        summary: "TEST: npm run verify checks alert delivery; no action needed",
+        description: `A test alert posted by npm run verify to check that receiver ${receiver} is notified. It is not about the billing app, and it resolves by itself.`,
+      },
+      startsAt: startsAt.toISOString(),
+      endsAt: endsAt.toISOString(),
+    });
+    const waitForSend = async (what: string, before: { sent: number; failed: number }): Promise<string | undefined> => {
+      const deadline = Date.now() + timeoutMs;
+      let last = Date.now();
+      while (Date.now() < deadline) {
+        const now = await counts();
+        if (now.failed > before.failed) return `Alertmanager failed to send the ${what} notification by ${integration} (alertmanager_notifications_failed_total grew): see its log for the receiver's error`;
+        if (now.sent > before.sent) return undefined;
+        if (Date.now() - last >= 10_000) {
+          progress(`  waiting for the ${what} notification to ${receiver} (${Math.round((deadline - Date.now()) / 1000)} s left)…`);
+          last = Date.now();
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      return `no ${what} notification by ${integration} within ${timeoutMs / 1000} s (the route's group_wait may be longer: raise --timeout)`;
+    };
+    let before = await counts();
+    progress(`  posting test alert ${TEST_ALERT} for receiver ${receiver}…`);
+    await alertmanager.request("/api/v2/alerts", { method: "POST", body: [alert(new Date(Date.now() + 10 * 60_000))] });
+    const firing = await waitForSend("firing", before);
+    before = await counts();
+    progress("  resolving the test alert…");
+    await alertmanager.request("/api/v2/alerts", { method: "POST", body: [alert(new Date())] });
+    if (firing) return fail(name, firing);
+    if (plan.groupIntervalSeconds * 1000 > timeoutMs) {
+      return pass(name, `sent to ${receiver}; resolved, and its resolution is sent at the group's next flush (group_interval ${plan.groupIntervalSeconds} s, longer than --timeout)`);
+    }
+    const resolved = await waitForSend("resolved", before);
+    return resolved ? fail(name, resolved) : pass(name, `sent to ${receiver} by ${integration}, then resolved and its resolution sent`);
+  });
+}
