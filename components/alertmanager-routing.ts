@@ -26,15 +26,7 @@ export class AlertmanagerRouting extends pulumi.ComponentResource {
   constructor(name: string, args: AlertmanagerRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("billing-monitoring:alerting:AlertmanagerRouting", name, {}, opts);
 
-    const secret = new k8s.core.v1.Secret(
-      `${name}-credentials`,
-      {
-        metadata: { name: args.secretName, namespace: args.namespace, labels: { ...args.labels } },
-        type: "Opaque",
-        stringData: pulumi.secret(args.secretFiles),
-      },
-      { parent: this },
-    );
+    const secret = credentialsSecret(`${name}-credentials`, args, this);
 
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
@@ -49,4 +41,21 @@ export class AlertmanagerRouting extends pulumi.ComponentResource {
     this.secretName = secret.metadata.name;
     this.registerOutputs({ configMapName: this.configMapName, secretName: this.secretName });
   }
+}
+
+/** The credentials Secret both routing forms write: each file's value a Pulumi secret, stored as stringData. */
+export function credentialsSecret(
+  resourceName: string,
+  args: { readonly namespace: string; readonly secretName: string; readonly secretFiles: Readonly<Record<string, pulumi.Output<string>>>; readonly labels: Readonly<Record<string, string>> },
+  parent: pulumi.Resource,
+): k8s.core.v1.Secret {
+  return new k8s.core.v1.Secret(
+    resourceName,
+    {
+      metadata: { name: args.secretName, namespace: args.namespace, labels: { ...args.labels } },
+      type: "Opaque",
+      stringData: pulumi.secret(args.secretFiles),
+    },
+    { parent },
+  );
 }

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import type { AlertmanagerConfigSpec } from "../alerts/operator";
+import { credentialsSecret } from "./alertmanager-routing";
 
 export interface OperatorRoutingArgs {
   /** The app namespace: the operator matches the AlertmanagerConfig's routes to alerts labelled with it. */
@@ -32,15 +33,7 @@ export class OperatorRouting extends pulumi.ComponentResource {
   constructor(name: string, args: OperatorRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("billing-monitoring:alerting:OperatorRouting", name, {}, opts);
 
-    const secret = new k8s.core.v1.Secret(
-      `${name}-credentials`,
-      {
-        metadata: { name: args.secretName, namespace: args.namespace, labels: { ...args.labels } },
-        type: "Opaque",
-        stringData: pulumi.secret(args.secretFiles),
-      },
-      { parent: this },
-    );
+    const secret = credentialsSecret(`${name}-credentials`, args, this);
 
     const templates = args.templates
       ? new k8s.core.v1.ConfigMap(
