@@ -85,6 +85,12 @@ export class ManagedProcess {
     this.child = child;
   }
 
+  /** Sends a signal (SIGHUP: Prometheus and Alertmanager reload their configuration). */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.running) throw new Error(`${this.name} is not running`);
+    this.child!.kill(signal);
+  }
+
   /** SIGTERM, then SIGKILL if it has not exited within the grace period; resolves once it has exited. */
   async stop(graceMs = 10_000): Promise<void> {
     const child = this.child;

@@ -16,6 +16,7 @@ import type { AlertmanagerConfig } from "../alerts/routing";
 import { toYaml } from "../serialize";
 import { succeeded } from "../engine/run";
 import { declaredRuleFile, runStack, type StackRun } from "../scripts/program";
+import { renderFiles } from "../scripts/render";
 import { routedStack, SANDBOX_STACK, sandboxConfigValues, type SandboxPlacement } from "./profile";
 
 export interface SandboxSecrets {
@@ -35,6 +36,8 @@ export interface LocalOverrides {
 export interface RenderedEnvironment {
   readonly environment: string;
   readonly ruleFile: string;
+  /** The stack's rendered tree, as `npm run render` writes it (secrets as the marker): what `npm run verify` reads. */
+  readonly files: ReadonlyMap<string, string>;
   /** What the environment's stack writes for Alertmanager: only the owner of its configuration writes any. */
   readonly alertmanager?: RenderedAlertmanager;
 }
@@ -61,10 +64,12 @@ export async function renderEnvironment(placement: SandboxPlacement, secrets: Sa
   const values = sandboxConfigValues(placement);
   // What the owner reads of each environment it routes, as it would read their stacks: their environment, not owners.
   const stackOutputs = Object.fromEntries((placement.alertmanagerOwner ? (placement.routedEnvironments ?? []) : []).map((environment) => [routedStack(environment), { environment, alertmanagerOwner: false }]));
-  const run = succeeded(await runStack({ stack: SANDBOX_STACK, config: values, secrets: { ...secrets, grafanaToken: "sandbox-has-no-grafana" }, stackOutputs }));
+  const allSecrets = { ...secrets, grafanaToken: "sandbox-has-no-grafana" };
+  const run = succeeded(await runStack({ stack: SANDBOX_STACK, config: values, secrets: allSecrets, stackOutputs }));
   const stackName = (kind: string): string => `${kind}-${SANDBOX_STACK}`;
   const ruleFile = declaredRuleFile(run);
-  if (!placement.alertmanagerOwner) return { environment: placement.environment, ruleFile };
+  const files = renderFiles(run, { secretValues: Object.values(allSecrets) });
+  if (!placement.alertmanagerOwner) return { environment: placement.environment, ruleFile, files };
   const configMap = dataOf(run, CONFIG_MAP, stackName("alertmanager-billing"), "data");
   const secret = dataOf(run, SECRET, `${stackName("alertmanager-billing")}-credentials`, "stringData");
   const configFile = run.outputs.alertmanagerConfigFile as string;
@@ -74,7 +79,7 @@ export async function renderEnvironment(placement: SandboxPlacement, secrets: Sa
   ]);
   const config = mounts.get(path.dirname(configFile))?.[path.basename(configFile)];
   if (config === undefined) throw new Error(`${configFile} is in neither the ConfigMap nor the Secret`);
-  return { environment: placement.environment, ruleFile, alertmanager: { config, mounts, configFile } };
+  return { environment: placement.environment, ruleFile, files, alertmanager: { config, mounts, configFile } };
 }
 
 /** The deployed Alertmanager configuration plus the two local additions (see the module comment). */

@@ -103,6 +103,7 @@ export class Sandbox {
   prometheusUrl = "";
   alertmanagerUrl = "";
   private dir = "";
+  private alertmanagerConfig = "";
 
   private constructor(private readonly options: SandboxOptions) {}
 
@@ -179,6 +180,10 @@ export class Sandbox {
       const rendered = await renderEnvironment({ ...placement, environment, alertmanagerOwner: environment === owner, pagingEnvironments, routedEnvironments }, secrets);
       this.rendered.set(environment, rendered);
       fs.writeFileSync(path.join(rulesDir, `${environment}.yml`), rendered.ruleFile);
+      for (const [file, content] of rendered.files) {
+        fs.mkdirSync(path.dirname(path.join(this.renderedDir(environment), file)), { recursive: true });
+        fs.writeFileSync(path.join(this.renderedDir(environment), file), content);
+      }
     }
     const alertmanager = this.rendered.get(owner)!.alertmanager!;
     writeMounts(alertmanager, { smtpCaFile: caFile, pagerdutyUrl: this.webhooks.url("pagerduty") });
@@ -189,6 +194,7 @@ export class Sandbox {
   }
 
   private async startAlertmanager(configFile: string): Promise<void> {
+    this.alertmanagerConfig = configFile;
     const replicas = this.options.alertmanagerReplicas ?? 1;
     const webPorts = await Promise.all(Array.from({ length: replicas }, () => freePort()));
     const clusterPorts = replicas > 1 ? await Promise.all(Array.from({ length: replicas }, () => freePort())) : [];
@@ -272,6 +278,11 @@ export class Sandbox {
     await Promise.all(this.prometheuses.map((process, i) => this.waitReady(process, this.prometheusUrls[i])));
   }
 
+  /** An environment's rendered stack (`npm run render`'s tree, secrets as the marker), for `npm run verify -- --rendered`. */
+  renderedDir(environment: string): string {
+    return path.join(this.dir, "rendered", environment);
+  }
+
   /** Stops one Alertmanager replica (SIGTERM), as a pod that dies. */
   async stopAlertmanager(replica: number): Promise<void> {
     await this.alertmanagers[replica].stop();
@@ -296,6 +307,32 @@ export class Sandbox {
       return response.ok;
     }, 30_000, 100);
     this.log(`${process.name}: ${url}`);
+  }
+
+  /** Where Prometheus reads an environment's rule file (SIGHUP it with {@link reload} after changing it). */
+  ruleFile(environment: string): string {
+    return path.join(this.dir, "prometheus", "rules", `${environment}.yml`);
+  }
+
+  /** The configuration file the Alertmanager replicas run. */
+  get alertmanagerConfigFile(): string {
+    return this.alertmanagerConfig;
+  }
+
+  /**
+   * Makes the first Prometheus or every Alertmanager re-read its files (SIGHUP, as a config reloader sidecar does)
+   * and resolves once each reports a successful reload after the signal.
+   */
+  async reload(server: "prometheus" | "alertmanager"): Promise<void> {
+    const [processes, urls] = server === "prometheus" ? [[this.prometheus], [this.prometheusUrl]] : [this.alertmanagers, this.alertmanagerUrls];
+    const metric = `${server}_config_last_reload_success_timestamp_seconds`;
+    const reloadedAt = async (url: string): Promise<number> => {
+      const line = (await (await fetch(`${url}/metrics`)).text()).split("\n").find((l) => l.startsWith(`${metric} `));
+      return Number(line?.split(" ")[1] ?? 0);
+    };
+    const before = await Promise.all(urls.map(reloadedAt));
+    for (const process of processes) process.signal("SIGHUP");
+    await Promise.all(urls.map((url, i) => waitFor(`${server} at ${url} to reload`, async () => (await reloadedAt(url)) > before[i], 30_000, 100)));
   }
 
   /** Stops Prometheus and starts it again on the same port and data directory. */

@@ -36,6 +36,12 @@ export function readStackFile(stack: string): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
 }
 
+/** The keys (bare) a stack file holds as `secure:` values, encrypted by the Pulumi CLI. */
+export function encryptedStackKeys(stack: string): string[] {
+  const prefix = `${PROJECT}:`;
+  return readStackConfig(readProject(ROOT), stack).encrypted.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
+}
+
 /** The rule file a run declares: the data of the rules ConfigMap its AlertRules component writes (`<name>-rules`). */
 export function declaredRuleFile(run: ProgramRun): string {
   const configMap = run.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.endsWith("-rules"));

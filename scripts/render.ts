@@ -13,10 +13,14 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { CONFIG_FILE } from "../alerts/routing";
+import { parse } from "yaml";
+
 import { KNOWN_STACKS } from "../config";
 import { toJson, toYaml } from "../serialize";
 import { failureOf } from "../engine/run";
-import { localStack, readStackFile, type RecordedResource, ROOT, runStack, type StackRun } from "./program";
+import type { SecretKey } from "../config/schema";
+import { encryptedStackKeys, localStack, readStackFile, type RecordedResource, ROOT, runStack, type StackRun } from "./program";
 import { runAsScript } from "./cli";
 
 /** Stands in for every secret value in rendered files. */
@@ -26,6 +30,22 @@ export const REDACTED = "<redacted: pulumi secret>";
 export const PLACEHOLDER_SETTINGS = { smtpUsername: "<smtpUsername: Postmark SMTP access key>" };
 
 export const PLACEHOLDER_SECRETS = { smtpPassword: REDACTED, grafanaToken: REDACTED };
+
+/**
+ * What the render gives a secret the stack file holds encrypted (`secure:`), which it cannot decrypt: a value of the
+ * right form, replaced by the marker wherever it lands. So the optional receivers a stack has (Slack, PagerDuty,
+ * the heartbeat) are in its rendered configuration, as `pulumi up` deploys them.
+ */
+const SECRET_STAND_IN: Readonly<Partial<Record<SecretKey, string>>> = {
+  slackWebhookUrl: "https://pulumi-secret.invalid/slack-webhook-url",
+  pagerdutyRoutingKey: "pulumi-secret-pagerduty-routing-key",
+  heartbeatUrl: "https://pulumi-secret.invalid/heartbeat-url",
+};
+
+/** Stand-ins for the secrets a stack file holds encrypted. */
+function encryptedStandIns(stack: string): Record<string, string> {
+  return Object.fromEntries(encryptedStackKeys(stack).map((key) => [key, SECRET_STAND_IN[key as SecretKey] ?? REDACTED]));
+}
 
 export const RENDERED = path.join(ROOT, "rendered");
 
@@ -47,7 +67,7 @@ export const EXAMPLES: Readonly<Record<string, Readonly<Record<string, string>>>
  * it). A refusal says so.
  */
 export async function renderStack(stack: string, example: Readonly<Record<string, string>> = {}): Promise<StackRun> {
-  const run = await runStack({ stack, settings: { ...PLACEHOLDER_SETTINGS, ...example }, settingSecrets: PLACEHOLDER_SECRETS });
+  const run = await runStack({ stack, settings: { ...PLACEHOLDER_SETTINGS, ...example }, settingSecrets: { ...PLACEHOLDER_SECRETS, ...encryptedStandIns(stack) } });
   const failure = failureOf(run);
   if (failure.length === 0) return run;
   const source = localStack(readStackFile(stack).promotionSourceStack ?? "");
@@ -84,8 +104,39 @@ function fileName(stem: string, extension: string): string {
   return `${stem.slice(0, 200)}-${createHash("sha256").update(stem).digest("hex").slice(0, 12)}${extension}`;
 }
 
+/**
+ * A YAML document with every string that holds one of `values` replaced by the secret marker, or undefined when a
+ * value still shows in the document (as a key, say): a file that cannot be redacted is not written.
+ */
+export function redactValues(yamlText: string, values: readonly string[]): string | undefined {
+  // The marker itself is what a redacted value reads.
+  const known = values.filter((value) => value.length > 0 && value !== REDACTED);
+  const holdsSecret = (text: string): boolean => known.some((value) => text.includes(value));
+  const walk = (node: unknown): unknown =>
+    typeof node === "string"
+      ? holdsSecret(node)
+        ? REDACTED
+        : node
+      : Array.isArray(node)
+        ? node.map(walk)
+        : node !== null && typeof node === "object"
+          ? Object.fromEntries(Object.entries(node).map(([key, value]) => [key, walk(value)]))
+          : node;
+  const redacted = toYaml(walk(parse(yamlText)));
+  return holdsSecret(redacted) ? undefined : redacted;
+}
+
+export interface RenderFileOptions {
+  /**
+   * The secret values the run was given. With them, an Alertmanager configuration that holds a secret (and so is
+   * deployed inside the Secret) is also written as alertmanager/alertmanager.yml with those values replaced by the
+   * marker, so it can be compared with a running Alertmanager. Without them it is only in the redacted Secret.
+   */
+  readonly secretValues?: readonly string[];
+}
+
 /** File name → content, for one stack. */
-export function renderFiles(run: StackRun): Map<string, string> {
+export function renderFiles(run: StackRun, options: RenderFileOptions = {}): Map<string, string> {
   const files = new Map<string, string>();
   const index: Record<string, unknown>[] = [];
   for (const resource of run.resources) {
@@ -103,7 +154,12 @@ export function renderFiles(run: StackRun): Map<string, string> {
       files.set(`kubernetes/${fileName(`${kube[3].toLowerCase()}-${metadata.name}`, ".yaml")}`, toYaml(inputs));
       const data = (inputs.data ?? {}) as Record<string, string>;
       if (resource.type === "kubernetes:core/v1:ConfigMap") {
-        for (const [file, content] of Object.entries(data)) files.set(`${file.endsWith(".tmpl") || file === "alertmanager.yml" ? "alertmanager" : "prometheus"}/${file}`, content);
+        for (const [file, content] of Object.entries(data)) files.set(`${file.endsWith(".tmpl") || file === CONFIG_FILE ? "alertmanager" : "prometheus"}/${file}`, content);
+      }
+      const secretConfig = ((resource.inputs.stringData ?? {}) as Record<string, unknown>)[CONFIG_FILE];
+      if (resource.type === "kubernetes:core/v1:Secret" && typeof secretConfig === "string" && options.secretValues) {
+        const redacted = redactValues(secretConfig, options.secretValues);
+        if (redacted !== undefined) files.set(`alertmanager/${CONFIG_FILE}`, redacted);
       }
     }
     if (resource.type === "grafana:oss/dashboard:Dashboard") {
@@ -133,7 +189,8 @@ export async function renderAll(outDir: string, stacks: readonly string[] = KNOW
   }
   try {
     for (const { dir, stack, example } of trees) {
-      for (const [file, content] of renderFiles(await renderStack(stack, example))) {
+      const secretValues = Object.values(encryptedStandIns(stack));
+      for (const [file, content] of renderFiles(await renderStack(stack, example), { secretValues })) {
         fs.mkdirSync(path.dirname(path.join(scratch, dir, file)), { recursive: true });
         fs.writeFileSync(path.join(scratch, dir, file), content);
       }
@@ -194,7 +251,8 @@ export function staleFiles(expected: Map<string, string>, actual: Map<string, st
 /** A unified diff of what two stacks render, file by file, leaving out the files that are the same. */
 export async function diffStacks(left: string, right: string): Promise<string> {
   const { createTwoFilesPatch } = await import("diff");
-  const [a, b] = [renderFiles(await renderStack(left)), renderFiles(await renderStack(right))];
+  const files = async (stack: string) => renderFiles(await renderStack(stack), { secretValues: Object.values(encryptedStandIns(stack)) });
+  const [a, b] = [await files(left), await files(right)];
   return [...new Set([...a.keys(), ...b.keys()])]
     .sort()
     .filter((name) => a.get(name) !== b.get(name))

@@ -62,6 +62,9 @@ async function main(): Promise<void> {
     say(`${name} simulator: ${simulator.url}/metrics  (switch: curl -X PUT ${simulator.url}/scenario/<${SCENARIOS.join("|")}>)`);
   }
   say(`smtp sink:    ${sandbox.smtp.smarthost} (STARTTLS + AUTH)`);
+  for (const name of ENVIRONMENTS) {
+    say(`check ${name} as after a deploy: npm run verify -- --rendered ${sandbox.renderedDir(name)} --prometheus ${sandbox.prometheusUrl} --alertmanager ${sandbox.alertmanagerUrl} [--send-test-alert]`);
+  }
   say(`webhook sink: ${sandbox.webhooks.url("slack")}, ${sandbox.webhooks.url("pagerduty")}, ${sandbox.webhooks.url("heartbeat")}`);
   sandbox.smtp.onEmail((email) => say(`email: "${email.subject}" to ${email.recipients.join(", ")}`));
 

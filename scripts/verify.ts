@@ -133,7 +133,7 @@ const MARK = { pass: "PASS", fail: "FAIL", skip: "SKIP" } as const;
 function line(result: CheckResult): string {
   const details = (result.details ?? []).slice(0, 20).map((detail) => `\n      - ${detail}`);
   const more = (result.details?.length ?? 0) > 20 ? `\n      … and ${result.details!.length - 20} more` : "";
-  return `${MARK[result.status]}  ${result.name.padEnd(34)} ${result.summary}${details.join("")}${more}\n`;
+  return `${MARK[result.status]}  ${result.name.padEnd(44)} ${result.summary}${details.join("")}${more}\n`;
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out: (text: string) => void = (text) => process.stdout.write(text)): Promise<number> {
@@ -159,7 +159,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     throw error;
   }
 
-  out(`Verifying ${expected.environment} (${path.relative(process.cwd(), expected.dir) || "."}) against ${[prometheus?.shown, alertmanager?.shown].filter(Boolean).join(" and ")}\n`);
+  const shownDir = path.relative(process.cwd(), expected.dir).startsWith("..") ? expected.dir : path.relative(process.cwd(), expected.dir) || ".";
+  out(`Verifying ${expected.environment} (${shownDir}) against ${[prometheus?.shown, alertmanager?.shown].filter(Boolean).join(" and ")}\n`);
   const results: CheckResult[] = [];
   const report = (result: CheckResult): void => {
     results.push(result);

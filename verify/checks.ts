@@ -2,6 +2,8 @@
  * The post-deployment checks of `npm run verify`: what the stack deploys (verify/expected.ts) against what a live
  * Prometheus and Alertmanager run. Each check gives one line and, when it fails, the details that say what to fix.
  */
+import * as path from "node:path";
+
 import { parse } from "yaml";
 
 import { parseDuration } from "../duration";
@@ -10,6 +12,7 @@ import type { AlertmanagerConfig, Route } from "../alerts/routing";
 import { RECEIVERS } from "../alerts/routing";
 import { type Expected, isPlaceholder } from "./expected";
 import { type Server, UnreachableError } from "./http";
+import { canonicalExpression } from "./expression";
 import { metricUses } from "./metric-usage";
 
 export interface CheckResult {
@@ -51,9 +54,6 @@ interface LiveGroup {
   rules: LiveRule[];
 }
 
-/** Prometheus prints a parsed expression, not the text it was given: compare both with spacing removed. */
-export const normalizeExpression = (expr: string): string => expr.replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")").trim();
-
 export async function prometheusReachable(prometheus: Server): Promise<CheckResult> {
   return guarded("Prometheus reachable", async () => {
     const info = await prometheus.prometheusApi<{ version: string }>("/api/v1/status/buildinfo");
@@ -74,18 +74,18 @@ export async function rulesLoaded(prometheus: Server, expected: Expected, now = 
     let rules = 0;
     for (const group of expected.groups) {
       const ruleName = (rule: { alert?: string; record?: string }): string => (rule.alert ?? rule.record)!;
-      const ours = new Map(group.rules.map((rule) => [`${ruleName(rule)}\0${normalizeExpression(rule.expr)}`, rule]));
+      const ours = new Map(group.rules.map((rule) => [`${ruleName(rule)}\0${canonicalExpression(rule.expr)}`, rule]));
       const candidates = live.filter((g) => g.name === group.name);
       if (candidates.length === 0) {
         problems.push(`group ${group.name}: not loaded (Prometheus has no group of that name; is the rule file mounted, or the PrometheusRule selected?)`);
         continue;
       }
-      const score = (g: LiveGroup): number => g.rules.filter((r) => ours.has(`${r.name}\0${normalizeExpression(r.query)}`)).length * 1000 + g.rules.filter((r) => group.rules.some((o) => ruleName(o) === r.name)).length;
+      const score = (g: LiveGroup): number => g.rules.filter((r) => ours.has(`${r.name}\0${canonicalExpression(r.query)}`)).length * 1000 + g.rules.filter((r) => group.rules.some((o) => ruleName(o) === r.name)).length;
       const match = [...candidates].sort((a, b) => score(b) - score(a))[0];
       // Rules by name and position: a rule name can repeat within a group (one record per window label).
       const remaining = [...match.rules];
       for (const rule of group.rules) {
-        const at = remaining.findIndex((r) => r.name === ruleName(rule) && normalizeExpression(r.query) === normalizeExpression(rule.expr));
+        const at = remaining.findIndex((r) => r.name === ruleName(rule) && canonicalExpression(r.query) === canonicalExpression(rule.expr));
         const sameName = at >= 0 ? at : remaining.findIndex((r) => r.name === ruleName(rule));
         if (sameName < 0) {
           problems.push(`group ${group.name}: ${ruleName(rule)} is missing`);
@@ -93,7 +93,7 @@ export async function rulesLoaded(prometheus: Server, expected: Expected, now = 
         }
         const [found] = remaining.splice(sameName, 1);
         rules++;
-        if (at < 0) problems.push(`group ${group.name}: ${ruleName(rule)} runs another expression than the stack's:\n      running: ${normalizeExpression(found.query)}\n      stack:   ${normalizeExpression(rule.expr)}`);
+        if (at < 0) problems.push(`group ${group.name}: ${ruleName(rule)} runs another expression than the stack's:\n      running: ${found.query.trim()}\n      stack:   ${rule.expr.trim()}`);
         if (found.health !== "ok" || found.lastError) problems.push(`group ${group.name}: ${ruleName(rule)} is ${found.health}: ${found.lastError ?? "no error given"}`);
         const interval = parseDuration(group.interval ?? "")?.seconds ?? match.interval;
         const age = (now - Date.parse(found.lastEvaluation)) / 1000;
@@ -166,7 +166,8 @@ const MATCHER_LISTS = new Set(["matchers", "source_matchers", "target_matchers"]
 
 /**
  * Where the running configuration differs from the stack's: every field the stack sets must be there with the same
- * value (a duration by its length, as Alertmanager prints `24h` as `1d`; matchers as a set, as it sorts them);
+ * value (a duration by its length, as Alertmanager prints `24h` as `1d`; matchers as a set, as it sorts them; email
+ * header names in any case);
  * fields only the running one has are Alertmanager's defaults or its own additions and are ignored. A secret masked
  * as `<secret>`, or a placeholder of the rendered file, matches anything.
  */
@@ -190,7 +191,10 @@ export function configDifferences(ours: unknown, running: unknown, at = ""): str
   }
   if (ours !== null && typeof ours === "object") {
     if (running === null || typeof running !== "object") return [`${at}: the stack has a block, Alertmanager runs ${running === undefined ? "none" : show(running)}`];
-    return Object.entries(ours).flatMap(([key, value]) => configDifferences(value, (running as Record<string, unknown>)[key], at ? `${at}.${key}` : key));
+    // Alertmanager writes email header names in their canonical MIME form (X-PM-Message-Stream as X-Pm-Message-Stream).
+    const runningValue = (key: string): unknown =>
+      field === "headers" ? Object.entries(running).find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1] : (running as Record<string, unknown>)[key];
+    return Object.entries(ours).flatMap(([key, value]) => configDifferences(value, runningValue(key), at ? `${at}.${key}` : key));
   }
   return ours === running ? [] : [`${at}: the stack has ${show(ours)}, Alertmanager runs ${show(running)}`];
 }
@@ -199,6 +203,9 @@ export function configDifferences(ours: unknown, running: unknown, at = ""): str
 export function alertLabels(expected: Expected): Labels[] {
   return expected.groups.flatMap((group) => group.rules.filter((rule) => rule.alert).map((rule) => ({ alertname: rule.alert!, ...rule.labels })));
 }
+
+/** A file as printed: relative to the working directory when under it. */
+const shownPath = (file: string): string => (path.relative(process.cwd(), file).startsWith("..") ? file : path.relative(process.cwd(), file));
 
 const receiversOf = (route: Route, labels: Labels): string[] => matchingRoutes(route, labels).map((r) => r.receiver);
 
@@ -220,8 +227,8 @@ export async function alertmanagerChecks(alertmanager: Server, expected: Expecte
     const differences = configDifferences(expected.alertmanager.config, running);
     results.push(
       differences.length === 0
-        ? pass(configName, `Alertmanager ${status.versionInfo.version} runs ${expected.alertmanager.from} (secrets masked, defaults aside)`)
-        : fail(configName, `${differences.length} difference${differences.length === 1 ? "" : "s"} from ${expected.alertmanager.from}: is the ConfigMap mounted and was Alertmanager restarted?`, differences),
+        ? pass(configName, `Alertmanager ${status.versionInfo.version} runs ${shownPath(expected.alertmanager.from)} (secrets masked, defaults aside)`)
+        : fail(configName, `${differences.length} difference${differences.length === 1 ? "" : "s"} from ${shownPath(expected.alertmanager.from)}: is the ConfigMap mounted and was Alertmanager restarted?`, differences),
     );
   }
   const cluster = status.cluster.status;
@@ -311,7 +318,8 @@ export function planTestAlert(config: AlertmanagerConfig, expected: Expected, re
 
 /**
  * Posts a test alert that routes to the plan's receiver, waits until Alertmanager reports a notification of its
- * integration sent (`alertmanager_notifications_total` grows, and no failure), then resolves it and, when the group
+ * integration sent (a finished request that did not fail: `alertmanager_notification_requests_total` grows more
+ * than `…_failed_total`; a failed request ends the wait with the failure), then resolves it and, when the group
  * flushes within the timeout, waits for that notification too. Alertmanager 0.25 counts by integration only, so
  * another notification of the same integration at the same moment would also count.
  */
@@ -322,7 +330,9 @@ export async function sendTestAlert(alertmanager: Server, plan: TestAlertPlan, t
     const counts = async (): Promise<{ sent: number; failed: number }> => {
       const metrics = await alertmanager.text("/metrics");
       const match = { integration, ...(metrics.includes("receiver_name=") ? { receiver_name: receiver } : {}) };
-      return { sent: counter(metrics, "alertmanager_notifications_total", match), failed: counter(metrics, "alertmanager_notifications_failed_total", match) };
+      // Counted when an attempt has finished (alertmanager_notifications_total counts one as it starts).
+      const failed = counter(metrics, "alertmanager_notification_requests_failed_total", match);
+      return { sent: counter(metrics, "alertmanager_notification_requests_total", match) - failed, failed };
     };
     const startsAt = new Date();
     const alert = (endsAt: Date) => ({
@@ -339,7 +349,7 @@ export async function sendTestAlert(alertmanager: Server, plan: TestAlertPlan, t
       let last = Date.now();
       while (Date.now() < deadline) {
         const now = await counts();
-        if (now.failed > before.failed) return `Alertmanager failed to send the ${what} notification by ${integration} (alertmanager_notifications_failed_total grew): see its log for the receiver's error`;
+        if (now.failed > before.failed) return `Alertmanager failed to send the ${what} notification by ${integration} (alertmanager_notification_requests_failed_total grew): see its log for the receiver's error`;
         if (now.sent > before.sent) return undefined;
         if (Date.now() - last >= 10_000) {
           progress(`  waiting for the ${what} notification to ${receiver} (${Math.round((deadline - Date.now()) / 1000)} s left)…`);

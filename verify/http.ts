@@ -65,6 +65,8 @@ export class Server {
     }
     const text = await response.text();
     if (!response.ok) throw new UnreachableError(`${this.name} at ${this.shown} answered HTTP ${response.status} to ${url.pathname}: ${text.slice(0, 200)}`);
+    // Alertmanager answers a POST of alerts with 200 and no body.
+    if (text.trim() === "" && init.method === "POST") return undefined as T;
     try {
       return JSON.parse(text) as T;
     } catch {

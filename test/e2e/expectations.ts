@@ -38,7 +38,13 @@ export function severities(cfg: BillingConfig): Map<string, string> {
 
 export function expectedEmail(cfg: BillingConfig, alert: string, status: "firing" | "resolved"): EmailSummary {
   const severity = severities(cfg).get(alert);
-  if (!severity || !SUBJECTS[severity]) throw new Error(`${alert} is not an alert with an emailed severity`);
+  if (!severity) throw new Error(`${alert} is not an alert of the rule file`);
+  return seedEmail(severity, alert, status);
+}
+
+/** The seed's email for an alert of a severity, whatever rule (or test) it comes from. */
+export function seedEmail(severity: string, alert: string, status: "firing" | "resolved"): EmailSummary {
+  if (!SUBJECTS[severity]) throw new Error(`${alert}: severity ${severity} is not emailed`);
   return { subject: `${status === "resolved" ? "[RESOLVED] " : ""}${SUBJECTS[severity](alert)}`, recipients: RECIPIENTS[severity] };
 }
 

@@ -35,6 +35,18 @@ describe("render", () => {
     expect(files.get("grafana/grafana-billing-dashboards-grafana.yaml")).toContain(`auth: "${REDACTED}"`);
   });
 
+  it("a configuration that holds a secret (the heartbeat URL) is written with that secret as the marker when the render knows the values", async () => {
+    const heartbeatUrl = "https://heartbeat.example/test-only-ping-token";
+    const secrets = { ...TEST_SECRETS, heartbeatUrl };
+    const run = await runStack("production", { secrets });
+    // Without the values: only inside the redacted Secret, as `npm run render` writes it.
+    expect(renderFiles(run).has("alertmanager/alertmanager.yml")).toBe(false);
+    const files = renderFiles(run, { secretValues: Object.values(secrets) });
+    const config = parse(files.get("alertmanager/alertmanager.yml")!) as { receivers: { name: string; webhook_configs?: { url: string }[] }[] };
+    expect(config.receivers.find((receiver) => receiver.name === "heartbeat")!.webhook_configs).toEqual([{ url: REDACTED, send_resolved: false }]);
+    expect([...files.values()].join("\n")).not.toContain("test-only-ping-token");
+  });
+
   it("the committed rendered/ passes promtool check rules (both rule files loaded side by side) and amtool check-config", () => {
     const both = runTool("promtool", ["check", "rules", ...["staging", "production"].map((stack) => path.join(RENDERED, stack, "prometheus", "billing-alerts.yml"))]);
     expect({ status: both.status, output: both.output }).toEqual({ status: 0, output: expect.not.stringMatching(/duplicate|FAILED/i) });
@@ -149,6 +161,21 @@ describe("the staleness check", () => {
     }
   }
   const render = (...args: string[]) => spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/render.ts", ...args], { cwd: scratch.dir, encoding: "utf8" });
+
+  it("a secret the stack file holds encrypted (secure:) renders its receiver, the value as the marker", () => {
+    const out = tempDir("secure");
+    try {
+      // As `pulumi config set --secret heartbeatUrl …` writes it: ciphertext the render cannot (and need not) read.
+      const result = withStackFile("production", (text) => `${text}  billing-monitoring:heartbeatUrl:\n    secure: v1:Zm9vYmFy:dGVzdC1vbmx5LWNpcGhlcnRleHQ=\n`, () => render("--stacks", "production", "--out", out.dir));
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
+      const config = parse(fs.readFileSync(path.join(out.dir, "production", "alertmanager", "alertmanager.yml"), "utf8")) as { receivers: { name: string; webhook_configs?: unknown[] }[] };
+      expect(config.receivers.find((receiver) => receiver.name === "heartbeat")!.webhook_configs).toEqual([{ url: REDACTED, send_resolved: false }]);
+      // The configuration moved into the Secret, as `pulumi up` deploys it; no ConfigMap copy of it.
+      expect(fs.readFileSync(path.join(out.dir, "production", "kubernetes", "configmap-alertmanager-billing-production.yaml"), "utf8")).not.toContain("alertmanager.yml");
+    } finally {
+      out.remove();
+    }
+  });
   const newTag = (text: string) => text.replace("imageTag: billing-monitoring-20251104", "imageTag: billing-monitoring-20251202");
 
   it("staging-first: a commit giving staging a new image alone is refused, naming how to promote; nothing rendered", () => {
