@@ -43,18 +43,42 @@ const matchesAll = (matchers: readonly string[] | undefined, labels: Labels): bo
 const ROUTE_FIELDS = new Set(["receiver", "matchers", "group_by", "group_wait", "group_interval", "repeat_interval", "active_time_intervals", "continue", "routes"]);
 
 /**
- * The routes an alert is dispatched to: depth first, the first matching child wins unless it sets `continue`; a
- * route none of whose children match takes the alert itself.
+ * The routes an alert is dispatched to, each as its path from the top route: depth first, the first matching child
+ * wins unless it sets `continue`; a route none of whose children match takes the alert itself.
  */
-export function matchingRoutes(route: Route, labels: Labels): Route[] {
+export function matchingPaths(route: Route, labels: Labels): Route[][] {
   for (const key of Object.keys(route)) if (!ROUTE_FIELDS.has(key)) throw new Error(`route field not implemented by the evaluator: ${key}`);
   if (!matchesAll(route.matchers, labels)) return [];
-  const found: Route[] = [];
+  const found: Route[][] = [];
   for (const child of route.routes ?? []) {
-    const below = matchingRoutes(child, labels);
-    found.push(...below);
+    const below = matchingPaths(child, labels);
+    found.push(...below.map((path) => [route, ...path]));
     if (below.length > 0 && !child.continue) break;
   }
-  return found.length > 0 ? found : [route];
+  return found.length > 0 ? found : [[route]];
+}
+
+/** The routes an alert is dispatched to (the last route of each {@link matchingPaths}). */
+export function matchingRoutes(route: Route, labels: Labels): Route[] {
+  return matchingPaths(route, labels).map((path) => path[path.length - 1]);
+}
+
+/** What an alert's notifications follow on one route it lands on: each setting as that route has it or inherits it. */
+export interface Dispatch {
+  readonly receiver: string;
+  readonly group_by?: readonly string[];
+  readonly group_wait?: string;
+  readonly group_interval?: string;
+  readonly repeat_interval?: string;
+  readonly active_time_intervals?: readonly string[];
+}
+
+/** Every route an alert lands on, with its inherited settings (`active_time_intervals` is the route's own, as in Alertmanager). */
+export function dispatches(route: Route, labels: Labels): Dispatch[] {
+  return matchingPaths(route, labels).map((path) => {
+    const inherited = Object.assign({}, ...path.map(({ receiver, group_by, group_wait, group_interval, repeat_interval }) => Object.fromEntries(Object.entries({ receiver, group_by, group_wait, group_interval, repeat_interval }).filter(([, value]) => value !== undefined)))) as Dispatch;
+    const leaf = path[path.length - 1];
+    return { ...inherited, ...(leaf.active_time_intervals ? { active_time_intervals: leaf.active_time_intervals } : {}) };
+  });
 }
 

@@ -1,0 +1,144 @@
+/**
+ * What a rendered stack means to a reviewer, read from its rendered tree (`npm run render`): each alert with its
+ * threshold comparisons, `for` and severity; where each alert goes (receivers, timing) in the routing tree of the
+ * Alertmanager that routes it; the receivers' destinations; inhibition and time intervals; each dashboard panel's
+ * queries and thresholds; the image; the resources. Secrets are already the marker in the rendered files.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { parse } from "yaml";
+
+import { type Dispatch, dispatches } from "../alerts/route-match";
+import type { AlertmanagerConfig, Receiver } from "../alerts/routing";
+import { type Expected, readExpected } from "../verify/expected";
+import { parser } from "../verify/expression";
+
+export interface Comparison {
+  /** The compared expression, as written. */
+  readonly left: string;
+  readonly op: string;
+  readonly value: number;
+}
+
+export interface AlertModel {
+  readonly name: string;
+  readonly group: string;
+  readonly expr: string;
+  readonly for?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Every `<expr> <op> <number>` of the expression, in order. */
+  readonly comparisons: readonly Comparison[];
+}
+
+export interface PanelModel {
+  readonly title: string;
+  readonly type: string;
+  readonly queries: readonly string[];
+  /** Threshold steps as `color ≥ value`, in order. */
+  readonly thresholds: readonly string[];
+}
+
+export interface StackModel {
+  readonly stack: string;
+  readonly environment: string;
+  readonly alerts: ReadonlyMap<string, AlertModel>;
+  readonly recordingRules: number;
+  /** Where each alert goes, from the configuration of the Alertmanager that routes it; absent when it is not rendered. */
+  readonly routing?: ReadonlyMap<string, readonly Dispatch[]>;
+  /** The configuration this stack writes, when it owns the Alertmanager. */
+  readonly ownConfig?: AlertmanagerConfig;
+  readonly panels: ReadonlyMap<string, PanelModel>;
+  readonly image?: string;
+  /** `type name` of every resource. */
+  readonly resources: ReadonlySet<string>;
+}
+
+const COMPARISONS = new Set(["Gtr", "Gte", "Lss", "Lte", "Eql", "Neq"]);
+
+/** Every comparison of an expression with a number, parsed with Prometheus' grammar. */
+export function comparisons(expr: string): Comparison[] {
+  const found: Comparison[] = [];
+  parser.parse(expr).iterate({
+    enter(ref) {
+      if (ref.node.type.name !== "BinaryExpr") return;
+      const left = ref.node.firstChild;
+      const op = left?.nextSibling;
+      let right = op?.nextSibling;
+      if (right?.type.name === "BoolModifier") right = right.nextSibling;
+      if (!left || !op || !right || !COMPARISONS.has(op.type.name) || right.type.name !== "NumberDurationLiteral") return;
+      const value = Number(expr.slice(right.from, right.to));
+      if (Number.isFinite(value)) found.push({ left: expr.slice(left.from, left.to).replace(/\s+/g, " "), op: expr.slice(op.from, op.to), value });
+    },
+  });
+  return found;
+}
+
+/** An alert's labels as Prometheus sends them, for routing. */
+const alertLabels = (alert: AlertModel): Record<string, string> => ({ alertname: alert.name, ...alert.labels });
+
+function panelsOf(dir: string): Map<string, PanelModel> {
+  const grafana = path.join(dir, "grafana");
+  const panels = new Map<string, PanelModel>();
+  if (!fs.existsSync(grafana)) return panels;
+  for (const file of fs.readdirSync(grafana).filter((name) => name.startsWith("dashboard-") && name.endsWith(".json")).sort()) {
+    const dashboard = JSON.parse(fs.readFileSync(path.join(grafana, file), "utf8")) as {
+      panels?: { title: string; type: string; targets?: { expr?: string }[]; fieldConfig?: { defaults?: { thresholds?: { steps?: { color: string; value: number | null }[] } } } }[];
+    };
+    for (const panel of dashboard.panels ?? []) {
+      if (panel.type === "row") continue;
+      const steps = panel.fieldConfig?.defaults?.thresholds?.steps ?? [];
+      panels.set(panel.title, {
+        title: panel.title,
+        type: panel.type,
+        queries: (panel.targets ?? []).flatMap((target) => (target.expr ? [target.expr] : [])),
+        thresholds: steps.map((step) => (step.value === null ? step.color : `${step.color} ≥ ${step.value}`)),
+      });
+    }
+  }
+  return panels;
+}
+
+/** Reads one rendered stack directory (its siblings, for the Alertmanager configuration that routes it). */
+export function readStackModel(dir: string): StackModel {
+  const expected: Expected = readExpected(dir);
+  const alerts = new Map<string, AlertModel>();
+  let recordingRules = 0;
+  for (const group of expected.groups) {
+    for (const rule of group.rules as readonly { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[]) {
+      if (!rule.alert) {
+        recordingRules++;
+        continue;
+      }
+      alerts.set(rule.alert, { name: rule.alert, group: group.name, expr: rule.expr, for: rule.for, labels: rule.labels ?? {}, annotations: rule.annotations ?? {}, comparisons: comparisons(rule.expr) });
+    }
+  }
+  const config = "config" in expected.alertmanager ? expected.alertmanager.config : undefined;
+  const routing = config ? new Map([...alerts.values()].map((alert) => [alert.name, dispatches(config.route, alertLabels(alert))])) : undefined;
+  const own = path.join(dir, "alertmanager", "alertmanager.yml");
+  const outputs = parse(fs.readFileSync(path.join(dir, "outputs.yaml"), "utf8")) as { image?: string };
+  const resourcesFile = path.join(dir, "resources.yaml");
+  const resources = fs.existsSync(resourcesFile) ? (parse(fs.readFileSync(resourcesFile, "utf8")) as { type: string; name: string }[]) : [];
+  return {
+    stack: path.basename(dir),
+    environment: expected.environment,
+    alerts,
+    recordingRules,
+    routing,
+    ownConfig: fs.existsSync(own) ? (parse(fs.readFileSync(own, "utf8")) as AlertmanagerConfig) : undefined,
+    panels: panelsOf(dir),
+    image: outputs.image,
+    resources: new Set(resources.map((resource) => `${resource.type} ${resource.name}`)),
+  };
+}
+
+/** Where a receiver sends, in words: `email to a, b`, `Slack #channel`, `PagerDuty (severity)`, `webhook`. */
+export function destinations(receiver: Receiver): string[] {
+  return [
+    ...(receiver.email_configs ?? []).map((email) => `email to ${email.to}${email.send_resolved ? "" : " (no resolved)"}`),
+    ...(receiver.slack_configs ?? []).map((slack) => `Slack ${slack.channel}`),
+    ...(receiver.pagerduty_configs ?? []).map((pagerduty) => `PagerDuty (${pagerduty.severity})`),
+    ...(receiver.webhook_configs ?? []).map(() => "webhook"),
+  ];
+}
