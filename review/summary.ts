@@ -12,6 +12,19 @@ const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
 const short = (text: string, max = 60): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const arrow = (a: string, b: string): string => `${a} → ${b}`;
 
+/** Two long expressions as the part where they differ, with a little context: `…|Stripe…` → `…|Credit…`. */
+export function queryChange(a: string, b: string, context = 24): string {
+  const [x, y] = [a.replace(/\s+/g, " ").trim(), b.replace(/\s+/g, " ").trim()];
+  if (x.length <= 90 && y.length <= 90) return arrow(code(x), code(y));
+  let start = 0;
+  while (start < x.length && start < y.length && x[start] === y[start]) start++;
+  let end = 0;
+  while (end < x.length - start && end < y.length - start && x[x.length - 1 - end] === y[y.length - 1 - end]) end++;
+  const from = Math.max(0, start - context);
+  const part = (text: string): string => `${from > 0 ? "…" : ""}${text.slice(from, Math.min(text.length, text.length - end + context))}${end > context ? "…" : ""}`;
+  return arrow(code(part(x)), code(part(y)));
+}
+
 /** A compared number as a reviewer reads it: a ratio as a percentage. */
 function threshold(comparison: Comparison): string {
   const { left, value } = comparison;
@@ -37,7 +50,7 @@ function alertChanges(base: AlertModel, head: AlertModel): string[] {
       parts.push(`${what} ${arrow(a, b)}`);
     });
   }
-  if (base.comparisons.length !== head.comparisons.length || shape(base) !== shape(head)) parts.push(`query ${arrow(code(short(base.expr.replace(/\s+/g, " "), 90)), code(short(head.expr.replace(/\s+/g, " "), 90)))}`);
+  if (base.comparisons.length !== head.comparisons.length || shape(base) !== shape(head)) parts.push(`query ${queryChange(base.expr, head.expr)}`);
   if (base.for !== head.for) parts.push(`for ${arrow(base.for ?? "0s", head.for ?? "0s")}`);
   for (const key of [...new Set([...Object.keys(base.labels), ...Object.keys(head.labels)])].sort()) {
     if (base.labels[key] !== head.labels[key]) parts.push(`${key === "severity" ? "severity" : `label ${key}`} ${arrow(base.labels[key] ?? "(none)", head.labels[key] ?? "(none)")}`);
@@ -162,7 +175,7 @@ function panelLines(base: ReadonlyMap<string, PanelModel>, head: ReadonlyMap<str
       const [a, b] = [before.queries[i], panel.queries[i]];
       if (a === undefined) parts.push(`query added ${code(short(b, 90))}`);
       else if (b === undefined) parts.push(`query removed ${code(short(a, 90))}`);
-      else if (canonicalExpression(a) !== canonicalExpression(b)) parts.push(`query ${arrow(code(short(a, 90)), code(short(b, 90)))}`);
+      else if (canonicalExpression(a) !== canonicalExpression(b)) parts.push(`query ${queryChange(a, b)}`);
     }
     if (before.thresholds.join(", ") !== panel.thresholds.join(", ")) parts.push(`thresholds ${arrow(before.thresholds.join(", ") || "none", panel.thresholds.join(", ") || "none")}`);
     if (parts.length > 0) lines.push(`- panel "${title}": ${parts.join("; ")}`);

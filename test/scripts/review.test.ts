@@ -1,0 +1,131 @@
+/**
+ * `npm run review`: the change summary between two revisions of a scratch repository made from this project's
+ * tracked files, run as a reviewer runs it (scripts/review.ts in that repository, as a child process). One revision
+ * pair carries one change of each kind, each judged by its own line; a revision that changes no deployed file says so.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { ROOT } from "../../scripts/program";
+import { tempDir } from "../helpers/tools";
+
+let scratch: { dir: string; remove: () => void };
+const git = (...args: string[]) => {
+  const result = spawnSync("git", ["-c", "user.name=review-test", "-c", "user.email=review-test@example.invalid", ...args], { cwd: scratch.dir, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
+  return result.stdout.trim();
+};
+const review = (...args: string[]) => spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/review.ts", ...args], { cwd: scratch.dir, encoding: "utf8" });
+const append = (file: string, text: string) => fs.appendFileSync(path.join(scratch.dir, file), text);
+const SLACK_CIPHERTEXT = "v1:dGVzdC1vbmx5:c2xhY2stY2lwaGVydGV4dA==";
+
+beforeAll(() => {
+  scratch = tempDir("review");
+  const tracked = spawnSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).stdout.trim().split("\n");
+  for (const file of tracked) {
+    fs.mkdirSync(path.dirname(path.join(scratch.dir, file)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, file), path.join(scratch.dir, file));
+  }
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch.dir, "node_modules"));
+  git("init", "-q", "-b", "main");
+  fs.writeFileSync(path.join(scratch.dir, ".git", "info", "exclude"), "node_modules\n");
+  git("add", "-A");
+  git("commit", "-q", "-m", "base");
+  git("tag", "base");
+
+  // One change of each kind, in one commit.
+  append(
+    "Pulumi.production.yaml",
+    [
+      '  billing-monitoring:paymentFailureWarningRatio: "0.12"',
+      "  billing-monitoring:paymentFailureWarningFor: 10m",
+      `  billing-monitoring:repeatIntervals: '{"critical":"30m"}'`,
+      `  billing-monitoring:emailRecipients: '{"critical":["admin@rsolv.dev","payments-oncall@rsolv.dev"]}'`,
+      '  billing-monitoring:businessHoursStart: "08:00"',
+      '  billing-monitoring:sloAlerts: "false"',
+      "  billing-monitoring:slackWebhookUrl:",
+      `    secure: ${SLACK_CIPHERTEXT}`,
+      "",
+    ].join("\n"),
+  );
+  for (const stack of ["staging", "production"]) {
+    const file = path.join(scratch.dir, `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("imageTag: billing-monitoring-20251104", "imageTag: billing-monitoring-20251202"));
+  }
+  git("commit", "-q", "-am", "changes");
+  git("tag", "changed");
+  append("README.md", "\nA line of prose.\n");
+  git("commit", "-q", "-am", "prose only");
+  git("tag", "prose");
+});
+afterAll(() => scratch?.remove());
+
+describe("between a base and a revision with one change of each kind", () => {
+  let summary: string;
+  let production: string;
+  let staging: string;
+  beforeAll(() => {
+    const run = review("--base", "base", "--head", "changed");
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/^rendering base \([0-9a-f]{12}\)…\nrendering changed \([0-9a-f]{12}\)…\n$/) });
+    summary = run.stdout;
+    [staging, production] = summary.split("### production");
+  }, 60_000);
+
+  it("opens with the revisions", () => {
+    expect(summary.startsWith("## Monitoring change: base → changed\n")).toBe(true);
+  });
+
+  it("a threshold and its for: one line saying what changed", () => {
+    expect(production).toContain("- `BillingPaymentFailureRateHigh` (warning): threshold 10% → 12%; for 15m → 10m; description reworded\n");
+    expect(staging).not.toContain("BillingPaymentFailureRateHigh");
+  });
+
+  it("alerts removed", () => {
+    for (const alert of ["BillingPaymentSuccessErrorBudgetBurnPage", "BillingPaymentSuccessErrorBudgetBurnTicket"]) expect(production).toContain(`- \`${alert}\` removed\n`);
+  });
+
+  it("who gets what: the repeat interval, for every alert it applies to", () => {
+    expect(production).toMatch(/- billing-critical \(critical\): repeated every 2h → 30m: `BillingPaymentFailureRateCritical`, .*`BillingMetricsAbsent`\n/);
+  });
+
+  it("receivers: recipients and the new Slack destination, never the secret", () => {
+    expect(production).toContain("- receiver `billing-critical`: now also email to admin@rsolv.dev, payments-oncall@rsolv.dev; no longer email to admin@rsolv.dev, billing-oncall@rsolv.dev\n");
+    expect(production).toContain("- receiver `billing-warning`: now also Slack #billing-alerts\n");
+    expect(summary).not.toContain(SLACK_CIPHERTEXT);
+  });
+
+  it("time intervals", () => {
+    expect(production).toMatch(/- time interval `business-hours`: monday:friday 09:00–17:00 UTC → monday:friday 08:00–17:00 UTC\n/);
+  });
+
+  it("dashboard thresholds that follow the alert's", () => {
+    expect(production).toContain('- panel "Payment Success Rate": thresholds red, orange ≥ 0.75, yellow ≥ 0.9, green ≥ 0.95 → red, orange ≥ 0.75, yellow ≥ 0.88, green ≥ 0.95\n');
+  });
+
+  it("a panel query, as the part that changed (the firing-alerts table lists the alerts of the rule file)", () => {
+    expect(production).toMatch(/- panel "Firing Billing Alerts": query `…[^`]*\|BillingPaymentSuccessErrorBudgetBurnPage\|[^`]*…` → `…[^`]*…`\n/);
+  });
+
+  it("the image, in both stacks", () => {
+    for (const part of [staging, production]) expect(part).toContain("**Image**\n\n- `ghcr.io/rsolv-dev/rsolv-platform:billing-monitoring-20251104` → `ghcr.io/rsolv-dev/rsolv-platform:billing-monitoring-20251202`\n");
+  });
+
+  it("resources added and removed (the deploy annotation is per image)", () => {
+    expect(production).toMatch(/\*\*Resources\*\*\n\n- added `grafana:oss\/annotation:Annotation billing-dashboards-deploy-[0-9a-f]+`\n- removed `grafana:oss\/annotation:Annotation billing-dashboards-deploy-[0-9a-f]+`\n/);
+  });
+});
+
+it("a revision that changes nothing deployed says so", () => {
+  const run = review("--base", "changed", "--head", "prose");
+  expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: "## Monitoring change: changed → prose\n\nNo change to what any stack deploys (staging, production).\n" });
+}, 60_000);
+
+it("an unknown revision is refused before anything renders, exit 2", () => {
+  const run = review("--base", "no-such-ref");
+  expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+    status: 2,
+    stdout: "",
+    stderr: 'unknown revision "no-such-ref" (git rev-parse found no commit; fetch it first, e.g. git fetch origin main)\nRun: npm run review -- --help\n',
+  });
+});
