@@ -249,15 +249,51 @@ export function staleFiles(expected: Map<string, string>, actual: Map<string, st
 }
 
 /** A unified diff of what two stacks render, file by file, leaving out the files that are the same. */
+/** A stack's own names (namespace, object names, environment), longest first, each with the placeholder it reads as. */
+function ownNames(stack: string, files: ReadonlyMap<string, string>): [string, string][] {
+  const outputs = parse(files.get("outputs.yaml") ?? "{}") as Record<string, unknown>;
+  const dashboardUid = [...files.keys()].map((file) => /^grafana\/dashboard-(.+)\.json$/.exec(file)?.[1]).find(Boolean);
+  const names: [unknown, string][] = [
+    [outputs.appNamespace, "<appNamespace>"],
+    [outputs.rulesConfigMap, "<rulesConfigMap>"],
+    [dashboardUid, "<dashboardUid>"],
+    [outputs.environment, "<environment>"],
+    [stack, "<environment>"],
+  ];
+  const unique = new Map<string, string>();
+  for (const [value, placeholder] of names) if (typeof value === "string" && value.length > 0 && !unique.has(value)) unique.set(value, placeholder);
+  return [...unique].sort(([a], [b]) => b.length - a.length);
+}
+
+const substitute = (text: string, names: readonly [string, string][]): string => names.reduce((result, [value, placeholder]) => result.split(value).join(placeholder), text);
+
+/**
+ * How two stacks differ, file by file. Each stack's own names (its namespace, object names and environment) are read
+ * as placeholders first, both in file names (so `configmap-prometheus-billing-rules-staging.yaml` pairs with
+ * `…-production.yaml`) and in contents, and the header lists them: what remains is what really differs.
+ */
 export async function diffStacks(left: string, right: string): Promise<string> {
   const { createTwoFilesPatch } = await import("diff");
   const files = async (stack: string) => renderFiles(await renderStack(stack), { secretValues: Object.values(encryptedStandIns(stack)) });
   const [a, b] = [await files(left), await files(right)];
-  return [...new Set([...a.keys(), ...b.keys()])]
+  const [namesA, namesB] = [ownNames(left, a), ownNames(right, b)];
+  // A file's role: its name with the stack's names as placeholders, and no environment word of its own.
+  const role = (file: string, names: readonly [string, string][]): string => substitute(file, names).replace(/-?<environment>-?/g, (match) => (match.startsWith("-") && match.endsWith("-") ? "-" : ""));
+  const byRole = (tree: ReadonlyMap<string, string>, names: readonly [string, string][]) => new Map([...tree].map(([file, content]) => [role(file, names), { file, content: substitute(content, names) }]));
+  const [rolesA, rolesB] = [byRole(a, namesA), byRole(b, namesB)];
+  const placeholders = [...new Set([...namesA, ...namesB].map(([, placeholder]) => placeholder))];
+  const header = placeholders.map((placeholder) => {
+    const values = (names: readonly [string, string][]) => names.filter(([, p]) => p === placeholder).map(([value]) => value).join(", ") || "(none)";
+    return `# ${placeholder}: ${left} ${values(namesA)}, ${right} ${values(namesB)}\n`;
+  });
+  const patches = [...new Set([...rolesA.keys(), ...rolesB.keys()])]
     .sort()
-    .filter((name) => a.get(name) !== b.get(name))
-    .map((name) => createTwoFilesPatch(`${left}/${name}`, `${right}/${name}`, a.get(name) ?? "", b.get(name) ?? ""))
-    .join("");
+    .filter((name) => rolesA.get(name)?.content !== rolesB.get(name)?.content)
+    .map((name) => {
+      const [x, y] = [rolesA.get(name), rolesB.get(name)];
+      return createTwoFilesPatch(x ? `${left}/${x.file}` : "/dev/null", y ? `${right}/${y.file}` : "/dev/null", x?.content ?? "", y?.content ?? "");
+    });
+  return [`# ${left} vs ${right}: each stack's own names read as placeholders\n`, ...header, ...patches].join("");
 }
 
 async function main(argv: string[]): Promise<number> {

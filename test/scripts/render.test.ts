@@ -92,13 +92,24 @@ describe("long names", () => {
 });
 
 describe("the diff mode", () => {
-  it("shows how two stacks differ, file by file, and leaves out files that are the same", async () => {
+  it("shows how two stacks differ, file by file, each stack's own names read as placeholders", async () => {
     const diff = await diffStacks("staging", "production");
-    expect(diff).toContain("--- staging/prometheus/billing-alerts.yml\n+++ production/prometheus/billing-alerts.yml\n");
-    expect(diff).toMatch(/^-.*namespace="rsolv-staging".*$/m);
-    expect(diff).toMatch(/^\+.*namespace="rsolv-production".*$/m);
-    // Only production writes the Alertmanager files, which show as added.
-    expect(diff).toContain("--- staging/alertmanager/alertmanager.yml\n+++ production/alertmanager/alertmanager.yml\n@@ -0,0 +1,");
+    expect(diff.split("\n").slice(0, 5)).toEqual([
+      "# staging vs production: each stack's own names read as placeholders",
+      "# <rulesConfigMap>: staging prometheus-billing-rules-staging, production prometheus-billing-rules-production",
+      "# <dashboardUid>: staging billing-metrics-staging, production billing-metrics",
+      "# <appNamespace>: staging rsolv-staging, production rsolv-production",
+      "# <environment>: staging staging, production production",
+    ]);
+    // Files of the same role pair up, though their names carry each stack's names.
+    expect(diff).toContain("--- staging/kubernetes/configmap-prometheus-billing-rules-staging.yaml\n+++ production/kubernetes/configmap-prometheus-billing-rules-production.yaml\n");
+    expect(diff).toContain("--- staging/kubernetes/deploymentpatch-staging-rsolv-platform.yaml\n+++ production/kubernetes/deploymentpatch-rsolv-platform.yaml\n");
+    // The namespace on every selector is the same placeholder on both sides: no rule line differs by it.
+    expect(diff).not.toMatch(/^[-+].*namespace=/m);
+    // What really differs stays: the app's Deployment name, and only production writes the Alertmanager files.
+    expect(diff).toContain("-  name: <environment>-rsolv-platform\n+  name: rsolv-platform\n");
+    expect(diff).toContain("--- /dev/null\n+++ production/alertmanager/alertmanager.yml\n@@ -0,0 +1,");
+    expect(diff.split("\n").length).toBeLessThan(700);
   });
 });
 
