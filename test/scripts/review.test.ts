@@ -7,6 +7,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { parse } from "yaml";
+
 import { ROOT } from "../../scripts/program";
 import { tempDir } from "../helpers/tools";
 
@@ -119,6 +121,25 @@ describe("between a base and a revision with one change of each kind", () => {
 it("a revision that changes nothing deployed says so", () => {
   const run = review("--base", "changed", "--head", "prose");
   expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: "## Monitoring change: changed → prose\n\nNo change to what any stack deploys (staging, production).\n" });
+}, 60_000);
+
+it("the pull-request workflow's summary step, run as GitHub runs it: the summary in the job summary and in the comment's file", () => {
+  const workflow = parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", "pull-request.yml"), "utf8")) as { jobs: { review: { steps: { run?: string; env?: Record<string, string> }[] } } };
+  const step = workflow.jobs.review.steps.find((s) => s.run?.includes("npm run review"))!;
+  // GitHub checks out the pull request with the base branch fetched as origin/<base>; the working tree is the head.
+  git("update-ref", "refs/remotes/origin/main", "base");
+  const runner = tempDir("runner");
+  try {
+    const summaryFile = path.join(runner.dir, "step-summary.md");
+    const result = spawnSync("bash", ["-e", "-c", step.run!], { cwd: scratch.dir, encoding: "utf8", env: { ...process.env, BASE_REF: "main", RUNNER_TEMP: runner.dir, GITHUB_STEP_SUMMARY: summaryFile } });
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 0, stdout: "" });
+    const summary = fs.readFileSync(summaryFile, "utf8");
+    expect(summary.startsWith("## Monitoring change: origin/main → working tree\n")).toBe(true);
+    expect(summary).toContain("- `BillingPaymentFailureRateHigh` (warning): threshold 10% → 12%; for 15m → 10m; description reworded\n");
+    expect(fs.readFileSync(path.join(runner.dir, "review.md"), "utf8")).toBe(summary);
+  } finally {
+    runner.remove();
+  }
 }, 60_000);
 
 it("an unknown revision is refused before anything renders, exit 2", () => {
