@@ -7,6 +7,8 @@
 export type AlertEventKind = "pending" | "firing" | "inhibited" | "resolved" | "cleared";
 
 export interface AlertEvent {
+  /** The alert instance (its labels): events with the same id are one alert's story. */
+  readonly id: string;
   readonly at: number;
   readonly kind: AlertEventKind;
   readonly alert: string;
@@ -53,7 +55,7 @@ export class AlertLog {
   }
 
   private emit(kind: AlertEventKind, labels: Labels, inhibitedBy?: string[]): void {
-    const event: AlertEvent = { at: Date.now(), kind, alert: labels.alertname ?? "", environment: labels.environment ?? "", severity: labels.severity ?? "", ...(inhibitedBy ? { inhibitedBy } : {}) };
+    const event: AlertEvent = { id: keyOf(labels), at: Date.now(), kind, alert: labels.alertname ?? "", environment: labels.environment ?? "", severity: labels.severity ?? "", ...(inhibitedBy ? { inhibitedBy } : {}) };
     this.events.push(event);
     for (const listener of this.listeners) listener(event);
   }

@@ -46,6 +46,15 @@ export function requireBinary(name: string, searchPath: string = process.env.PAT
 }
 
 /** Closes an HTTP server and the connections it still holds (keep-alive clients would hold it open). */
+/** Listens on 127.0.0.1 (`port` 0: a free one) and resolves with the port it got. */
+export async function listenLoopback(server: http.Server, port = 0): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  return (server.address() as net.AddressInfo).port;
+}
+
 export function closeServer(server: http.Server): Promise<void> {
   return new Promise<void>((resolve) => {
     server.close(() => resolve());

@@ -65,10 +65,36 @@ export interface SandboxPlacement {
 /** The stack an owner reads for a routed sandbox environment (its outputs are given to the run, not deployed). */
 export const routedStack = (environment: string): string => `sandbox/${PROJECT}/${environment}`;
 
-/** The full config map for one sandbox environment: the profile, its placement, and an image the program accepts. */
-export function sandboxConfigValues(placement: SandboxPlacement): Record<string, string> {
+/**
+ * The thresholds a stack file may set that the sandbox takes over: ratios, quantile thresholds and the low-traffic
+ * guard. Durations stay the profile's (seconds, not minutes), or no scenario would fire within a session.
+ */
+export const STACK_THRESHOLD_KEYS = [
+  "paymentFailureWarningRatio",
+  "paymentFailureCriticalRatio",
+  "webhookFailureRatio",
+  "webhookDurationP95Seconds",
+  "cancellationRatio",
+  "creditGrantP99Threshold",
+  "minEventsPerWindow",
+  "minFailuresPerWindow",
+] as const;
+
+/** A stack file's thresholds the sandbox runs with, and the profile durations it keeps in place of the stack's. */
+export function stackThresholds(stackValues: Readonly<Record<string, string>>): { values: Record<string, string>; scaled: string[] } {
+  const values = Object.fromEntries(STACK_THRESHOLD_KEYS.filter((key) => stackValues[key] !== undefined).map((key) => [key, stackValues[key]]));
+  const scaled = Object.keys(stackValues).filter((key) => key in TEST_PROFILE && !(STACK_THRESHOLD_KEYS as readonly string[]).includes(key));
+  return { values, scaled };
+}
+
+/**
+ * The full config map for one sandbox environment: the profile, its placement, an image the program accepts, and
+ * `thresholds` (a stack file's, see {@link stackThresholds}) over the defaults.
+ */
+export function sandboxConfigValues(placement: SandboxPlacement, thresholds: Readonly<Record<string, string>> = {}): Record<string, string> {
   return {
     ...TEST_PROFILE,
+    ...thresholds,
     environment: placement.environment,
     appNamespace: placement.environment,
     alertmanagerConfigPath: placement.alertmanagerConfigPath,

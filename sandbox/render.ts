@@ -60,8 +60,8 @@ function dataOf(run: StackRun, type: string, name: string, field: "data" | "stri
 }
 
 /** Runs index.ts for one sandbox environment and returns its rule file and Alertmanager files. */
-export async function renderEnvironment(placement: SandboxPlacement, secrets: SandboxSecrets): Promise<RenderedEnvironment> {
-  const values = sandboxConfigValues(placement);
+export async function renderEnvironment(placement: SandboxPlacement, secrets: SandboxSecrets, thresholds: Readonly<Record<string, string>> = {}): Promise<RenderedEnvironment> {
+  const values = sandboxConfigValues(placement, thresholds);
   // What the owner reads of each environment it routes, as it would read their stacks: their environment, not owners.
   const stackOutputs = Object.fromEntries((placement.alertmanagerOwner ? (placement.routedEnvironments ?? []) : []).map((environment) => [routedStack(environment), { environment, alertmanagerOwner: false }]));
   const allSecrets = { ...secrets, grafanaToken: "sandbox-has-no-grafana" };

@@ -48,6 +48,11 @@ export interface SandboxOptions {
   readonly alertmanagerReplicas?: number;
   /** Prometheus replicas with the same rules, each sending to every Alertmanager (never through one address). @default 1 */
   readonly prometheusReplicas?: number;
+  /**
+   * Thresholds over the defaults in every environment's rules (a stack file's: {@link stackThresholds}). The
+   * simulators keep the default-threshold traffic, so a changed threshold shows whether a scenario still fires.
+   */
+  readonly thresholds?: Readonly<Record<string, string>>;
 }
 
 /** How long a clustered Alertmanager waits per position before it notifies what a replica ahead did not (default 15s). */
@@ -177,7 +182,7 @@ export class Sandbox {
     if (!owner) throw new Error("the sandbox needs at least one environment that pages");
     for (const environment of this.options.environments) {
       const routedEnvironments = this.options.environments.filter((other) => other !== owner);
-      const rendered = await renderEnvironment({ ...placement, environment, alertmanagerOwner: environment === owner, pagingEnvironments, routedEnvironments }, secrets);
+      const rendered = await renderEnvironment({ ...placement, environment, alertmanagerOwner: environment === owner, pagingEnvironments, routedEnvironments }, secrets, this.options.thresholds);
       this.rendered.set(environment, rendered);
       fs.writeFileSync(path.join(rulesDir, `${environment}.yml`), rendered.ruleFile);
       for (const [file, content] of rendered.files) {

@@ -14,7 +14,7 @@ import * as client from "prom-client";
 import type { BillingConfig } from "../config";
 import { METRICS, type MetricDefinition, type MetricKey, PLANS } from "../metrics";
 import { closeServer } from "./process";
-import { isScenario, type ScenarioName, traffic, type Traffic } from "./scenarios";
+import { isScenario, SCENARIOS, type ScenarioName, traffic, type Traffic } from "./scenarios";
 
 /** Label values the simulator cycles through, per label name. */
 const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
@@ -196,6 +196,9 @@ export class BillingSimulator {
       } else if ((req.method === "PUT" || req.method === "POST") && switchTo && isScenario(switchTo[1])) {
         res.writeHead(200, { "Content-Type": "text/plain" }).end(`${switchTo[1]}\n`);
         await this.setScenario(switchTo[1]);
+      } else if ((req.method === "PUT" || req.method === "POST") && url.pathname.startsWith("/scenario/")) {
+        const name = decodeURIComponent(url.pathname.slice("/scenario/".length));
+        res.writeHead(404, { "Content-Type": "text/plain" }).end(`unknown scenario ${JSON.stringify(name)}; the scenarios are: ${SCENARIOS.join(", ")}\n`);
       } else {
         res.writeHead(404, { "Content-Type": "text/plain" }).end("GET /metrics, GET /scenario, PUT /scenario/<name>\n");
       }

@@ -15,6 +15,8 @@ export interface ReceivedEmail {
   readonly recipients: readonly string[];
   readonly from: string;
   readonly text: string;
+  /** The HTML part, as sent; undefined when the message has none. */
+  readonly html?: string;
   readonly headers: ReadonlyMap<string, unknown>;
 }
 
@@ -82,6 +84,7 @@ export class SmtpSink {
               recipients: session.envelope.rcptTo.map((rcpt) => rcpt.address).sort(),
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
               text: parsed.text ?? "",
+              ...(typeof parsed.html === "string" ? { html: parsed.html } : {}),
               headers: parsed.headers,
             };
             this.emails.push(email);

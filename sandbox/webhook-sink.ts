@@ -3,9 +3,8 @@
  * the heartbeat service. One server, a path per receiver; every JSON body is kept.
  */
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 
-import { closeServer } from "./process";
+import { closeServer, listenLoopback } from "./process";
 
 export const SINK_PATHS = { slack: "/slack", pagerduty: "/pagerduty", heartbeat: "/heartbeat" } as const;
 export type SinkName = keyof typeof SINK_PATHS;
@@ -51,11 +50,7 @@ export class WebhookSink {
         res.writeHead(sink === "pagerduty" ? 202 : 200, { "Content-Type": "application/json" }).end('{"status":"success"}');
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
+    this.port = await listenLoopback(server);
     this.server = server;
   }
 
