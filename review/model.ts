@@ -11,7 +11,7 @@ import { parse } from "yaml";
 
 import { type Dispatch, dispatches } from "../alerts/route-match";
 import type { AlertmanagerConfig, Receiver } from "../alerts/routing";
-import { type Expected, readExpected } from "../verify/expected";
+import { type Expected, type ExpectedPanel, readExpected } from "../verify/expected";
 import { parser } from "../verify/expression";
 
 export interface Comparison {
@@ -32,13 +32,7 @@ export interface AlertModel {
   readonly comparisons: readonly Comparison[];
 }
 
-export interface PanelModel {
-  readonly title: string;
-  readonly type: string;
-  readonly queries: readonly string[];
-  /** Threshold steps as `color ≥ value`, in order. */
-  readonly thresholds: readonly string[];
-}
+export type PanelModel = ExpectedPanel;
 
 export interface StackModel {
   readonly stack: string;
@@ -78,28 +72,6 @@ export function comparisons(expr: string): Comparison[] {
 /** An alert's labels as Prometheus sends them, for routing. */
 const alertLabels = (alert: AlertModel): Record<string, string> => ({ alertname: alert.name, ...alert.labels });
 
-function panelsOf(dir: string): Map<string, PanelModel> {
-  const grafana = path.join(dir, "grafana");
-  const panels = new Map<string, PanelModel>();
-  if (!fs.existsSync(grafana)) return panels;
-  for (const file of fs.readdirSync(grafana).filter((name) => name.startsWith("dashboard-") && name.endsWith(".json")).sort()) {
-    const dashboard = JSON.parse(fs.readFileSync(path.join(grafana, file), "utf8")) as {
-      panels?: { title: string; type: string; targets?: { expr?: string }[]; fieldConfig?: { defaults?: { thresholds?: { steps?: { color: string; value: number | null }[] } } } }[];
-    };
-    for (const panel of dashboard.panels ?? []) {
-      if (panel.type === "row") continue;
-      const steps = panel.fieldConfig?.defaults?.thresholds?.steps ?? [];
-      panels.set(panel.title, {
-        title: panel.title,
-        type: panel.type,
-        queries: (panel.targets ?? []).flatMap((target) => (target.expr ? [target.expr] : [])),
-        thresholds: steps.map((step) => (step.value === null ? step.color : `${step.color} ≥ ${step.value}`)),
-      });
-    }
-  }
-  return panels;
-}
-
 /** Reads one rendered stack directory (its siblings, for the Alertmanager configuration that routes it). */
 export function readStackModel(dir: string): StackModel {
   const expected: Expected = readExpected(dir);
@@ -116,7 +88,6 @@ export function readStackModel(dir: string): StackModel {
   }
   const config = "config" in expected.alertmanager ? expected.alertmanager.config : undefined;
   const routing = config ? new Map([...alerts.values()].map((alert) => [alert.name, dispatches(config.route, alertLabels(alert))])) : undefined;
-  const own = path.join(dir, "alertmanager", "alertmanager.yml");
   const outputs = parse(fs.readFileSync(path.join(dir, "outputs.yaml"), "utf8")) as { image?: string };
   const resourcesFile = path.join(dir, "resources.yaml");
   const resources = fs.existsSync(resourcesFile) ? (parse(fs.readFileSync(resourcesFile, "utf8")) as { type: string; name: string }[]) : [];
@@ -126,8 +97,9 @@ export function readStackModel(dir: string): StackModel {
     alerts,
     recordingRules,
     routing,
-    ownConfig: fs.existsSync(own) ? (parse(fs.readFileSync(own, "utf8")) as AlertmanagerConfig) : undefined,
-    panels: panelsOf(dir),
+    // The configuration is this stack's own when it was read from this stack's directory.
+    ownConfig: "config" in expected.alertmanager && path.dirname(path.dirname(expected.alertmanager.from)) === dir ? expected.alertmanager.config : undefined,
+    panels: new Map(expected.panels.map((panel) => [panel.title, panel])),
     image: outputs.image,
     resources: new Set(resources.map((resource) => `${resource.type} ${resource.name}`)),
   };

@@ -9,11 +9,12 @@
  */
 import * as http from "node:http";
 
+import { readExpected } from "../verify/expected";
 import type { AlertLog } from "./alert-log";
+import { PAGE_HTML } from "./page-html";
 import { closeServer, listenLoopback } from "./process";
 import type { Sandbox } from "./sandbox";
 import { isScenario, SCENARIOS } from "./scenarios";
-import { PAGE_HTML } from "./page-html";
 
 export interface PageEnvironment {
   /** The environment label the sandbox runs it under. */
@@ -50,23 +51,17 @@ export interface PanelQueries {
 
 /** Each panel of each environment's rendered dashboard, its queries as Prometheus graph links. */
 export function panelQueries(sandbox: Sandbox, environments: readonly PageEnvironment[]): PanelQueries[] {
-  return environments.flatMap(({ label }) => {
-    const files = sandbox.rendered.get(label)?.files ?? new Map<string, string>();
-    const dashboard = [...files].find(([file]) => file.startsWith("grafana/dashboard-"))?.[1];
-    const panels = dashboard ? ((JSON.parse(dashboard) as { panels: { title: string; type: string; targets?: { expr?: string }[] }[] }).panels ?? []) : [];
-    return panels
-      .filter((panel) => panel.type !== "row")
-      .map((panel) => ({
-        environment: label,
-        title: panel.title,
-        type: panel.type,
-        queries: (panel.targets ?? []).flatMap((target) => {
-          if (!target.expr) return [];
-          const expr = GRAFANA_VARIABLES.reduce((text, [pattern, value]) => text.replace(pattern, value), target.expr);
-          return [{ expr, graphUrl: `${sandbox.prometheusUrl}/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=0&g0.range_input=15m` }];
-        }),
-      }));
-  });
+  return environments.flatMap(({ label }) =>
+    readExpected(sandbox.renderedDir(label)).panels.map((panel) => ({
+      environment: label,
+      title: panel.title,
+      type: panel.type,
+      queries: panel.queries.map((query) => {
+        const expr = GRAFANA_VARIABLES.reduce((text, [pattern, value]) => text.replace(pattern, value), query);
+        return { expr, graphUrl: `${sandbox.prometheusUrl}/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=0&g0.range_input=15m` };
+      }),
+    })),
+  );
 }
 
 export class SandboxPage {

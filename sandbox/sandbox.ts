@@ -17,6 +17,7 @@ import * as selfsigned from "selfsigned";
 
 import type { BillingConfig } from "../config";
 import { toYaml } from "../serialize";
+import { sumSeries } from "../verify/exposition";
 import { freePort, ManagedProcess, requireBinary } from "./process";
 import { profileConfig } from "./profile";
 import { renderEnvironment, type RenderedEnvironment, writeMounts } from "./render";
@@ -331,10 +332,7 @@ export class Sandbox {
   async reload(server: "prometheus" | "alertmanager"): Promise<void> {
     const [processes, urls] = server === "prometheus" ? [[this.prometheus], [this.prometheusUrl]] : [this.alertmanagers, this.alertmanagerUrls];
     const metric = `${server}_config_last_reload_success_timestamp_seconds`;
-    const reloadedAt = async (url: string): Promise<number> => {
-      const line = (await (await fetch(`${url}/metrics`)).text()).split("\n").find((l) => l.startsWith(`${metric} `));
-      return Number(line?.split(" ")[1] ?? 0);
-    };
+    const reloadedAt = async (url: string): Promise<number> => sumSeries(await (await fetch(`${url}/metrics`)).text(), metric);
     const before = await Promise.all(urls.map(reloadedAt));
     for (const process of processes) process.signal("SIGHUP");
     await Promise.all(urls.map((url, i) => waitFor(`${server} at ${url} to reload`, async () => (await reloadedAt(url)) > before[i], 30_000, 100)));

@@ -12,6 +12,7 @@ import type { AlertmanagerConfig, Route } from "../alerts/routing";
 import { RECEIVERS } from "../alerts/routing";
 import { type Expected, isPlaceholder } from "./expected";
 import { type Server, UnreachableError } from "./http";
+import { sumSeries } from "./exposition";
 import { canonicalExpression } from "./expression";
 import { metricUses } from "./metric-usage";
 
@@ -114,7 +115,7 @@ export async function metricsPresent(prometheus: Server, expected: Expected, loo
   return guarded(name, async () => {
     const uses = metricUses([
       ...expected.groups.flatMap((group) => group.rules.map((rule) => ({ reader: `rule ${rule.alert ?? rule.record}`, expr: rule.expr }))),
-      ...expected.panelQueries.map(({ panel, expr }) => ({ reader: `panel "${panel}"`, expr })),
+      ...expected.panels.flatMap((panel) => panel.queries.map((expr) => ({ reader: `panel "${panel.title}"`, expr }))),
     ]);
     const ns = JSON.stringify(expected.appNamespace);
     const count = async (selector: string): Promise<number> => {
@@ -279,17 +280,6 @@ export function defaultTestReceiver(config: AlertmanagerConfig, expected: Expect
   return reached.length === 1 ? reached[0] : RECEIVERS.info;
 }
 
-/** Sums a counter of Alertmanager's /metrics over the series whose labels include `match`. */
-function counter(metrics: string, name: string, match: Record<string, string>): number {
-  let total = 0;
-  for (const line of metrics.split("\n")) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const labels = /\{([^}]*)\}/.exec(line)?.[1] ?? "";
-    if (Object.entries(match).every(([key, value]) => labels.includes(`${key}="${value}"`))) total += Number(line.slice(line.lastIndexOf(" ") + 1));
-  }
-  return total;
-}
-
 /** What the test alert's delivery is judged by: where it goes, which integration sends, and how its group flushes. */
 export interface TestAlertPlan {
   readonly labels: Labels;
@@ -331,8 +321,8 @@ export async function sendTestAlert(alertmanager: Server, plan: TestAlertPlan, t
       const metrics = await alertmanager.text("/metrics");
       const match = { integration, ...(metrics.includes("receiver_name=") ? { receiver_name: receiver } : {}) };
       // Counted when an attempt has finished (alertmanager_notifications_total counts one as it starts).
-      const failed = counter(metrics, "alertmanager_notification_requests_failed_total", match);
-      return { sent: counter(metrics, "alertmanager_notification_requests_total", match) - failed, failed };
+      const failed = sumSeries(metrics, "alertmanager_notification_requests_failed_total", match);
+      return { sent: sumSeries(metrics, "alertmanager_notification_requests_total", match) - failed, failed };
     };
     const startsAt = new Date();
     const alert = (endsAt: Date) => ({

@@ -26,13 +26,21 @@ export interface ExpectedGroup {
   readonly rules: readonly ExpectedRule[];
 }
 
+/** A dashboard panel (rows aside): its PromQL queries and its threshold steps as `color ≥ value`. */
+export interface ExpectedPanel {
+  readonly title: string;
+  readonly type: string;
+  readonly queries: readonly string[];
+  readonly thresholds: readonly string[];
+}
+
 export interface Expected {
   readonly dir: string;
   readonly environment: string;
   readonly appNamespace: string;
   readonly groups: readonly ExpectedGroup[];
-  /** Every query of the dashboard, by the panel (or variable) it belongs to. */
-  readonly panelQueries: readonly { readonly panel: string; readonly expr: string }[];
+  /** Every panel of the stack's dashboards, in file order. */
+  readonly panels: readonly ExpectedPanel[];
   /** The configuration the shared Alertmanager should run, and where it was read; undefined with the reason. */
   readonly alertmanager: { readonly config: AlertmanagerConfig; readonly from: string } | { readonly missing: string };
 }
@@ -70,9 +78,19 @@ export function readExpected(dir: string): Expected {
       : undefined;
   if (!groups) throw new ExpectedError(`${dir} holds no rule file (prometheus/${RULE_FILE}) nor one PrometheusRule; run: npm run render`);
   const grafana = path.join(dir, "grafana");
-  const panelQueries = (fs.existsSync(grafana) ? fs.readdirSync(grafana).filter((file) => file.startsWith("dashboard-") && file.endsWith(".json")) : []).flatMap((file) => {
-    const dashboard = JSON.parse(fs.readFileSync(path.join(grafana, file), "utf8")) as { panels?: { title: string; targets?: { expr?: string }[] }[] };
-    return (dashboard.panels ?? []).flatMap((panel) => (panel.targets ?? []).flatMap((target) => (target.expr ? [{ panel: panel.title, expr: target.expr }] : [])));
+  const dashboards = fs.existsSync(grafana) ? fs.readdirSync(grafana).filter((file) => file.startsWith("dashboard-") && file.endsWith(".json")).sort() : [];
+  const panels = dashboards.flatMap((file) => {
+    const dashboard = JSON.parse(fs.readFileSync(path.join(grafana, file), "utf8")) as {
+      panels?: { title: string; type: string; targets?: { expr?: string }[]; fieldConfig?: { defaults?: { thresholds?: { steps?: { color: string; value: number | null }[] } } } }[];
+    };
+    return (dashboard.panels ?? [])
+      .filter((panel) => panel.type !== "row")
+      .map((panel) => ({
+        title: panel.title,
+        type: panel.type,
+        queries: (panel.targets ?? []).flatMap((target) => (target.expr ? [target.expr] : [])),
+        thresholds: (panel.fieldConfig?.defaults?.thresholds?.steps ?? []).map((step) => (step.value === null ? step.color : `${step.color} ≥ ${step.value}`)),
+      }));
   });
-  return { dir, environment: outputs.environment, appNamespace: outputs.appNamespace, groups, panelQueries, alertmanager: alertmanagerOf(dir) };
+  return { dir, environment: outputs.environment, appNamespace: outputs.appNamespace, groups, panels, alertmanager: alertmanagerOf(dir) };
 }

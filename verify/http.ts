@@ -29,20 +29,24 @@ export class Server {
     this.shown = this.base.toString().replace(/\/$/, "");
   }
 
-  private headers(extra: Record<string, string> = {}): Record<string, string> {
+  private headers(extra: Record<string, string>): Record<string, string> {
     const auth = this.auth;
     const authorization = !auth ? undefined : "bearer" in auth ? `Bearer ${auth.bearer}` : `Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString("base64")}`;
-    return { accept: "application/json", ...(authorization ? { authorization } : {}), ...extra };
+    return { ...(authorization ? { authorization } : {}), ...extra };
   }
 
-  /** GET or POST a path under the base URL; the parsed JSON body, or an {@link UnreachableError} saying why not. */
-  async request<T>(relative: string, init: { method?: "GET" | "POST"; body?: unknown } = {}): Promise<T> {
-    const url = new URL(relative.replace(/^\//, ""), this.base);
+  private url(relative: string): URL {
+    return new URL(relative.replace(/^\//, ""), this.base);
+  }
+
+  /** One request under the base URL: the response of a 2xx, or an {@link UnreachableError} saying why not. */
+  private async send(relative: string, init: { method?: "GET" | "POST"; body?: unknown; accept: string }): Promise<Response> {
+    const url = this.url(relative);
     let response: Response;
     try {
       response = await fetch(url, {
         method: init.method ?? "GET",
-        headers: this.headers(init.body === undefined ? {} : { "content-type": "application/json" }),
+        headers: this.headers({ accept: init.accept, ...(init.body === undefined ? {} : { "content-type": "application/json" }) }),
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -63,14 +67,19 @@ export class Server {
         `${this.name} at ${this.shown} refused the request (HTTP ${response.status}): ${this.auth ? "the credentials given were not accepted" : "it needs credentials"}; set them with the environment variables in \`npm run verify -- --help\``,
       );
     }
-    const text = await response.text();
-    if (!response.ok) throw new UnreachableError(`${this.name} at ${this.shown} answered HTTP ${response.status} to ${url.pathname}: ${text.slice(0, 200)}`);
+    if (!response.ok) throw new UnreachableError(`${this.name} at ${this.shown} answered HTTP ${response.status} to ${url.pathname}: ${(await response.text()).slice(0, 200)}`);
+    return response;
+  }
+
+  /** GET or POST a path under the base URL; the parsed JSON body, or an {@link UnreachableError} saying why not. */
+  async request<T>(relative: string, init: { method?: "GET" | "POST"; body?: unknown } = {}): Promise<T> {
+    const text = await (await this.send(relative, { ...init, accept: "application/json" })).text();
     // Alertmanager answers a POST of alerts with 200 and no body.
     if (text.trim() === "" && init.method === "POST") return undefined as T;
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new UnreachableError(`${this.name} at ${this.shown} answered ${url.pathname} with something that is not JSON (is this the right URL?)`);
+      throw new UnreachableError(`${this.name} at ${this.shown} answered ${this.url(relative).pathname} with something that is not JSON (is this the right URL?)`);
     }
   }
 
@@ -83,14 +92,6 @@ export class Server {
 
   /** The raw text of a path (Alertmanager's /metrics). */
   async text(relative: string): Promise<string> {
-    const url = new URL(relative.replace(/^\//, ""), this.base);
-    try {
-      const response = await fetch(url, { headers: this.headers({ accept: "text/plain" }), signal: AbortSignal.timeout(this.timeoutMs) });
-      if (!response.ok) throw new UnreachableError(`${this.name} at ${this.shown} answered HTTP ${response.status} to ${url.pathname}`);
-      return await response.text();
-    } catch (error) {
-      if (error instanceof UnreachableError) throw error;
-      throw new UnreachableError(`cannot reach ${this.name} at ${this.shown}: ${(error as Error).message}`);
-    }
+    return (await this.send(relative, { accept: "text/plain" })).text();
   }
 }

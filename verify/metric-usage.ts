@@ -3,12 +3,8 @@
  * parsed with Prometheus' own grammar (@prometheus-io/lezer-promql), and every selector of a catalogue metric is
  * kept with the labels it matches on and those the expression groups by that the metric carries.
  */
-import type { parser as LezerParser } from "@prometheus-io/lezer-promql" with { "resolution-mode": "import" };
-
 import { METRICS, type MetricDefinition } from "../metrics";
-
-// The package is ES-module typed but ships CommonJS too.
-const { parser } = require("@prometheus-io/lezer-promql") as { parser: typeof LezerParser };
+import { parser } from "./expression";
 
 export interface MetricUse {
   readonly metric: MetricDefinition;

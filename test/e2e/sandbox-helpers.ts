@@ -3,6 +3,7 @@ import { WATCHDOG } from "../../alerts/pipeline";
 import { METRICS } from "../../metrics";
 import { rate, select, sumBy } from "../../promql";
 import { type Sandbox, waitFor } from "../../sandbox/sandbox";
+import { sumSeries } from "../../verify/exposition";
 
 export const WAIT_MS = 120_000;
 
@@ -29,10 +30,5 @@ export async function firingExactly(sandbox: Sandbox, environment: string, expec
 
 /** A counter of Alertmanager's own metrics, summed over the series whose labels include `labels`. */
 export async function alertmanagerCounter(sandbox: Sandbox, name: string, labels: Readonly<Record<string, string>>): Promise<number> {
-  const text = await (await fetch(`${sandbox.alertmanagerUrl}/metrics`)).text();
-  const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
-  return text
-    .split("\n")
-    .filter((line) => line.startsWith(`${name}{`) && wanted.every((pair) => line.includes(pair)))
-    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+  return sumSeries(await (await fetch(`${sandbox.alertmanagerUrl}/metrics`)).text(), name, labels);
 }

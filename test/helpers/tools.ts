@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { requireBinary } from "../../sandbox/process";
+import { ROOT } from "../../scripts/program";
 
 export interface ToolResult {
   readonly status: number | null;
@@ -24,4 +25,16 @@ export function runTool(name: string, args: readonly string[], cwd?: string): To
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `billing-${prefix}-`));
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A scratch copy of the project's tracked files, sharing its node_modules; removed by the returned function. */
+export function scratchProject(prefix: string): { dir: string; remove: () => void } {
+  const scratch = tempDir(prefix);
+  const tracked = spawnSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).stdout.trim().split("\n");
+  for (const file of tracked) {
+    fs.mkdirSync(path.dirname(path.join(scratch.dir, file)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, file), path.join(scratch.dir, file));
+  }
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch.dir, "node_modules"));
+  return scratch;
 }

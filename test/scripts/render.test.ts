@@ -9,9 +9,8 @@ import * as path from "node:path";
 import { parse } from "yaml";
 
 import { diffStacks, readTree, REDACTED, renderAll, renderFiles, RENDERED, staleFiles } from "../../scripts/render";
-import { ROOT } from "../../scripts/program";
 import { runStack, TEST_SECRETS } from "../helpers/stack";
-import { runTool, tempDir } from "../helpers/tools";
+import { runTool, scratchProject, tempDir } from "../helpers/tools";
 
 describe("render", () => {
   it("is deterministic: a render now is byte-identical to the committed one, which another process made", async () => {
@@ -119,13 +118,7 @@ describe("the staleness check", () => {
 
   beforeAll(() => {
     // A scratch copy of the committed project, sharing node_modules.
-    scratch = tempDir("stale");
-    const tracked = spawnSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).stdout.trim().split("\n");
-    for (const file of tracked) {
-      fs.mkdirSync(path.dirname(path.join(scratch.dir, file)), { recursive: true });
-      fs.copyFileSync(path.join(ROOT, file), path.join(scratch.dir, file));
-    }
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch.dir, "node_modules"));
+    scratch = scratchProject("stale");
   });
   afterAll(() => scratch.remove());
 

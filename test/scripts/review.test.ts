@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 
 import { ROOT } from "../../scripts/program";
-import { tempDir } from "../helpers/tools";
+import { scratchProject, tempDir } from "../helpers/tools";
 
 let scratch: { dir: string; remove: () => void };
 const git = (...args: string[]) => {
@@ -24,13 +24,7 @@ const append = (file: string, text: string) => fs.appendFileSync(path.join(scrat
 const SLACK_CIPHERTEXT = "v1:dGVzdC1vbmx5:c2xhY2stY2lwaGVydGV4dA==";
 
 beforeAll(() => {
-  scratch = tempDir("review");
-  const tracked = spawnSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).stdout.trim().split("\n");
-  for (const file of tracked) {
-    fs.mkdirSync(path.dirname(path.join(scratch.dir, file)), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, file), path.join(scratch.dir, file));
-  }
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch.dir, "node_modules"));
+  scratch = scratchProject("review");
   git("init", "-q", "-b", "main");
   fs.writeFileSync(path.join(scratch.dir, ".git", "info", "exclude"), "node_modules\n");
   git("add", "-A");
