@@ -1,13 +1,10 @@
 /**
  * Child processes of the sandbox (Prometheus, Alertmanager): started with their output kept for diagnosis, stopped
- * by whoever started them, free loopback ports for them to listen on, and the binaries they run (a missing one is
- * an error naming its Debian package, never a skip).
+ * by whoever started them, and free loopback ports for them to listen on (the binaries they run: tools/servers.ts).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import * as fs from "node:fs";
 import type * as http from "node:http";
 import * as net from "node:net";
-import * as path from "node:path";
 
 /** A free TCP port on 127.0.0.1 (the OS picks it; the caller binds it right after). */
 export async function freePort(): Promise<number> {
@@ -19,30 +16,6 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** The Debian package each binary comes from, for the error message. */
-const PACKAGES: Readonly<Record<string, string>> = {
-  amtool: "prometheus-alertmanager",
-  "prometheus-alertmanager": "prometheus-alertmanager",
-  promtool: "prometheus",
-  prometheus: "prometheus",
-};
-
-/** Absolute path of `name` on `searchPath`; throws naming the package to install when it is not there. */
-export function requireBinary(name: string, searchPath: string = process.env.PATH ?? ""): string {
-  for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  throw new Error(
-    `${name} is not installed (not on PATH). Install the Debian package ${PACKAGES[name] ?? name} (./scripts/setup.sh does).`,
-  );
 }
 
 /** Closes an HTTP server and the connections it still holds (keep-alive clients would hold it open). */

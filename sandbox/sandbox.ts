@@ -1,5 +1,5 @@
 /**
- * The local alerting sandbox: one Prometheus and one Alertmanager (the Debian binaries) on the rules and
+ * The local alerting sandbox: one Prometheus and one Alertmanager (tools/servers.ts: the current releases by default) on the rules and
  * configuration the stack deploys under the test profile, a simulator per environment, the SMTP sink and the webhook
  * sinks. Everything binds 127.0.0.1 on free ports and lives in one temporary directory; {@link Sandbox.stop} stops
  * what {@link Sandbox.start} started, also after a partial start.
@@ -18,7 +18,8 @@ import * as selfsigned from "selfsigned";
 import type { BillingConfig } from "../config";
 import { toYaml } from "../serialize";
 import { sumSeries } from "../verify/exposition";
-import { freePort, ManagedProcess, requireBinary } from "./process";
+import { binaryPath, type Release } from "../tools/servers";
+import { freePort, ManagedProcess } from "./process";
 import { profileConfig } from "./profile";
 import { renderEnvironment, type RenderedEnvironment, writeMounts } from "./render";
 import type { ScenarioName } from "./scenarios";
@@ -26,8 +27,6 @@ import { BillingSimulator } from "./simulator";
 import { SmtpSink } from "./smtp-sink";
 import { WebhookSink } from "./webhook-sink";
 
-export const PROMETHEUS_BINARY = "prometheus";
-export const ALERTMANAGER_BINARY = "prometheus-alertmanager";
 const PROMETHEUS_RESEND_DELAY = "5s";
 
 export interface SandboxOptions {
@@ -54,6 +53,8 @@ export interface SandboxOptions {
    * simulators keep the default-threshold traffic, so a changed threshold shows whether a scenario still fires.
    */
   readonly thresholds?: Readonly<Record<string, string>>;
+  /** Which end of the supported range of Prometheus and Alertmanager runs (tools/servers.ts). @default "current" */
+  readonly release?: Release;
 }
 
 /** How long a clustered Alertmanager waits per position before it notifies what a replica ahead did not (default 15s). */
@@ -110,6 +111,8 @@ export class Sandbox {
   alertmanagerUrl = "";
   private dir = "";
   private alertmanagerConfig = "";
+  private prometheusBinary = "";
+  private alertmanagerBinary = "";
 
   private constructor(private readonly options: SandboxOptions) {}
 
@@ -132,8 +135,8 @@ export class Sandbox {
   }
 
   private async startAll(): Promise<void> {
-    requireBinary(PROMETHEUS_BINARY);
-    requireBinary(ALERTMANAGER_BINARY);
+    const release = this.options.release ?? "current";
+    [this.prometheusBinary, this.alertmanagerBinary] = [binaryPath("prometheus", release), binaryPath("alertmanager", release)];
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "billing-sandbox-"));
 
     // Throwaway credentials and certificate, made for this run only.
@@ -216,7 +219,7 @@ export class Sandbox {
           : // Empty: no gossip cluster, so nothing listens beyond the one loopback port.
             ["--cluster.listen-address="];
       const name = replicas > 1 ? `alertmanager-${i}` : "alertmanager";
-      const process = new ManagedProcess(name, ALERTMANAGER_BINARY, [
+      const process = new ManagedProcess(name, this.alertmanagerBinary, [
         `--config.file=${configFile}`,
         `--storage.path=${path.join(this.dir, name, "data")}`,
         `--web.listen-address=127.0.0.1:${webPorts[i]}`,
@@ -267,7 +270,7 @@ export class Sandbox {
           ],
         }),
       );
-      const process = new ManagedProcess(name, PROMETHEUS_BINARY, [
+      const process = new ManagedProcess(name, this.prometheusBinary, [
         `--config.file=${configFile}`,
         `--storage.tsdb.path=${path.join(this.dir, name, "data")}`,
         `--web.listen-address=127.0.0.1:${port}`,

@@ -9,6 +9,7 @@ module.exports = {
   rootDir: "..",
   roots: ["<rootDir>/test"],
   testPathIgnorePatterns: ["/node_modules/", "/test/unit/", "/test/rules/", "/test/e2e/"],
+  globalSetup: "<rootDir>/test/helpers/print-releases.ts",
   testTimeout: 60000,
   // Most tests wait on child processes (the program under cmd/run, promtool, amtool): two workers keep both cores busy.
   maxWorkers: 2,

@@ -14,6 +14,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { binaryPath } from "../../tools/servers";
 import type { SeriesExporter } from "./series-exporter";
 
 /** Parts of the history, oldest first: from how far back to how far back, at what spacing (seconds). */
@@ -41,7 +42,7 @@ export async function backfill(exporter: SeriesExporter, now: number, dataDir: s
   try {
     await exporter.writeOpenMetrics(text, timestamps);
     await new Promise<void>((resolve, reject) => {
-      const child = spawn("promtool", ["tsdb", "create-blocks-from", "openmetrics", text, dataDir], { stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn(binaryPath("promtool"), ["tsdb", "create-blocks-from", "openmetrics", text, dataDir], { stdio: ["ignore", "ignore", "pipe"] });
       let stderr = "";
       child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
       child.on("error", reject);

@@ -13,6 +13,7 @@ import { type BillingConfig, parseConfig } from "../../config";
 import { billingDashboard } from "../../dashboards/billing";
 import { freePort, ManagedProcess } from "../../sandbox/process";
 import { toYaml } from "../../serialize";
+import { binaryPath } from "../../tools/servers";
 import { PLACEHOLDER_SETTINGS, REDACTED } from "../render";
 import { declaredRuleFile, readStackFile, runStack } from "../program";
 import { succeeded } from "../../engine/run";
@@ -76,7 +77,7 @@ async function startPrometheus(name: string, ruleFile: string, exporterPort: num
     }),
   );
   const port = await freePort();
-  const process = new ManagedProcess(`prometheus-${name}`, "prometheus", [
+  const process = new ManagedProcess(`prometheus-${name}`, binaryPath("prometheus"), [
     `--config.file=${path.join(dir, "prometheus.yml")}`,
     `--storage.tsdb.path=${path.join(dir, "data")}`,
     `--web.listen-address=127.0.0.1:${port}`,

@@ -6,7 +6,7 @@ module.exports = {
   ...require("../jest.base"),
   rootDir: "../..",
   roots: ["<rootDir>/test/e2e"],
-  globalSetup: "<rootDir>/test/e2e/global-setup.js",
+  globalSetup: "<rootDir>/test/e2e/global-setup.ts",
   maxWorkers: 3,
   testTimeout: 240000,
 };

@@ -1,5 +1,5 @@
 /**
- * A real Alertmanager (Debian's `prometheus-alertmanager`, 0.25) on 127.0.0.1, started on a configuration file with
+ * A real Alertmanager (the current release by default, tools/servers.ts) on 127.0.0.1, started on a configuration file with
  * its own temporary storage and clustering off. Callers must {@link AlertmanagerServer.stop} it (in afterAll or
  * finally) so no process outlives the test run.
  */
@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { freePort, ManagedProcess, requireBinary } from "../../sandbox/process";
+import { freePort, ManagedProcess } from "../../sandbox/process";
+import { binaryPath, type Release } from "../../tools/servers";
 import type { Labels } from "./alertmanager-semantics";
 
 export interface AlertStatus {
@@ -23,11 +24,11 @@ export class AlertmanagerServer {
     private readonly storage: string,
   ) {}
 
-  static async start(configFile: string): Promise<AlertmanagerServer> {
+  static async start(configFile: string, release: Release = "current"): Promise<AlertmanagerServer> {
     const port = await freePort();
     const storage = fs.mkdtempSync(path.join(os.tmpdir(), "billing-am-storage-"));
     const args = [`--config.file=${configFile}`, `--storage.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address=", "--log.level=warn"];
-    const server = new AlertmanagerServer(new ManagedProcess("Alertmanager", requireBinary("prometheus-alertmanager"), args), `http://127.0.0.1:${port}`, storage);
+    const server = new AlertmanagerServer(new ManagedProcess("Alertmanager", binaryPath("alertmanager", release), args), `http://127.0.0.1:${port}`, storage);
     server.process.start();
     try {
       await server.waitUntilReady();

@@ -1,11 +1,11 @@
-/** Runs the Prometheus and Alertmanager command-line tools (found by requireBinary: missing means failing). */
+/** Runs the Prometheus and Alertmanager command-line tools (found by binaryPath: missing or another version fails). */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { requireBinary } from "../../sandbox/process";
 import { ROOT } from "../../scripts/program";
+import { type Binary, binaryPath, type Release } from "../../tools/servers";
 
 export interface ToolResult {
   readonly status: number | null;
@@ -15,8 +15,9 @@ export interface ToolResult {
   readonly output: string;
 }
 
-export function runTool(name: string, args: readonly string[], cwd?: string): ToolResult {
-  const result = spawnSync(requireBinary(name), args, { encoding: "utf8", cwd, timeout: 120_000 });
+/** Runs `name` at that end of the supported range (default the current release). */
+export function runTool(name: Binary, args: readonly string[], cwd?: string, release: Release = "current"): ToolResult {
+  const result = spawnSync(binaryPath(name, release), args, { encoding: "utf8", cwd, timeout: 120_000 });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}` };
 }

@@ -7,6 +7,7 @@ module.exports = {
   ...require("../jest.base"),
   rootDir: "../..",
   roots: ["<rootDir>/test/rules"],
+  globalSetup: "<rootDir>/test/helpers/print-releases.ts",
   testTimeout: 240000,
   maxWorkers: 2,
 };
