@@ -15,6 +15,17 @@ export interface ReceivedPost {
   readonly body: unknown;
 }
 
+/**
+ * What each real service answers a good post with. Alertmanager 0.27+ reads Slack's answer: a JSON one must say
+ * `"ok": true` (the Web API's), a text one must be exactly `ok` (an incoming webhook's, `text/html`); anything else
+ * fails the notification, which is then never marked sent (and never resolved). PagerDuty's Events API v2 answers 202.
+ */
+const ANSWERS: Readonly<Record<SinkName, readonly [number, http.OutgoingHttpHeaders, string]>> = {
+  slack: [200, { "Content-Type": "text/html" }, "ok"],
+  pagerduty: [202, { "Content-Type": "application/json" }, '{"status":"success","message":"Event processed","dedup_key":"sandbox"}'],
+  heartbeat: [200, { "Content-Type": "text/plain" }, "OK"],
+};
+
 export class WebhookSink {
   readonly posts: ReceivedPost[] = [];
   private server?: http.Server;
@@ -46,8 +57,8 @@ export class WebhookSink {
           return;
         }
         this.posts.push({ receivedAt: Date.now(), sink, body });
-        // PagerDuty's Events API answers 202 with a small JSON body; Slack and the heartbeat accept any 2xx.
-        res.writeHead(sink === "pagerduty" ? 202 : 200, { "Content-Type": "application/json" }).end('{"status":"success"}');
+        const [status, headers, answer] = ANSWERS[sink];
+        res.writeHead(status, headers).end(answer);
       });
     });
     this.port = await listenLoopback(server);
