@@ -1,6 +1,6 @@
 /**
  * The one Alertmanager configuration, which the production stack deploys for both environments, checked by
- * Alertmanager's own code (amtool 0.25): it loads, every alert of both stacks' rule files reaches exactly the
+ * Alertmanager's own code (amtool, the current release; the oldest supported one checks that it loads): it loads, every alert of both stacks' rule files reaches exactly the
  * receivers intended for its environment (production: the operations write-up's, by severity; staging: the
  * non-paging receiver only), and every severity does. Expectations come from the write-up and the issues, not from
  * routing.ts.
@@ -12,6 +12,7 @@ import type { AlertmanagerConfig, EmailConfig, Receiver } from "../../alerts/rou
 import { parseConfig } from "../../config";
 import { mountedAlertmanagerConfig, removeMounted, writeVariant, type MountedConfig } from "../helpers/alertmanager-config";
 import { matchingRoutes } from "../helpers/alertmanager-semantics";
+import type { Release } from "../../tools/servers";
 import { checkConfig, routeReceivers, verifyReceivers } from "../helpers/amtool";
 import { alerts, deployedRuleFile, ruleFileOf } from "../helpers/rule-file";
 import { TEST_SECRETS, TEST_SETTINGS, type Overrides } from "../helpers/stack";
@@ -21,6 +22,9 @@ const OPTIONAL_SECRETS = {
   pagerdutyRoutingKey: "test-only-pagerduty-routing-key",
   heartbeatUrl: "https://heartbeat.example/ping/test-only-heartbeat-path",
 };
+
+/** Both ends of the supported range: every variant must load on each. */
+const RELEASES: readonly Release[] = ["current", "oldest"];
 
 /** The ways a stack can be set up that change the configuration's shape. */
 const VARIANTS: Readonly<Record<string, Overrides>> = {
@@ -87,8 +91,8 @@ describe("Alertmanager routing of the configuration the production stack deploys
     });
     afterAll(() => removeMounted(mounted));
 
-    it("GIVEN the deployed files mounted as in the pod WHEN amtool check-config reads them THEN it passes", () => {
-      const result = checkConfig(mounted.configFile);
+    it.each(RELEASES)("GIVEN the deployed files mounted as in the pod WHEN amtool check-config of the %s release reads them THEN it passes", (release) => {
+      const result = checkConfig(mounted.configFile, release);
       expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
       expect(result.stdout).toContain("SUCCESS");
       // The password file the configuration names is the one the Secret mount provides.

@@ -1,10 +1,11 @@
-/** amtool, run on files: configuration check, routing test, template rendering (all Alertmanager 0.25's own code). */
+/** amtool, run on files: configuration check, routing test, template rendering (Alertmanager's own code, the current release unless asked). */
+import type { Release } from "../../tools/servers";
 import { runTool, type ToolResult } from "./tools";
 
-const amtool = (args: readonly string[]): ToolResult => runTool("amtool", args);
+const amtool = (args: readonly string[], release: Release = "current"): ToolResult => runTool("amtool", args, undefined, release);
 
-export function checkConfig(configFile: string): ToolResult {
-  return amtool(["check-config", configFile]);
+export function checkConfig(configFile: string, release: Release = "current"): ToolResult {
+  return amtool(["check-config", configFile], release);
 }
 
 /** Label set → the receivers amtool resolves it to, in route-tree order. */

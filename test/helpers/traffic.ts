@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 
 import { METRICS } from "../../metrics";
+import type { Release } from "../../tools/servers";
 import { eventsAt, type Exposition, type InputSeries } from "./exposition";
 import { runTool, type ToolResult } from "./tools";
 
@@ -89,10 +90,13 @@ function promtoolFile(ruleFile: string, all: readonly Case[], evaluationMinutes:
   };
 }
 
-/** Runs the cases; samples are a minute apart, the rules evaluated every `evaluationMinutes` (the rule file's interval). */
-export function runCases(dir: string, ruleFile: string, all: readonly Case[], name: string, evaluationMinutes = 1): ToolResult {
+/**
+ * Runs the cases; samples are a minute apart, the rules evaluated every `evaluationMinutes` (the rule file's
+ * interval), by the promtool of that end of the supported range.
+ */
+export function runCases(dir: string, ruleFile: string, all: readonly Case[], name: string, evaluationMinutes = 1, release: Release = "current"): ToolResult {
   const file = path.join(dir, `${name}.test.yml`);
   fs.writeFileSync(file, stringify(promtoolFile(ruleFile, all, evaluationMinutes), { lineWidth: 0 }));
-  return runTool("promtool", ["test", "rules", file], dir);
+  return runTool("promtool", ["test", "rules", file], dir, release);
 }
 

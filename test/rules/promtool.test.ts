@@ -13,6 +13,7 @@ import { stringify } from "yaml";
 
 import { METRICS } from "../../metrics";
 import { alerts, deployedRuleFile, type RuleFile } from "../helpers/rule-file";
+import type { Release } from "../../tools/servers";
 import { runTool, tempDir } from "../helpers/tools";
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -54,9 +55,12 @@ interface StackFacts {
   readonly dashboardUid: string;
 }
 
-// Production's rule file, the one that pages: staging's is the same file with staging's names
-// (test/rules/stack-equivalence.test.ts), so what promtool shows here holds there too.
-const FACTS: StackFacts[] = [{ stack: "production", namespace: "rsolv-production", dashboardUid: "billing-metrics" }];
+// Both stacks' rule files (staging's is production's with staging's names: test/rules/stack-equivalence.test.ts), each
+// on both ends of the supported range of promtool: the current release and the oldest (Debian 12's 2.42).
+const FACTS: (StackFacts & { readonly release: Release })[] = (["current", "oldest"] as const).flatMap((release) => [
+  { stack: "production", namespace: "rsolv-production", dashboardUid: "billing-metrics", release },
+  { stack: "staging", namespace: "rsolv-staging", dashboardUid: "billing-metrics-staging", release },
+]);
 
 const RUNBOOKS = "https://github.com/rsolv-dev/billing-monitoring/blob/main/docs/runbooks";
 
@@ -390,18 +394,18 @@ function testFile(ruleFile: string, alertCases: AlertCase[], recordCases: Record
   };
 }
 
-describe.each(FACTS)("promtool on the $stack rule file", (facts) => {
+describe.each(FACTS)("promtool ($release release) on the $stack rule file", (facts) => {
   let work: { dir: string; remove: () => void };
   let ruleFile: { text: string; parsed: RuleFile };
   beforeAll(async () => {
-    work = tempDir(`promtool-${facts.stack}`);
+    work = tempDir(`promtool-${facts.stack}-${facts.release}`);
     ruleFile = await deployedRuleFile(facts.stack);
     fs.writeFileSync(path.join(work.dir, "billing-alerts.yml"), ruleFile.text);
   });
   afterAll(() => work.remove());
 
   it("promtool check rules passes", () => {
-    const result = runTool("promtool", ["check", "rules", path.join(work.dir, "billing-alerts.yml")]);
+    const result = runTool("promtool", ["check", "rules", path.join(work.dir, "billing-alerts.yml")], undefined, facts.release);
     expect(result.output).toContain("SUCCESS");
     expect(result.status).toBe(0);
   });
@@ -428,7 +432,7 @@ describe.each(FACTS)("promtool on the $stack rule file", (facts) => {
     const { alertCases, recordCases } = cases(facts, ruleFile.parsed);
     const file = path.join(work.dir, "billing-alerts.test.yml");
     fs.writeFileSync(file, stringify(testFile("billing-alerts.yml", alertCases, recordCases), { lineWidth: 0 }));
-    const result = runTool("promtool", ["test", "rules", file], work.dir);
+    const result = runTool("promtool", ["test", "rules", file], work.dir, facts.release);
     expect(result.output).toContain("SUCCESS");
     expect(result.status).toBe(0);
   });
@@ -439,7 +443,7 @@ describe.each(FACTS)("promtool on the $stack rule file", (facts) => {
     const wrong = { ...firing, expected: [{ ...firing.expected[0], exp_labels: { ...firing.expected[0].exp_labels, severity: "critical" } }] };
     const file = path.join(work.dir, "broken.test.yml");
     fs.writeFileSync(file, stringify(testFile("billing-alerts.yml", [wrong], []), { lineWidth: 0 }));
-    const result = runTool("promtool", ["test", "rules", file], work.dir);
+    const result = runTool("promtool", ["test", "rules", file], work.dir, facts.release);
     expect(result.status).toBe(1);
     expect(result.output).toContain("FAILED");
   });

@@ -71,16 +71,16 @@ const CASES: Case[] = [
   },
 ];
 
-describe("the SLO burn windows on the production rule file", () => {
+describe.each(["current", "oldest"] as const)("the SLO burn windows on the production rule file (%s promtool)", (release) => {
   let work: { dir: string; remove: () => void };
   beforeAll(async () => {
-    work = tempDir("slo-burn");
+    work = tempDir(`slo-burn-${release}`);
     fs.writeFileSync(path.join(work.dir, "billing-alerts.yml"), (await deployedRuleFile("production", { config: { ruleEvaluationInterval: "5m" } })).text);
   });
   afterAll(() => work.remove());
 
   it("promtool test rules passes every case", () => {
-    const result = runCases(work.dir, "billing-alerts.yml", CASES, "slo-burn", 5);
+    const result = runCases(work.dir, "billing-alerts.yml", CASES, "slo-burn", 5, release);
     expect(result.output).toContain("SUCCESS");
     expect(result.status).toBe(0);
   });

@@ -47,8 +47,10 @@ describe("render", () => {
   });
 
   it("the committed rendered/ passes promtool check rules (both rule files loaded side by side) and amtool check-config", () => {
-    const both = runTool("promtool", ["check", "rules", ...["staging", "production"].map((stack) => path.join(RENDERED, stack, "prometheus", "billing-alerts.yml"))]);
-    expect({ status: both.status, output: both.output }).toEqual({ status: 0, output: expect.not.stringMatching(/duplicate|FAILED/i) });
+    for (const release of ["current", "oldest"] as const) {
+      const both = runTool("promtool", ["check", "rules", ...["staging", "production"].map((stack) => path.join(RENDERED, stack, "prometheus", "billing-alerts.yml"))], undefined, release);
+      expect({ release, status: both.status, output: both.output }).toEqual({ release, status: 0, output: expect.not.stringMatching(/duplicate|FAILED/i) });
+    }
     const groupNames = ["staging", "production"].map((stack) => (parse(fs.readFileSync(path.join(RENDERED, stack, "prometheus", "billing-alerts.yml"), "utf8")) as { groups: { name: string }[] }).groups.map((group) => group.name));
     expect(groupNames[0].filter((name) => groupNames[1].includes(name))).toEqual([]);
     expect(groupNames.map((names) => names.every((name, _i, all) => all.indexOf(name) === all.lastIndexOf(name)))).toEqual([true, true]);
@@ -61,8 +63,10 @@ describe("render", () => {
         const config = fs.readFileSync(path.join(RENDERED, stack, "alertmanager", "alertmanager.yml"), "utf8");
         fs.copyFileSync(path.join(RENDERED, stack, "alertmanager", "billing-email.tmpl"), path.join(work.dir, "billing-email.tmpl"));
         fs.writeFileSync(path.join(work.dir, "alertmanager.yml"), config.replace("/etc/alertmanager/billing/*.tmpl", `${work.dir}/*.tmpl`));
-        const checked = runTool("amtool", ["check-config", path.join(work.dir, "alertmanager.yml")]);
-        expect({ stack, status: checked.status, templates: checked.output.includes(" - 1 templates") }).toEqual({ stack, status: 0, templates: true });
+        for (const release of ["current", "oldest"] as const) {
+          const checked = runTool("amtool", ["check-config", path.join(work.dir, "alertmanager.yml")], undefined, release);
+          expect({ stack, release, status: checked.status, templates: checked.output.includes(" - 1 templates") }).toEqual({ stack, release, status: 0, templates: true });
+        }
       } finally {
         work.remove();
       }
