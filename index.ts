@@ -159,6 +159,8 @@ async function billingMonitoring() {
     ...(alertmanager ?? {}),
     dashboardUrl: `${config.grafana.url}/d/${config.grafana.dashboardUid}`,
     grafanaFolderUid: dashboards.folderUid,
+    // The releases the rules and routing are written for: `npm run verify` fails on a live server older than these.
+    targetReleases: { prometheus: config.settings.prometheusVersion!, alertmanager: config.settings.alertmanagerVersion! },
   };
 }
 

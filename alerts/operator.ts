@@ -30,7 +30,7 @@ import {
 } from "./routing";
 
 /** The credentials Secret's file holding the heartbeat URL: the operator reads a webhook URL from a Secret. */
-export const HEARTBEAT_FILE = "heartbeat-url";
+export const HEARTBEAT_FILE = SECRET_FILES.heartbeatUrl;
 
 // --- The subset of the AlertmanagerConfig v1alpha1 schema we emit (names as the CRD spells them). ------------------
 

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import type { BillingConfig, SecretKey } from "../config";
+import { atLeast, WEBHOOK_URL_FILE } from "../config/releases";
 import { toYaml } from "../serialize";
 import { enabledIntegrations } from "./integrations";
 import { METRICS_ABSENT, WATCHDOG } from "./pipeline";
@@ -65,12 +66,16 @@ export interface EmailConfig {
   tls_config?: { ca_file?: string; server_name?: string };
 }
 
+/** The heartbeat's webhook: its URL inline (Alertmanager 0.25) or read from the Secret (`url_file`, 0.26+). */
+export type HeartbeatWebhook = ({ url: string } | { url_file: string }) & { send_resolved: boolean };
+
 export interface Receiver {
   name: string;
   email_configs?: EmailConfig[];
   slack_configs?: { api_url_file: string; channel: string; send_resolved: boolean; title: string; text: string }[];
   pagerduty_configs?: { routing_key_file: string; send_resolved: boolean; severity: string; description: string }[];
-  webhook_configs?: { url: string; send_resolved: boolean }[];
+  /** The heartbeat: its URL inline (Alertmanager 0.25) or read from the Secret (`url_file`, 0.26+). */
+  webhook_configs?: HeartbeatWebhook[];
 }
 
 // --- Names shared with components and tests. ------------------------------------------------------------------------
@@ -90,8 +95,11 @@ export const RECEIVERS = {
 
 export const BUSINESS_HOURS = "business-hours";
 
-/** The SMTP password's file in the credentials Secret; the integrations name their own (alerts/integrations.ts). */
-export const SECRET_FILES = { smtpPassword: "smtp-password" } as const;
+/**
+ * The credentials Secret's files for the SMTP password and the heartbeat URL (read by Alertmanager 0.26+ and by the
+ * operator); the integrations name their own (alerts/integrations.ts).
+ */
+export const SECRET_FILES = { smtpPassword: "smtp-password", heartbeatUrl: "heartbeat-url" } as const;
 
 /** File names inside the configuration ConfigMap (or Secret, see {@link configHoldsSecrets}). */
 export const CONFIG_FILE = "alertmanager.yml";
@@ -101,12 +109,20 @@ export const TEMPLATE_FILE = "billing-email.tmpl";
 export const GROUP_BY = ["alertname", "severity", "environment"];
 
 /**
+ * Whether the heartbeat URL (which carries its token) is read from the Secret's file: Alertmanager's webhook receiver
+ * has `url_file` from 0.26 on; on an older declared release (`alertmanagerVersion`) it must be inline.
+ */
+export function heartbeatFromFile(cfg: BillingConfig): boolean {
+  return cfg.alerting.heartbeat && atLeast(cfg.settings.alertmanagerVersion!, WEBHOOK_URL_FILE);
+}
+
+/**
  * Whether the rendered configuration itself must carry a secret, and so live in the Secret rather than the ConfigMap:
- * with the server-token login the token is also the SMTP username, which has no `_file` form; and Alertmanager 0.25's
- * webhook receiver has no `url_file`, so a heartbeat URL (which carries its token) must be inline.
+ * with the server-token login the token is also the SMTP username, which has no `_file` form in any release; and
+ * before 0.26 a heartbeat URL must be inline ({@link heartbeatFromFile}).
  */
 export function configHoldsSecrets(cfg: BillingConfig): boolean {
-  return cfg.alerting.smtpLogin === "server-token" || cfg.alerting.heartbeat;
+  return cfg.alerting.smtpLogin === "server-token" || (cfg.alerting.heartbeat && !heartbeatFromFile(cfg));
 }
 
 /** Secret values that must be written into the configuration itself (only when {@link configHoldsSecrets}). */
@@ -139,6 +155,7 @@ export function alertmanagerPlacement(cfg: BillingConfig): AlertmanagerPlacement
   const { alerting: a, monitoring: m } = cfg;
   const secretFiles: Record<string, SecretKey> = { [SECRET_FILES.smtpPassword]: "smtpPassword" };
   for (const integration of enabledIntegrations(cfg)) secretFiles[integration.file] = integration.secret;
+  if (heartbeatFromFile(cfg)) secretFiles[SECRET_FILES.heartbeatUrl] = "heartbeatUrl";
   if (!configHoldsSecrets(cfg)) {
     return { configMapFiles: { ...emailTemplates(), [CONFIG_FILE]: toYaml(buildAlertmanagerConfig(cfg)) }, secretFiles, configFile: `${m.alertmanagerConfigPath}/${CONFIG_FILE}` };
   }
@@ -148,7 +165,9 @@ export function alertmanagerPlacement(cfg: BillingConfig): AlertmanagerPlacement
     secretFiles,
     inline: { smtpServerToken: serverToken ? "smtpPassword" : undefined, heartbeatUrl: a.heartbeat ? "heartbeatUrl" : undefined },
     configFile: `${m.alertmanagerSecretPath}/${CONFIG_FILE}`,
-    warning: `The Alertmanager configuration holds a secret (${serverToken ? "the server token as SMTP username" : "the heartbeat URL"}), so it goes into the Secret; Alertmanager 0.25 still shows it in clear on /api/v2/status and its Status page. Limit access to Alertmanager's HTTP port, or run Alertmanager 0.26 or later (webhook url_file); see README.md, "Postmark login".`,
+    warning: serverToken
+      ? `The Alertmanager configuration holds a secret (the server token as SMTP username, which no Alertmanager reads from a file), so it goes into the Secret; Alertmanager still shows it in clear on /api/v2/status and its Status page. Limit access to Alertmanager's HTTP port, or use smtpLogin smtp-token; see README.md, "Postmark login".`
+      : `The Alertmanager configuration holds a secret (the heartbeat URL: alertmanagerVersion ${cfg.settings.alertmanagerVersion} reads no webhook URL from a file), so it goes into the Secret; Alertmanager 0.25 still shows it in clear on /api/v2/status and its Status page. With Alertmanager ${WEBHOOK_URL_FILE} or later, run: pulumi config set alertmanagerVersion <its version>; see README.md, "Postmark login".`,
   };
 }
 
@@ -170,7 +189,7 @@ interface SmtpLogin {
  * Every receiver either form needs, with each credential read from `secretFile(<its file>)`: one per severity
  * (with the integrations that join it), the catch-all, the non-paging pair and the heartbeat (its webhook given, if any).
  */
-export function receivers(cfg: BillingConfig, secretFile: (name: string) => string, heartbeat?: { url: string; send_resolved: boolean }): Receiver[] {
+export function receivers(cfg: BillingConfig, secretFile: (name: string) => string, heartbeat?: HeartbeatWebhook): Receiver[] {
   const { alerting: a } = cfg;
   const email = (severity: Severity | "default" | "nonpaging", recipients: readonly string[]): EmailConfig => ({
     to: recipients.join(", "),
@@ -287,7 +306,7 @@ export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecret
   if (!a.owner) throw new Error(`stack ${cfg.stack} does not own the Alertmanager configuration (alertmanagerOwner is false)`);
   const secretFile = (name: string): string => `${m.alertmanagerSecretPath}/${name}`;
   if (a.smtpLogin === "server-token" && !inline.smtpServerToken) throw new Error("smtpLogin server-token needs the server token inline");
-  if (a.heartbeat && !inline.heartbeatUrl) throw new Error("a heartbeat receiver needs its URL inline");
+  if (a.heartbeat && !heartbeatFromFile(cfg) && !inline.heartbeatUrl) throw new Error(`a heartbeat receiver needs its URL inline before Alertmanager ${WEBHOOK_URL_FILE}`);
   const login: SmtpLogin = { username: a.smtpLogin === "server-token" ? inline.smtpServerToken! : a.smtpUsername!, passwordFile: secretFile(SECRET_FILES.smtpPassword) };
   const paging = matcher("environment", "=~", a.paging.environments.map(escapeRegex).join("|"));
 
@@ -314,6 +333,10 @@ export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecret
     },
     inhibit_rules: inhibitRules(),
     time_intervals: [businessHours(cfg)],
-    receivers: receivers(cfg, secretFile, a.heartbeat ? { url: inline.heartbeatUrl!, send_resolved: false } : undefined),
+    receivers: receivers(
+      cfg,
+      secretFile,
+      !a.heartbeat ? undefined : heartbeatFromFile(cfg) ? { url_file: secretFile(SECRET_FILES.heartbeatUrl), send_resolved: false } : { url: inline.heartbeatUrl!, send_resolved: false },
+    ),
   };
 }

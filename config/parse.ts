@@ -5,6 +5,7 @@
 import type { Severity } from "../alerts/types";
 import type { Duration } from "../duration";
 import { METRICS } from "../metrics";
+import { OLDEST_SUPPORTED, type ReleaseFeature, releaseProblems } from "./releases";
 import { CONFIG_SCHEMA, type ConfigKey, type FieldSpec, PRODUCTION, PROJECT, type RawValues, SECRET_KEYS, type SecretKey } from "./schema";
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -245,6 +246,14 @@ function imageRef(v: RawValues, raw: RawConfig, problems: string[]): ImageRef {
 }
 
 /**
+ * The features a stack may use that need a newer Prometheus or Alertmanager than the oldest supported: each is
+ * refused unless the stack declares a release that has it (`prometheusVersion`, `alertmanagerVersion`). None of
+ * today's features does: everything the stack writes loads on 2.42 and 0.25 (the compatibility checks prove it), and
+ * what newer releases offer is used when declared (the heartbeat's `url_file`), never required.
+ */
+export const RELEASE_FEATURES: readonly ReleaseFeature<BillingConfig>[] = [];
+
+/**
  * Checks across keys. Each runs on its own, also when other keys are bad: a check whose input failed its own check
  * meets an undefined value and is skipped (that key's problem is reported already), so every problem is reported at once.
  */
@@ -411,6 +420,7 @@ export function parseConfig(raw: RawConfig): BillingConfig {
     problems.push(`${PROJECT}:smtpPassword is required: this stack owns the Alertmanager configuration (alertmanagerOwner), which sends email; run: ${setSecretCommand("smtpPassword", raw.stack)}`);
   }
   crossChecks(config, problems);
+  problems.push(...releaseProblems(RELEASE_FEATURES, config, { prometheus: v.prometheusVersion ?? OLDEST_SUPPORTED.prometheus, alertmanager: v.alertmanagerVersion ?? OLDEST_SUPPORTED.alertmanager }, PROJECT));
   if (problems.length > 0) throw new ConfigError(raw.stack, problems);
   return config;
 }

@@ -4,6 +4,7 @@
  */
 import type { Severity } from "../alerts/types";
 import { type Duration, parseDuration } from "../duration";
+import { OLDEST_SUPPORTED, releaseOf } from "./releases";
 import { type Check, baseUrl, bool, labelMap, clock, clockEnd, dnsLabel, dnsLabelList, durationCheck, email, emailList, hostPort, imageDigest, imageRepository, imageTag, objectName, ok, oneOf, perSeverity, positiveNumber, problem, ratio, routePattern, stackReference, stackReferenceList, text, timezone, url, weekdayRange, wholeNumber } from "./checks";
 
 export const PROJECT = "billing-monitoring";
@@ -98,6 +99,16 @@ export const CONFIG_SCHEMA = {
   alertmanagerDeployment: field({ doc: "Alertmanager's existing Deployment in the monitoring namespace; a pod-template annotation with its files' hash restarts it when they change.", check: objectName, default: "alertmanager" }),
   prometheusWorkload: field({ doc: "Kind of prometheusDeployment: Deployment, or StatefulSet as Helm charts run Prometheus; the reload annotation patches that kind and `pulumi up` waits for its rollout.", check: oneOf(WORKLOAD_KINDS), default: "Deployment" as WorkloadKind }),
   alertmanagerWorkload: field({ doc: "Kind of alertmanagerDeployment: Deployment, or StatefulSet as Helm charts run Alertmanager; the reload annotation patches that kind and `pulumi up` waits for its rollout.", check: oneOf(WORKLOAD_KINDS), default: "Deployment" as WorkloadKind }),
+  prometheusVersion: field({
+    doc: "The Prometheus release the stack's rules are written for (MAJOR.MINOR[.PATCH]): a feature it lacks is refused, and `npm run verify` fails when the live Prometheus is older. The default is the oldest supported release; raise it to what you run to use what newer ones offer.",
+    check: releaseOf("prometheus"),
+    default: OLDEST_SUPPORTED.prometheus,
+  }),
+  alertmanagerVersion: field({
+    doc: "The Alertmanager release the stack's configuration is written for (MAJOR.MINOR[.PATCH]): a feature it lacks is refused or worked around, and `npm run verify` fails when the live Alertmanager is older. From 0.26 the heartbeat URL is read from the Secret as a file, so the configuration holds no secret. The default is the oldest supported release; raise it to what you run.",
+    check: releaseOf("alertmanager"),
+    default: OLDEST_SUPPORTED.alertmanager,
+  }),
   scrapeInterval: field({ doc: "Prometheus' scrape interval for the app; rate windows must be at least 4× this.", check: durationCheck, default: parseDuration("30s")! }),
   ruleEvaluationInterval: field({ doc: "Evaluation interval of the billing rule groups.", check: durationCheck, default: parseDuration("1m")! }),
 

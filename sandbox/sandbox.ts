@@ -18,7 +18,7 @@ import * as selfsigned from "selfsigned";
 import type { BillingConfig } from "../config";
 import { toYaml } from "../serialize";
 import { sumSeries } from "../verify/exposition";
-import { binaryPath, type Release } from "../tools/servers";
+import { binaryPath, type Release, serverVersion } from "../tools/servers";
 import { freePort, ManagedProcess } from "./process";
 import { profileConfig } from "./profile";
 import { renderEnvironment, type RenderedEnvironment, writeMounts } from "./render";
@@ -186,7 +186,12 @@ export class Sandbox {
     if (!owner) throw new Error("the sandbox needs at least one environment that pages");
     for (const environment of this.options.environments) {
       const routedEnvironments = this.options.environments.filter((other) => other !== owner);
-      const rendered = await renderEnvironment({ ...placement, environment, alertmanagerOwner: environment === owner, pagingEnvironments, routedEnvironments }, secrets, this.options.thresholds);
+      const rendered = await renderEnvironment({ ...placement, environment, alertmanagerOwner: environment === owner, pagingEnvironments, routedEnvironments }, secrets, {
+        ...this.options.thresholds,
+        // The releases the sandbox runs, as a stack that runs them declares them (a heartbeat URL read from a file on 0.26+).
+        prometheusVersion: serverVersion("prometheus", release),
+        alertmanagerVersion: serverVersion("alertmanager", release),
+      });
       this.rendered.set(environment, rendered);
       fs.writeFileSync(path.join(rulesDir, `${environment}.yml`), rendered.ruleFile);
       for (const [file, content] of rendered.files) {

@@ -12,7 +12,7 @@ import * as path from "node:path";
 
 import { KNOWN_STACKS } from "../config";
 import { parseDuration } from "../duration";
-import { alertmanagerChecks, type CheckResult, defaultTestReceiver, metricsPresent, planTestAlert, prometheusReachable, prometheusSendsAlerts, rulesLoaded, sendTestAlert } from "../verify/checks";
+import { alertmanagerChecks, type CheckResult, defaultTestReceiver, metricsPresent, planTestAlert, prometheusReachable, prometheusRelease, prometheusSendsAlerts, rulesLoaded, sendTestAlert } from "../verify/checks";
 import { ExpectedError, readExpected } from "../verify/expected";
 import { type Credentials, Server } from "../verify/http";
 import { runAsScript } from "./cli";
@@ -170,6 +170,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     const reachable = await prometheusReachable(prometheus);
     report(reachable);
     if (reachable.status === "pass") {
+      report(await prometheusRelease(prometheus, expected));
       report(await rulesLoaded(prometheus, expected));
       out(`  querying series of the metrics the rules and panels read (last ${options.lookback})…\n`);
       report(await metricsPresent(prometheus, expected, options.lookback));

@@ -6,6 +6,7 @@ import * as path from "node:path";
 
 import { parse } from "yaml";
 
+import { atLeast, OLDEST_SUPPORTED, type ServerName, VERSION_KEY } from "../config/releases";
 import { parseDuration } from "../duration";
 import { type Labels, matchingRoutes } from "../alerts/route-match";
 import type { AlertmanagerConfig, Route } from "../alerts/routing";
@@ -38,6 +39,26 @@ export async function guarded(name: string, run: () => Promise<CheckResult>): Pr
   }
 }
 
+// --- Releases ------------------------------------------------------------------------------------------------------
+
+/**
+ * The live server's release against the supported range and the stack's declared one (`prometheusVersion`,
+ * `alertmanagerVersion`): an older server may refuse what the stack writes for the declared release, and Alertmanager
+ * refuses a whole configuration over one unknown field. `live` is what the server reports (Debian's `2.42.0+ds` too).
+ */
+export function releaseCheck(server: ServerName, live: string, declared: string | undefined): CheckResult {
+  const title = server === "prometheus" ? "Prometheus" : "Alertmanager";
+  const name = `${title} release`;
+  const version = /^v?(\d+\.\d+\.\d+)/.exec(live)?.[1];
+  if (!version) return fail(name, `${title} reports version ${JSON.stringify(live)}, which is not a release: cannot tell whether it reads what the stack writes`);
+  if (!atLeast(version, OLDEST_SUPPORTED[server])) return fail(name, `${title} ${version} is older than the oldest supported release, ${OLDEST_SUPPORTED[server]}: upgrade it`);
+  const target = declared ?? OLDEST_SUPPORTED[server];
+  if (!atLeast(version, target)) {
+    return fail(name, `${title} ${version} is older than the stack's ${VERSION_KEY[server]}, ${target}: what the stack writes for ${target} may be refused. Upgrade ${title}, or run: pulumi config set ${VERSION_KEY[server]} ${version}`);
+  }
+  return pass(name, `${title} ${version}, at least the stack's ${VERSION_KEY[server]} ${target}`);
+}
+
 // --- Prometheus ----------------------------------------------------------------------------------------------------
 
 interface LiveRule {
@@ -59,6 +80,13 @@ export async function prometheusReachable(prometheus: Server): Promise<CheckResu
   return guarded("Prometheus reachable", async () => {
     const info = await prometheus.prometheusApi<{ version: string }>("/api/v1/status/buildinfo");
     return pass("Prometheus reachable", `${prometheus.shown} (Prometheus ${info.version})`);
+  });
+}
+
+export async function prometheusRelease(prometheus: Server, expected: Expected): Promise<CheckResult> {
+  return guarded("Prometheus release", async () => {
+    const info = await prometheus.prometheusApi<{ version: string }>("/api/v1/status/buildinfo");
+    return releaseCheck("prometheus", info.version, expected.targetReleases?.prometheus);
   });
 }
 
@@ -217,10 +245,10 @@ export async function alertmanagerChecks(alertmanager: Server, expected: Expecte
   } catch (error) {
     if (!(error instanceof UnreachableError)) throw error;
     const down = { status: "fail", summary: error.message, unreachable: true } as const;
-    return { results: [{ name: "Alertmanager runs the stack's configuration", ...down }, { name: "Alertmanager cluster ready", ...down }, { name: "Alerts route as the stack intends", ...down }] };
+    return { results: [{ name: "Alertmanager release", ...down }, { name: "Alertmanager runs the stack's configuration", ...down }, { name: "Alertmanager cluster ready", ...down }, { name: "Alerts route as the stack intends", ...down }] };
   }
   const running = parse(status.config.original) as AlertmanagerConfig;
-  const results: CheckResult[] = [];
+  const results: CheckResult[] = [releaseCheck("alertmanager", status.versionInfo.version, expected.targetReleases?.alertmanager)];
   const configName = "Alertmanager runs the stack's configuration";
   if ("missing" in expected.alertmanager) {
     results.push({ name: configName, status: "skip", summary: `not compared: ${expected.alertmanager.missing}` });

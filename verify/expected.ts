@@ -38,6 +38,8 @@ export interface Expected {
   readonly dir: string;
   readonly environment: string;
   readonly appNamespace: string;
+  /** The releases the stack is written for (output `targetReleases`; absent in trees rendered before it existed). */
+  readonly targetReleases?: { readonly prometheus: string; readonly alertmanager: string };
   readonly groups: readonly ExpectedGroup[];
   /** Every panel of the stack's dashboards, in file order. */
   readonly panels: readonly ExpectedPanel[];
@@ -68,7 +70,7 @@ function alertmanagerOf(dir: string): Expected["alertmanager"] {
 export function readExpected(dir: string): Expected {
   const outputsFile = path.join(dir, "outputs.yaml");
   if (!fs.existsSync(outputsFile)) throw new ExpectedError(`${dir} holds no rendered stack (no outputs.yaml); run: npm run render`);
-  const outputs = readYaml<{ environment: string; appNamespace: string }>(outputsFile);
+  const outputs = readYaml<{ environment: string; appNamespace: string; targetReleases?: Expected["targetReleases"] }>(outputsFile);
   const ruleFile = path.join(dir, "prometheus", RULE_FILE);
   const prometheusRules = fs.existsSync(path.join(dir, "kubernetes")) ? fs.readdirSync(path.join(dir, "kubernetes")).filter((file) => file.startsWith("prometheusrule-")) : [];
   const groups = fs.existsSync(ruleFile)
@@ -92,5 +94,5 @@ export function readExpected(dir: string): Expected {
         thresholds: (panel.fieldConfig?.defaults?.thresholds?.steps ?? []).map((step) => (step.value === null ? step.color : `${step.color} ≥ ${step.value}`)),
       }));
   });
-  return { dir, environment: outputs.environment, appNamespace: outputs.appNamespace, groups, panels, alertmanager: alertmanagerOf(dir) };
+  return { dir, environment: outputs.environment, appNamespace: outputs.appNamespace, ...(outputs.targetReleases ? { targetReleases: outputs.targetReleases } : {}), groups, panels, alertmanager: alertmanagerOf(dir) };
 }

@@ -31,6 +31,7 @@ const VARIANTS: Readonly<Record<string, Overrides>> = {
   "email only (the default)": {},
   "Slack and PagerDuty on": { secrets: { slackWebhookUrl: OPTIONAL_SECRETS.slackWebhookUrl, pagerdutyRoutingKey: OPTIONAL_SECRETS.pagerdutyRoutingKey } },
   "heartbeat on (configuration in the Secret)": { secrets: { heartbeatUrl: OPTIONAL_SECRETS.heartbeatUrl } },
+  "heartbeat on, Alertmanager 0.26 declared (its URL read from a file)": { secrets: { heartbeatUrl: OPTIONAL_SECRETS.heartbeatUrl }, config: { alertmanagerVersion: "0.26" } },
   "server-token login (configuration in the Secret)": { config: { smtpLogin: "server-token", smtpUsername: undefined } },
 };
 
@@ -91,8 +92,14 @@ describe("Alertmanager routing of the configuration the production stack deploys
     });
     afterAll(() => removeMounted(mounted));
 
-    it.each(RELEASES)("GIVEN the deployed files mounted as in the pod WHEN amtool check-config of the %s release reads them THEN it passes", (release) => {
+    it.each(RELEASES)("GIVEN the deployed files mounted as in the pod WHEN amtool check-config of the %s release reads them THEN it passes if that release is at least the declared one", (release) => {
       const result = checkConfig(mounted.configFile, release);
+      const declared = VARIANTS[variant].config?.alertmanagerVersion;
+      if (release === "oldest" && declared !== undefined) {
+        // Why the stack must know the release: a configuration written for a newer one is refused whole by an older one.
+        expect({ status: result.status, refused: /field url_file not found/.test(result.output) }).toEqual({ status: 1, refused: true });
+        return;
+      }
       expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
       expect(result.stdout).toContain("SUCCESS");
       // The password file the configuration names is the one the Secret mount provides.
@@ -179,7 +186,9 @@ describe("Alertmanager routing of the configuration the production stack deploys
       const heartbeat = receiver(mounted.parsed, HEARTBEAT_RECEIVER);
       expect(heartbeat.email_configs).toBeUndefined();
       const url = VARIANTS[variant].secrets?.heartbeatUrl;
-      expect(heartbeat.webhook_configs).toEqual(url ? [{ url, send_resolved: false }] : undefined);
+      const fromFile = VARIANTS[variant].config?.alertmanagerVersion !== undefined;
+      expect(heartbeat.webhook_configs).toEqual(url ? [fromFile ? { url_file: path.join(mounted.secretDir, "heartbeat-url"), send_resolved: false } : { url, send_resolved: false }] : undefined);
+      if (url && fromFile) expect(fs.readFileSync(path.join(mounted.secretDir, "heartbeat-url"), "utf8")).toBe(url);
     });
 
     it("GIVEN the stack's optional secrets WHEN the receivers are read THEN PagerDuty and Slack are on exactly when their secret is set, read from the Secret mount", () => {
@@ -197,7 +206,10 @@ describe("Alertmanager routing of the configuration the production stack deploys
     it("GIVEN the SMTP login WHEN the global block is read THEN the username is the access key (smtp-token) or the server token (server-token)", () => {
       const serverToken = VARIANTS[variant].config?.smtpLogin === "server-token";
       expect(mounted.parsed.global.smtp_auth_username).toBe(serverToken ? TEST_SECRETS.smtpPassword : TEST_SETTINGS.smtpUsername);
-      expect(path.dirname(mounted.configFile)).toBe(serverToken || VARIANTS[variant].secrets?.heartbeatUrl ? mounted.secretDir : mounted.configDir);
+      // The configuration moves into the Secret only when it must hold a secret: the server token, or a heartbeat URL
+      // an Alertmanager older than 0.26 cannot read from a file.
+      const inlineHeartbeat = VARIANTS[variant].secrets?.heartbeatUrl !== undefined && VARIANTS[variant].config?.alertmanagerVersion === undefined;
+      expect(path.dirname(mounted.configFile)).toBe(serverToken || inlineHeartbeat ? mounted.secretDir : mounted.configDir);
     });
   });
 });

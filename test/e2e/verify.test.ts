@@ -9,50 +9,22 @@
  * rule that fails to evaluate, a metric the app stops exporting, an Alertmanager running another configuration,
  * Prometheus unreachable, credentials refused, Alertmanager down.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
-import * as path from "node:path";
 
 import { parse, stringify } from "yaml";
 
 import { METRICS } from "../../metrics";
-import { ROOT } from "../../scripts/program";
 import { freePort } from "../../sandbox/process";
 import { Sandbox, waitFor } from "../../sandbox/sandbox";
 import { emailsOf, seedEmail, sorted } from "./expectations";
 import { WAIT_MS, waitForTraffic } from "./sandbox-helpers";
+import { checkLine, VERIFY_SCRIPT, verify } from "./verify-cli";
 
-const SCRIPT = path.join(ROOT, "dist", "scripts", "verify.js");
 /** Not "production": that environment name also brings the production stack's promotion gate. */
 const PAGING = "verify-prod";
 const NON_PAGING = "verify-staging";
 const TEST_ALERT = "BillingMonitoringTestAlert";
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the built verify script with `args`, as `npm run verify -- <args>` does after its build. */
-function verify(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let [stdout, stderr] = ["", ""];
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** The report line of one check: its mark and summary. */
-function checkLine(run: Run, check: string): string {
-  const found = run.stdout.split("\n").find((line) => line.slice(6).startsWith(check));
-  if (!found) throw new Error(`no line for "${check}" in:\n${run.stdout}${run.stderr}`);
-  return found;
-}
 
 let sandbox: Sandbox;
 const against = (environment: string): string[] => ["--rendered", sandbox.renderedDir(environment), "--prometheus", sandbox.prometheusUrl, "--alertmanager", sandbox.alertmanagerUrl];
@@ -79,7 +51,7 @@ async function rulesEvaluatedSince(since: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  expect(fs.existsSync(SCRIPT)).toBe(true);
+  expect(fs.existsSync(VERIFY_SCRIPT)).toBe(true);
   sandbox = await Sandbox.start({ environments: [PAGING, NON_PAGING], nonPaging: [NON_PAGING] });
   await waitForTraffic(sandbox, [PAGING, NON_PAGING]);
 }, 180_000);

@@ -3,6 +3,7 @@
  * its key, with the bad value (never a secret's) and what is allowed.
  */
 import { ConfigError, CONFIG_SCHEMA, parseConfig, type RawConfig, SECRET_KEYS } from "../../config";
+import { atLeast, type ReleaseFeature, releaseProblems } from "../../config/releases";
 import { readStackFile } from "../../scripts/program";
 import { BAD_CONFIG } from "../helpers/bad-config";
 
@@ -166,5 +167,26 @@ describe("the schema", () => {
     const docs = Object.entries(CONFIG_SCHEMA).map(([key, spec]) => ({ key, sentence: /^[A-Za-z`][^\n]{19,}[.)]$/.test(spec.doc) }));
     expect(docs).toEqual(Object.keys(CONFIG_SCHEMA).map((key) => ({ key, sentence: true })));
     expect(new Set(Object.values(CONFIG_SCHEMA).map((spec) => spec.doc)).size).toBe(Object.keys(CONFIG_SCHEMA).length);
+  });
+});
+
+describe("the releases a stack is written for", () => {
+  it("default to the oldest supported ones, Debian 12's, and take MAJOR.MINOR as MAJOR.MINOR.0", () => {
+    expect([parseConfig(raw()).settings.prometheusVersion, parseConfig(raw()).settings.alertmanagerVersion]).toEqual(["2.42.0", "0.25.0"]);
+    const declared = parseConfig(raw({ prometheusVersion: "3.16", alertmanagerVersion: "0.35.1" })).settings;
+    expect([declared.prometheusVersion, declared.alertmanagerVersion]).toEqual(["3.16.0", "0.35.1"]);
+  });
+
+  it("a feature the declared release lacks is refused, naming the key and the release it needs", () => {
+    const feature: ReleaseFeature<{ teams: boolean }> = { server: "alertmanager", minimum: "0.28.0", what: "billing-monitoring:teamsWebhookUrl (Microsoft Teams through msteamsv2_configs)", used: (c) => c.teams };
+    expect(releaseProblems([feature], { teams: true }, { prometheus: "2.42.0", alertmanager: "0.25.0" }, "billing-monitoring")).toEqual([
+      "billing-monitoring:teamsWebhookUrl (Microsoft Teams through msteamsv2_configs) needs Alertmanager 0.28.0 or later, but billing-monitoring:alertmanagerVersion is 0.25.0; if yours runs 0.28.0 or later, run: pulumi config set alertmanagerVersion <its version>",
+    ]);
+    expect(releaseProblems([feature], { teams: true }, { prometheus: "2.42.0", alertmanager: "0.28.0" }, "billing-monitoring")).toEqual([]);
+    expect(releaseProblems([feature], { teams: false }, { prometheus: "2.42.0", alertmanager: "0.25.0" }, "billing-monitoring")).toEqual([]);
+  });
+
+  it("orders releases by number, not as text", () => {
+    expect([atLeast("0.26.0", "0.26.0"), atLeast("0.100.0", "0.26.0"), atLeast("0.25.9", "0.26.0"), atLeast("3.0.0", "2.42.0")]).toEqual([true, true, false, true]);
   });
 });

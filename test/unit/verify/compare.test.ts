@@ -2,7 +2,7 @@
  * How verify compares what it reads live with the rendered stack. The live spellings below are what Prometheus
  * 2.42's /api/v1/rules and Alertmanager 0.25's /api/v2/status returned for the sandbox's stacks.
  */
-import { configDifferences } from "../../../verify/checks";
+import { configDifferences, releaseCheck } from "../../../verify/checks";
 import { canonicalExpression } from "../../../verify/expression";
 
 describe("canonicalExpression", () => {
@@ -38,5 +38,25 @@ describe("configDifferences", () => {
       'route.repeat_interval: the stack has "30m", Alertmanager runs "1h"',
       "receivers[0].slack_configs[0].api_url: the stack has (value not shown), Alertmanager runs (value not shown)",
     ]);
+  });
+});
+
+describe("releaseCheck", () => {
+  it.each([
+    ["a current Prometheus against the default declaration", "prometheus", "3.16.0", "2.42.0", "pass", "Prometheus 3.16.0, at least the stack's prometheusVersion 2.42.0"],
+    ["Debian's Prometheus, as it reports itself", "prometheus", "2.42.0+ds", "2.42.0", "pass", "Prometheus 2.42.0, at least the stack's prometheusVersion 2.42.0"],
+    [
+      "an Alertmanager older than the declared release",
+      "alertmanager",
+      "0.25.0",
+      "0.28.0",
+      "fail",
+      "Alertmanager 0.25.0 is older than the stack's alertmanagerVersion, 0.28.0: what the stack writes for 0.28.0 may be refused. Upgrade Alertmanager, or run: pulumi config set alertmanagerVersion 0.25.0",
+    ],
+    ["an Alertmanager older than any supported", "alertmanager", "0.24.0", undefined, "fail", "Alertmanager 0.24.0 is older than the oldest supported release, 0.25.0: upgrade it"],
+    ["a development build", "prometheus", "", "2.42.0", "fail", 'Prometheus reports version "", which is not a release: cannot tell whether it reads what the stack writes'],
+    ["a tree rendered before the declaration existed", "alertmanager", "0.35.0", undefined, "pass", "Alertmanager 0.35.0, at least the stack's alertmanagerVersion 0.25.0"],
+  ] as const)("%s", (_what, server, live, declared, status, summary) => {
+    expect(releaseCheck(server, live, declared)).toEqual({ name: `${server === "prometheus" ? "Prometheus" : "Alertmanager"} release`, status, summary, ...(status === "fail" ? { details: [] } : {}) });
   });
 });
