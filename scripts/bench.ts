@@ -4,6 +4,7 @@
  *   --rounds N   rounds of the program-run timing (default 3); the suites run once each (scripts/bench/suites.ts),
  *                the program suite cold and with kept runs
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,6 +14,7 @@ import { benchRuleFiles, measureScale, PANEL_STEP_SECONDS, type ScaleResult } fr
 import { baselineCheckout, runSuite, type SuiteRun } from "./bench/suites";
 import { ROOT } from "./program";
 import { median, programRunCommands, timeSideBySide, type Timing } from "./timing";
+import { serverVersion } from "../tools/servers";
 
 /** Raw series counts the rule cost is measured at. */
 const SCALES = [10_000, 50_000];
@@ -224,6 +226,80 @@ function ruleCostRows(results: ScaleResult[], deployedIntervalSeconds: number): 
   });
 }
 
+/**
+ * Setting up the servers on a fresh machine (empty Go module, Go build and server caches: every module downloaded
+ * from the Go module proxy and compiled) beside a warm one (`./scripts/setup.sh` again: each cached build found by
+ * its version). The npm install and the Debian packages are the same on both and are not in the fresh figure.
+ */
+function setupRows(log: (what: string) => void): Row[] {
+  const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "billing-bench-setup-"));
+  try {
+    const env = { ...process.env, GOMODCACHE: path.join(fresh, "gomod"), GOCACHE: path.join(fresh, "gobuild"), BILLING_TOOLS_CACHE: path.join(fresh, "servers") };
+    log("setup of the servers with every cache empty (Go modules downloaded and compiled)");
+    const t0 = performance.now();
+    const built = spawnSync(process.execPath, [path.join(ROOT, "tools", "build-servers.js")], { cwd: ROOT, env, encoding: "utf8" });
+    const freshSeconds = (performance.now() - t0) / 1000;
+    if (built.status !== 0) throw new Error(`tools/build-servers.js failed on empty caches:\n${built.stdout}${built.stderr}`);
+    const warm = [0, 1, 2].map(() => {
+      const t = performance.now();
+      const run = spawnSync("bash", [path.join(ROOT, "scripts", "setup.sh")], { cwd: ROOT, encoding: "utf8" });
+      if (run.status !== 0) throw new Error(`scripts/setup.sh failed:\n${run.stdout}${run.stderr}`);
+      return (performance.now() - t) / 1000;
+    });
+    const servers = `Prometheus ${serverVersion("prometheus")} (prometheus, promtool) and Alertmanager ${serverVersion("alertmanager")} (alertmanager, amtool)`;
+    return [
+      {
+        what: `Setup on a fresh machine: ${servers} built from their Go modules`,
+        figure: `${freshSeconds.toFixed(0)} s`,
+        baseline: `${median(warm).toFixed(2)} s on a warm machine (the whole ./scripts/setup.sh, median of 3)`,
+        ratio: `${(freshSeconds / median(warm)).toFixed(0)}×`,
+        target: "",
+        command: "node tools/build-servers.js with GOMODCACHE, GOCACHE, BILLING_TOOLS_CACHE empty; then ./scripts/setup.sh",
+      },
+    ];
+  } finally {
+    spawnSync("chmod", ["-R", "u+w", fresh]);
+    fs.rmSync(fresh, { recursive: true, force: true });
+  }
+}
+
+/** The deployed rules and panel queries on the current Prometheus beside the oldest supported one, same history. */
+function releaseRows(results: ScaleResult[], deployedIntervalSeconds: number): Row[] {
+  const [current, oldest] = [serverVersion("prometheus"), serverVersion("prometheus", "oldest")];
+  return results.flatMap((r) => {
+    if (r.oldestSeconds === undefined) return [];
+    const scale = `${r.series.toLocaleString("en")} raw series`;
+    return [
+      {
+        what: `Rule evaluation on Prometheus ${current}, ${scale}, all billing groups`,
+        figure: `${(r.recordedSeconds * 1000).toFixed(1)} ms`,
+        baseline: `${(r.oldestSeconds * 1000).toFixed(1)} ms on ${oldest}`,
+        ratio: `${(r.recordedSeconds / r.oldestSeconds).toFixed(2)}× the cost; ${((r.recordedSeconds / deployedIntervalSeconds) * 100).toFixed(2)} % of the ${deployedIntervalSeconds}s interval`,
+        target: `≤ 5 %: ${verdict(r.recordedSeconds / deployedIntervalSeconds <= 0.05)}`,
+        command: "npm run bench (scripts/bench/rule-cost.ts, oldestRelease)",
+      },
+      {
+        what: `Peak Prometheus memory on ${current}, ${scale}`,
+        figure: mib(r.peakMemoryBytes.recorded),
+        baseline: `${mib(r.peakMemoryBytes.oldest ?? 0)} on ${oldest}`,
+        ratio: "",
+        target: "",
+        command: "process_resident_memory_bytes, highest sample",
+      },
+      ...(r.queryLatencies ?? [])
+        .filter((q) => q.oldestSeconds !== undefined)
+        .map((q) => ({
+          what: `Dashboard query over 24h on ${current}, ${scale}: ${q.panel}`,
+          figure: `${(q.seconds * 1000).toFixed(0)} ms`,
+          baseline: `${(q.oldestSeconds! * 1000).toFixed(0)} ms on ${oldest}`,
+          ratio: q.seconds > 0 ? `${(q.oldestSeconds! / q.seconds).toFixed(1)}× faster` : "",
+          target: `≤ 100 ms: ${verdict(q.seconds <= 0.1)}`,
+          command: `GET /api/v1/query_range, step ${PANEL_STEP_SECONDS}s, median of 3`,
+        })),
+    ];
+  });
+}
+
 function table(rows: readonly Row[]): string {
   const lines = ["| What | Figure | Baseline | Ratio | Target | Command |", "|---|---|---|---|---|---|"];
   for (const row of rows) lines.push(`| ${row.what} | ${row.figure} | ${row.baseline} | ${row.ratio} | ${row.target} | \`${row.command.replace(process.execPath, "node").replace(/\/tmp\/billing-bench-\w+/g, "<tmp>")}\` |`);
@@ -236,6 +312,7 @@ async function main(argv: string[]): Promise<void> {
   const rounds = roundsAt >= 0 ? Number(argv[roundsAt + 1]) : 3;
   const log = (what: string) => process.stderr.write(`bench: ${what} (${Math.round((Date.now() - started) / 1000)} s)\n`);
 
+  const setup = setupRows(log);
   log("program run time");
   const program = programRows(rounds);
   log("test suites: the one suite before the split, cold; unit, program (cold, then kept runs), rules; e2e once");
@@ -244,7 +321,7 @@ async function main(argv: string[]): Promise<void> {
   // The two scales run at once (each its own history, exporter and two Prometheus servers): the bench stays within
   // its time budget, and the contention can only make the absolute figures worse, never the comparison unfair.
   const files = await benchRuleFiles();
-  const scales = await Promise.all(SCALES.map((series) => measureScale(series, files, { warmupSeconds: 20, samples: 6, queries: series === 50_000, history: true, log })));
+  const scales = await Promise.all(SCALES.map((series) => measureScale(series, files, { warmupSeconds: 20, samples: 6, queries: series === 50_000, history: true, oldestRelease: series === 50_000, log })));
   const deployedInterval = 60;
 
   const text = [
@@ -252,6 +329,10 @@ async function main(argv: string[]): Promise<void> {
     "",
     `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${os.cpus().length} cores, Node ${process.version}) in ${Math.round((Date.now() - started) / 1000)} s. ` +
       "Every figure was measured side by side with its baseline in this one run; medians. Machines are noisy: read the ratios.",
+    "",
+    "## Setup",
+    "",
+    table(setup),
     "",
     "## Program run time",
     "",
@@ -270,6 +351,12 @@ async function main(argv: string[]): Promise<void> {
     `Two Prometheus servers start on the same 24 h of history and then scrape one load exporter every 15 s, evaluating their rules every 15 s: one with the rule file the production stack deploys, one with the rules deployed before counting saw new series and before the SLOs (\`scripts/bench/baseline/\`, with its dashboard, whose panels read the raw series). The history is backfilled with \`promtool tsdb create-blocks-from openmetrics\` in this shape (\`scripts/bench/history.ts\`): ${HISTORY_SHAPE.map((part) => `${part.from / 3600} h to ${part.to >= 3600 ? `${part.to / 3600} h` : `${part.to} s`} back every ${part.every >= 60 ? `${part.every / 60} min` : `${part.every} s`}`).join("; ")}, so every rule window (5m, 1h, 6h) is full when measured. Figures are the sum over the billing rule groups of \`prometheus_rule_group_last_duration_seconds\`, median of ${6} samples. The share is of the deployed evaluation interval (\`ruleEvaluationInterval\`, ${deployedInterval}s). Panel queries run over the last 24 h at the step Grafana uses for a 1920-px-wide panel (${PANEL_STEP_SECONDS}s); older than 30 min the history holds a sample every 5 or 30 min, so a rate over the panel's ${Math.max(PANEL_STEP_SECONDS + 15, 60)}s window finds data only in the last 30 min: the raw-series panel figures are a floor, not what a day at the 15 s scrape costs. Recorded series exist only from the server's start (the rules are not backfilled), so a panel reading them reads minutes, not a day: their cost is bounded by the handful of recorded series (one per namespace, plan and status), not by the raw series. 200k series do not fit the budget (the backfill alone would take ~9 min). The scales ran at the same time on the same ${os.cpus().length} cores.`,
     "",
     table(ruleCostRows(scales, deployedInterval)),
+    "",
+    "## The current Prometheus beside the oldest supported",
+    "",
+    `At the 50k scale a third server ran the deployed rule file on Prometheus ${serverVersion("prometheus", "oldest")} (Debian 12's) on the same backfilled history (blocks written by the current promtool), scraping the same exporter, sampled with the others.`,
+    "",
+    table(releaseRows(scales, deployedInterval)),
     "",
     "## Time to notify",
     "",

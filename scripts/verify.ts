@@ -29,6 +29,7 @@ export const CREDENTIAL_VARIABLES = {
 const HELP = `usage: npm run verify -- --stack <stack> --prometheus <url> --alertmanager <url> [options]
 
 Checks a deployed stack against the live Prometheus and Alertmanager it deploys to:
+  releases            each server is at least the stack's prometheusVersion / alertmanagerVersion
   rules loaded        every group and rule of the stack's rule file, same expression, healthy, evaluated recently
   metrics present     every metric and label the rules and panels read has series in the app's namespace
   Alertmanager        runs the stack's configuration (secrets masked), its cluster is ready, every alert routes as intended

@@ -5,7 +5,8 @@
  * the cache tools/servers.ts reads. `scripts/setup.sh` runs it after `npm ci`; it is plain JavaScript so that it
  * needs no build step of its own.
  *
- * Releases equal to Debian's packages (the oldest supported, `oldest`) are not built: setup.sh installs them.
+ * Releases equal to Debian's packages (the oldest supported, config/oldest-supported.json) are not built: setup.sh
+ * installs them.
  */
 "use strict";
 const { spawn, spawnSync } = require("node:child_process");
@@ -14,6 +15,8 @@ const os = require("node:os");
 const path = require("node:path");
 
 const VERSIONS = require("./versions.json");
+/** The oldest supported releases: Debian's packages, installed by setup.sh, never built. */
+const OLDEST = require("../config/oldest-supported.json");
 const PROGRESS_EVERY_MS = 30_000;
 
 /** What an interruption must clean up: the build folder and the running child. */
@@ -158,7 +161,7 @@ async function build(server, version, go) {
 
 async function main() {
   const wanted = Object.keys(VERSIONS).map((server) => [server, wantedVersion(server)]);
-  const toBuild = wanted.filter(([server, version]) => version !== VERSIONS[server].oldest);
+  const toBuild = wanted.filter(([server, version]) => version !== OLDEST[server]);
   if (toBuild.length === 0) return;
   const go = goBinary();
   for (const [server, version] of toBuild) await build(server, version, go);

@@ -1,11 +1,11 @@
 /**
  * The Prometheus and Alertmanager releases the tests, the sandbox, `npm run verify`'s tests and the bench run, and
- * where their binaries are. Two ends of the supported range (tools/versions.json, the one place they are pinned):
+ * where their binaries are. Two ends of the supported range, each pinned in one place:
  *
- * - `current`: the newest releases, built from their Go modules by `scripts/setup.sh` into a cache folder per
+ * - `current` (tools/versions.json): the newest releases, built from their Go modules by `scripts/setup.sh` into a cache folder per
  *   version (tools/build-servers.js). BILLING_PROMETHEUS_VERSION / BILLING_ALERTMANAGER_VERSION select another
  *   release for a whole run (setup.sh builds it the same way).
- * - `oldest`: Debian 12's packages (`prometheus` 2.42, `prometheus-alertmanager` 0.25), what a Debian user gets from
+ * - `oldest` (config/oldest-supported.json, which the stack's config defaults to): Debian 12's packages (`prometheus` 2.42, `prometheus-alertmanager` 0.25), what a Debian user gets from
  *   apt, kept by the compatibility checks.
  *
  * A binary is used only after it reported the release asked for: an older `promtool` on PATH, or a stale cache, is an
@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { OLDEST_SUPPORTED } from "../config/releases";
 import versions from "./versions.json";
 
 export type Server = keyof typeof versions;
@@ -40,7 +41,7 @@ export function versionVariable(server: Server): string {
 
 /** The release of `server` at that end of the range (`current` honours {@link versionVariable}). */
 export function serverVersion(server: Server, release: Release = "current", env: NodeJS.ProcessEnv = process.env): string {
-  if (release === "oldest") return versions[server].oldest;
+  if (release === "oldest") return OLDEST_SUPPORTED[server];
   const override = env[versionVariable(server)];
   if (override === undefined || override === "") return versions[server].current;
   if (!/^\d+\.\d+\.\d+$/.test(override)) throw new Error(`${versionVariable(server)} is "${override}": give a release as MAJOR.MINOR.PATCH, e.g. ${versions[server].current}`);
@@ -79,9 +80,9 @@ export function binaryPath(binary: Binary, release: Release = "current", env: No
   const key = `${binary}@${version}@${cacheRoot(env)}`;
   const known = checked.get(key);
   if (known) return known;
-  const candidates = [path.join(cacheRoot(env), `${server}-${version}`, binary), ...(version === versions[server].oldest ? [DEBIAN_PATH[binary]] : [])];
+  const candidates = [path.join(cacheRoot(env), `${server}-${version}`, binary), ...(version === OLDEST_SUPPORTED[server] ? [DEBIAN_PATH[binary]] : [])];
   const found = candidates.find(executable);
-  const setup = version === versions[server].oldest ? `./scripts/setup.sh installs it (Debian package ${DEBIAN_PACKAGE[server]})` : `./scripts/setup.sh builds it (${versions[server].module}, version ${version})`;
+  const setup = version === OLDEST_SUPPORTED[server] ? `./scripts/setup.sh installs it (Debian package ${DEBIAN_PACKAGE[server]})` : `./scripts/setup.sh builds it (${versions[server].module}, version ${version})`;
   if (!found) throw new Error(`${binary} ${version} is not installed (looked in ${candidates.join(", ")}): ${setup}`);
   const reported = reportedVersion(found);
   if (reported !== version) throw new Error(`${found} reports version ${reported ?? "(none)"}, but ${binary} ${version} is needed: ${setup}`);
@@ -101,11 +102,4 @@ export function describeReleases(releases: readonly Release[] = ["current"], env
         .join(", ") + ` [${release}]`,
     )
     .join("; ");
-}
-
-/** Whether `version` is at least `minimum` (both MAJOR.MINOR.PATCH). */
-export function atLeast(version: string, minimum: string): boolean {
-  const [a, b] = [version, minimum].map((v) => v.split(".").map(Number));
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
-  return true;
 }

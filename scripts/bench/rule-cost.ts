@@ -3,7 +3,8 @@
  * rule file the stack deploys, one with the rule file from before counting saw new series
  * (scripts/bench/baseline/); each group's evaluation time is read from Prometheus' own
  * `prometheus_rule_group_last_duration_seconds`. Then each dashboard query runs over a 24h range on each, beside
- * the same panel's query from before.
+ * the same panel's query from before. With `oldestRelease`, a third server runs the deployed rule file on the oldest
+ * supported Prometheus (Debian's 2.42) beside the current one, on the same history: what the upgrade changes.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -13,7 +14,7 @@ import { type BillingConfig, parseConfig } from "../../config";
 import { billingDashboard } from "../../dashboards/billing";
 import { freePort, ManagedProcess } from "../../sandbox/process";
 import { toYaml } from "../../serialize";
-import { binaryPath } from "../../tools/servers";
+import { binaryPath, type Release } from "../../tools/servers";
 import { PLACEHOLDER_SETTINGS, REDACTED } from "../render";
 import { declaredRuleFile, readStackFile, runStack } from "../program";
 import { succeeded } from "../../engine/run";
@@ -63,7 +64,7 @@ interface Server {
   readonly dir: string;
 }
 
-async function startPrometheus(name: string, ruleFile: string, exporterPort: number, root: string): Promise<Server> {
+async function startPrometheus(name: string, ruleFile: string, exporterPort: number, root: string, release: Release = "current"): Promise<Server> {
   const dir = path.join(root, name);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "rules.yml"), ruleFile);
@@ -77,7 +78,7 @@ async function startPrometheus(name: string, ruleFile: string, exporterPort: num
     }),
   );
   const port = await freePort();
-  const process = new ManagedProcess(`prometheus-${name}`, binaryPath("prometheus"), [
+  const process = new ManagedProcess(`prometheus-${name}`, binaryPath("prometheus", release), [
     `--config.file=${path.join(dir, "prometheus.yml")}`,
     `--storage.tsdb.path=${path.join(dir, "data")}`,
     `--web.listen-address=127.0.0.1:${port}`,
@@ -118,11 +119,13 @@ export interface ScaleResult {
   /** Median over the samples of the sum over groups, in seconds. */
   readonly recordedSeconds: number;
   readonly beforeSeconds: number;
+  /** The deployed rules on the oldest supported Prometheus (with `oldestRelease`). */
+  readonly oldestSeconds?: number;
   /** Per billing rule group, median seconds: deployed, and the rules from before. */
-  readonly perGroup: Record<string, { readonly recorded: number; readonly before: number }>;
-  readonly queryLatencies?: { panel: string; seconds: number; baselineSeconds?: number }[];
+  readonly perGroup: Record<string, { readonly recorded: number; readonly before: number; readonly oldest?: number }>;
+  readonly queryLatencies?: { panel: string; seconds: number; baselineSeconds?: number; oldestSeconds?: number }[];
   /** Peak resident memory of each server while it was measured, in bytes. */
-  readonly peakMemoryBytes: { readonly recorded: number; readonly before: number };
+  readonly peakMemoryBytes: { readonly recorded: number; readonly before: number; readonly oldest?: number };
   /** Samples backfilled before the servers started (0 without history). */
   readonly backfilledSamples: number;
 }
@@ -161,7 +164,7 @@ async function residentMemory(server: Server): Promise<number> {
 export async function measureScale(
   series: number,
   files: BenchRuleFiles,
-  opts: { warmupSeconds: number; samples: number; queries: boolean; history: boolean; log: (what: string) => void },
+  opts: { warmupSeconds: number; samples: number; queries: boolean; history: boolean; oldestRelease?: boolean; log: (what: string) => void },
 ): Promise<ScaleResult> {
   const { deployed: text, before, cfg } = files;
   const now = Math.floor(Date.now() / 1000);
@@ -175,16 +178,18 @@ export async function measureScale(
       backfilledSamples = (await backfill(exporter, now, path.join(root, "recorded", "data"))).samples;
       // The server on the rules from before reads the same blocks.
       fs.cpSync(path.join(root, "recorded", "data"), path.join(root, "before", "data"), { recursive: true });
+      if (opts.oldestRelease) fs.cpSync(path.join(root, "recorded", "data"), path.join(root, "oldest", "data"), { recursive: true });
       opts.log(`${exporter.seriesCount.toLocaleString("en")} series: ${backfilledSamples.toLocaleString("en")} samples backfilled; starting Prometheus`);
     }
     const exporterPort = await exporter.start();
     servers.push(await startPrometheus("recorded", text, exporterPort, root));
     servers.push(await startPrometheus("before", before, exporterPort, root));
+    if (opts.oldestRelease) servers.push(await startPrometheus("oldest", text, exporterPort, root, "oldest"));
     for (const server of servers) await until(`${server.name} to evaluate its rules`, async () => (await groupDurations(server)).size >= 5, 180_000);
     if (opts.history) for (const server of servers) await expectHistory(server, now);
     await new Promise((resolve) => setTimeout(resolve, opts.warmupSeconds * 1000));
-    const samples: Record<string, Map<string, number>[]> = { recorded: [], before: [] };
-    const peakMemoryBytes = { recorded: 0, before: 0 };
+    const samples: Record<string, Map<string, number>[]> = { recorded: [], before: [], oldest: [] };
+    const peakMemoryBytes = { recorded: 0, before: 0, oldest: 0 };
     for (let i = 0; i < opts.samples; i++) {
       for (const server of servers) {
         samples[server.name].push(await groupDurations(server));
@@ -196,7 +201,9 @@ export async function measureScale(
     const total = (maps: Map<string, number>[]) => median(maps.map((m) => [...m.values()].reduce((a, b) => a + b, 0)));
     const groupMedian = (maps: Map<string, number>[], group: string) => median(maps.map((m) => m.get(group) ?? 0));
     const perGroup = Object.fromEntries(
-      [...new Set([...samples.recorded[0].keys(), ...samples.before[0].keys()])].sort().map((group) => [group, { recorded: groupMedian(samples.recorded, group), before: groupMedian(samples.before, group) }]),
+      [...new Set([...samples.recorded[0].keys(), ...samples.before[0].keys()])]
+        .sort()
+        .map((group) => [group, { recorded: groupMedian(samples.recorded, group), before: groupMedian(samples.before, group), ...(opts.oldestRelease ? { oldest: groupMedian(samples.oldest, group) } : {}) }]),
     );
     let queryLatencies: ScaleResult["queryLatencies"];
     if (opts.queries) {
@@ -220,7 +227,8 @@ export async function measureScale(
         for (const [i, target] of targets.entries()) {
           const seconds = await timed(servers[0], target.expr!);
           const baselineSeconds = old[i] ? await timed(servers[1], old[i]) : undefined;
-          queryLatencies.push({ panel: titleOf(panel), seconds, ...(baselineSeconds !== undefined ? { baselineSeconds } : {}) });
+          const oldestSeconds = opts.oldestRelease ? await timed(servers[2], target.expr!) : undefined;
+          queryLatencies.push({ panel: titleOf(panel), seconds, ...(baselineSeconds !== undefined ? { baselineSeconds } : {}), ...(oldestSeconds !== undefined ? { oldestSeconds } : {}) });
         }
       }
     }
@@ -230,6 +238,7 @@ export async function measureScale(
       evaluationIntervalSeconds: cfg.monitoring.ruleEvaluationInterval.seconds,
       recordedSeconds: total(samples.recorded),
       beforeSeconds: total(samples.before),
+      ...(opts.oldestRelease ? { oldestSeconds: total(samples.oldest) } : {}),
       perGroup,
       ...(queryLatencies ? { queryLatencies } : {}),
       peakMemoryBytes,

@@ -11,7 +11,7 @@ import { ROOT } from "../../scripts/program";
 
 const SCRIPT = path.join(ROOT, "dist", "scripts", "sandbox.js");
 
-// dist/ is built once for every e2e file (global-setup.js), as `npm run sandbox` builds it before it starts.
+// dist/ is built once for every e2e file (global-setup.ts), as `npm run sandbox` builds it before it starts.
 beforeAll(() => {
   expect(fs.existsSync(SCRIPT)).toBe(true);
 });

@@ -1,6 +1,6 @@
 /**
  * `npm run verify` against the sandbox's real Prometheus and Alertmanager, run as a person runs it: the built script
- * (dist/, built once by global-setup.js exactly as `npm run verify` builds it) in a child process, judged by its
+ * (dist/, built once by global-setup.ts exactly as `npm run verify` builds it) in a child process, judged by its
  * output and exit code. The sandbox writes each environment's rendered tree as `npm run render` does; verify reads it
  * with `--rendered`.
  *
@@ -65,10 +65,10 @@ test("as deployed: every check passes, and the test alert is emailed once, then 
 
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
-  for (const check of ["Prometheus reachable", "Rules loaded", "Metrics present", "Prometheus sends to Alertmanager", "Alertmanager runs the stack's configuration", "Alertmanager cluster ready", "Alerts route as the stack intends", "Test alert delivered"]) {
+  for (const check of ["Prometheus reachable", "Prometheus release", "Rules loaded", "Metrics present", "Prometheus sends to Alertmanager", "Alertmanager release", "Alertmanager runs the stack's configuration", "Alertmanager cluster ready", "Alerts route as the stack intends", "Test alert delivered"]) {
     expect(checkLine(run, check)).toMatch(/^PASS /);
   }
-  expect(run.stdout).toContain("All 8 checks passed.");
+  expect(run.stdout).toContain("All 10 checks passed.");
   expect(run.stdout).toContain(`posting test alert ${TEST_ALERT} for receiver billing-info`);
   // Delivered once, then resolved once: to the seed's info recipients, with a body that says it is a test.
   await waitFor("the test alert's resolution email", () => emailsOf(sandbox.smtp.emails, PAGING).some((email) => email.subject.startsWith("[RESOLVED]")), WAIT_MS);
@@ -178,7 +178,7 @@ test("Prometheus unreachable: said with the URL, the Alertmanager checks still r
   expect(run.code).toBe(3);
   expect(checkLine(run, "Prometheus reachable")).toBe(`FAIL  ${"Prometheus reachable".padEnd(44)} cannot reach Prometheus at ${closed}: connection refused (is it running, and is the port forwarded?)`);
   expect(checkLine(run, "Alertmanager runs the stack's configuration")).toMatch(/^PASS /);
-  expect(run.stdout).toContain("1 of 4 checks failed.");
+  expect(run.stdout).toContain("1 of 5 checks failed.");
 });
 
 test("credentials refused: said without echoing them, exit 3", async () => {
