@@ -18,7 +18,7 @@ import * as selfsigned from "selfsigned";
 import type { BillingConfig } from "../config";
 import { toYaml } from "../serialize";
 import { sumSeries } from "../verify/exposition";
-import { binaryPath, type Release, serverVersion } from "../tools/servers";
+import { binaryPath, type Release, serverVersion, versionVariable } from "../tools/servers";
 import { freePort, ManagedProcess } from "./process";
 import { profileConfig } from "./profile";
 import { renderEnvironment, type RenderedEnvironment, writeMounts } from "./render";
@@ -205,6 +205,7 @@ export class Sandbox {
     await this.startAlertmanager(alertmanager.configFile);
     await this.startPrometheus(rulesDir);
     this.log(`sandbox directory: ${this.dir}`);
+    this.log(`releases: Prometheus ${serverVersion("prometheus", release)}, Alertmanager ${serverVersion("alertmanager", release)} (${versionVariable("prometheus")} / ${versionVariable("alertmanager")} select others)`);
   }
 
   private async startAlertmanager(configFile: string): Promise<void> {
