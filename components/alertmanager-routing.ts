@@ -18,6 +18,10 @@ export interface AlertmanagerRoutingArgs {
 /**
  * The Alertmanager configuration: reviewable files in a ConfigMap, credentials in a Secret. Alertmanager mounts
  * both as directories (never with subPath, which never sees updates) and reads the password from a file.
+ *
+ * Both are shared: the one Alertmanager routes every environment (and other teams' alerts) by them. So `pulumi
+ * destroy` of the owning stack, or of a stack renamed by mistake, leaves them in the cluster (`retainOnDelete`)
+ * rather than take everyone's routing down; docs/adopting.md says how to remove them on purpose.
  */
 export class AlertmanagerRouting extends pulumi.ComponentResource {
   public readonly configMapName: pulumi.Output<string>;
@@ -26,7 +30,7 @@ export class AlertmanagerRouting extends pulumi.ComponentResource {
   constructor(name: string, args: AlertmanagerRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("billing-monitoring:alerting:AlertmanagerRouting", name, {}, opts);
 
-    const secret = credentialsSecret(`${name}-credentials`, args, this);
+    const secret = credentialsSecret(`${name}-credentials`, args, this, { retainOnDelete: true });
 
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
@@ -34,7 +38,7 @@ export class AlertmanagerRouting extends pulumi.ComponentResource {
         metadata: { name: args.configMapName, namespace: args.namespace, labels: { ...args.labels } },
         data: { ...args.files },
       },
-      { parent: this },
+      { parent: this, retainOnDelete: true },
     );
 
     this.configMapName = configMap.metadata.name;
@@ -48,6 +52,7 @@ export function credentialsSecret(
   resourceName: string,
   args: { readonly namespace: string; readonly secretName: string; readonly secretFiles: Readonly<Record<string, pulumi.Output<string>>>; readonly labels: Readonly<Record<string, string>> },
   parent: pulumi.Resource,
+  opts: pulumi.CustomResourceOptions = {},
 ): k8s.core.v1.Secret {
   return new k8s.core.v1.Secret(
     resourceName,
@@ -56,6 +61,6 @@ export function credentialsSecret(
       type: "Opaque",
       stringData: pulumi.secret(args.secretFiles),
     },
-    { parent },
+    { ...opts, parent },
   );
 }

@@ -42,7 +42,8 @@ export class OperatorRouting extends pulumi.ComponentResource {
             metadata: { name: args.templates.name, namespace: args.templates.namespace, labels: { ...args.labels } },
             data: { ...args.templates.files },
           },
-          { parent: this },
+          // Every stack's AlertmanagerConfig renders with these: kept by `pulumi destroy` of the owner (docs/adopting.md).
+          { parent: this, retainOnDelete: true },
         )
       : undefined;
 

@@ -148,6 +148,8 @@ export function renderFiles(run: StackRun, options: RenderFileOptions = {}): Map
       ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
       ...(metadata.name ? { objectName: metadata.name } : {}),
       ...(resource.parent ? { parent: resource.parent } : {}),
+      // Kept in the cluster by `pulumi destroy` (shared with other stacks and teams; docs/adopting.md says how to remove it).
+      ...(resource.retainOnDelete ? { retainOnDelete: true } : {}),
     });
     const kube = KUBERNETES.exec(resource.type);
     if (kube && resource.custom) {

@@ -12,7 +12,7 @@ import * as path from "node:path";
 
 import { KNOWN_STACKS } from "../config";
 import { parseDuration } from "../duration";
-import { alertmanagerChecks, type CheckResult, defaultTestReceiver, metricsPresent, planTestAlert, prometheusReachable, prometheusRelease, prometheusSendsAlerts, rulesLoaded, sendTestAlert } from "../verify/checks";
+import { alertmanagerChecks, type CheckResult, defaultTestReceiver, metricsPresent, planTestAlert, noLeftoverAlerts, prometheusReachable, prometheusRelease, prometheusSendsAlerts, rulesLoaded, sendTestAlert } from "../verify/checks";
 import { ExpectedError, readExpected } from "../verify/expected";
 import { type Credentials, Server } from "../verify/http";
 import { runAsScript } from "./cli";
@@ -31,6 +31,7 @@ const HELP = `usage: npm run verify -- --stack <stack> --prometheus <url> --aler
 Checks a deployed stack against the live Prometheus and Alertmanager it deploys to:
   releases            each server is at least the stack's prometheusVersion / alertmanagerVersion
   rules loaded        every group and rule of the stack's rule file, same expression, healthy, evaluated recently
+  no leftovers        no rule outside the stack's groups (a hand-run rule file) fires one of its alerts
   metrics present     every metric and label the rules and panels read has series in the app's namespace
   Alertmanager        runs the stack's configuration (secrets masked), its cluster is ready, every alert routes as intended
   Prometheus → Alertmanager   Prometheus lists at least one active Alertmanager
@@ -173,6 +174,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     if (reachable.status === "pass") {
       report(await prometheusRelease(prometheus, expected));
       report(await rulesLoaded(prometheus, expected));
+      report(await noLeftoverAlerts(prometheus, expected));
       out(`  querying series of the metrics the rules and panels read (last ${options.lookback})…\n`);
       report(await metricsPresent(prometheus, expected, options.lookback));
       report(await prometheusSendsAlerts(prometheus, alertmanager));

@@ -38,3 +38,15 @@ describe("who writes the shared Alertmanager's configuration", () => {
     expect(notOwner.outputs.alertmanagerOwner).toBe(false);
   });
 });
+
+describe("what the owner's `pulumi destroy` leaves in the cluster", () => {
+  it("keeps the shared Alertmanager configuration and its credentials (retainOnDelete), in both routing forms; the stack's own objects go", async () => {
+    const retained = (run: ProgramRun) => run.resources.filter((r) => r.custom && r.retainOnDelete && r.type.startsWith("kubernetes:")).map((r) => `${r.type} ${(r.inputs.metadata as { name?: string } | undefined)?.name}`).sort();
+    const [configMapMode, operatorMode, staging] = await Promise.all([runStack("production"), runStack("production", { config: { prometheusOperator: "true" } }), runStack("staging")]);
+    expect(retained(configMapMode)).toEqual([`${TYPES.configMap} alertmanager-billing-production`, `${TYPES.secret} alertmanager-billing-production-credentials`]);
+    // Operator mode: each stack's AlertmanagerConfig is its own; the templates every stack renders with are shared.
+    expect(retained(operatorMode)).toEqual([`${TYPES.configMap} alertmanager-billing-production`]);
+    expect(retained(staging)).toEqual([]);
+  });
+});
+

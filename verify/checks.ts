@@ -65,6 +65,7 @@ interface LiveRule {
   name: string;
   query: string;
   type: "alerting" | "recording";
+  labels?: Record<string, string>;
   health: string;
   lastError?: string;
   lastEvaluation: string;
@@ -134,6 +135,37 @@ export async function rulesLoaded(prometheus: Server, expected: Expected, now = 
     return problems.length === 0
       ? pass(name, `${expected.groups.length} groups, ${total} rules, same expressions, healthy, evaluated recently`)
       : fail(name, `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${expected.groups.length} groups (${rules} of ${total} rules found)`, problems);
+  });
+}
+
+/**
+ * Alerting rules outside the stack's groups that fire under one of the stack's alert names for its environment: a
+ * rule file left from the hand-run setup (the seed's `billing-alerts.yml` in `prometheus-config`), or a copy. Both
+ * fire on the same incident, so every billing incident would page twice. Another environment's stack (its groups
+ * carry its own `environment` label) is not a leftover.
+ */
+export function leftoverAlerts(live: readonly LiveGroup[], expected: Expected): string[] {
+  const ourGroups = new Set(expected.groups.map((group) => group.name));
+  const ourAlerts = new Set(expected.groups.flatMap((group) => group.rules.flatMap((rule) => (rule.alert ? [rule.alert] : []))));
+  return live.flatMap((group) =>
+    ourGroups.has(group.name)
+      ? []
+      : group.rules
+          .filter((rule) => rule.type === "alerting" && ourAlerts.has(rule.name) && [undefined, expected.environment].includes(rule.labels?.environment))
+          .map(
+            (rule) =>
+              `${rule.name} is also defined in group ${JSON.stringify(group.name)} of ${group.file}${rule.labels?.environment ? "" : " (no environment label)"}: both rules fire on the same incident, so it pages twice. Remove that rule (docs/adopting.md)`,
+          ),
+  );
+}
+
+export async function noLeftoverAlerts(prometheus: Server, expected: Expected): Promise<CheckResult> {
+  const name = "No other rule fires the stack's alerts";
+  return guarded(name, async () => {
+    const leftovers = leftoverAlerts((await prometheus.prometheusApi<{ groups: LiveGroup[] }>("/api/v1/rules")).groups, expected);
+    return leftovers.length === 0
+      ? pass(name, `no rule outside the stack's groups fires one of its alerts in ${expected.environment}`)
+      : fail(name, `${leftovers.length} rule${leftovers.length === 1 ? "" : "s"} outside the stack's groups fire${leftovers.length === 1 ? "s" : ""} its alerts: each incident would page twice`, leftovers);
   });
 }
 

@@ -10,11 +10,13 @@
  * Prometheus unreachable, credentials refused, Alertmanager down.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import * as http from "node:http";
 
 import { parse, stringify } from "yaml";
 
 import { METRICS } from "../../metrics";
+import { ROOT } from "../../scripts/program";
 import { freePort } from "../../sandbox/process";
 import { Sandbox, waitFor } from "../../sandbox/sandbox";
 import { emailsOf, seedEmail, sorted } from "./expectations";
@@ -65,10 +67,10 @@ test("as deployed: every check passes, and the test alert is emailed once, then 
 
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
-  for (const check of ["Prometheus reachable", "Prometheus release", "Rules loaded", "Metrics present", "Prometheus sends to Alertmanager", "Alertmanager release", "Alertmanager runs the stack's configuration", "Alertmanager cluster ready", "Alerts route as the stack intends", "Test alert delivered"]) {
+  for (const check of ["Prometheus reachable", "Prometheus release", "Rules loaded", "No other rule fires the stack's alerts", "Metrics present", "Prometheus sends to Alertmanager", "Alertmanager release", "Alertmanager runs the stack's configuration", "Alertmanager cluster ready", "Alerts route as the stack intends", "Test alert delivered"]) {
     expect(checkLine(run, check)).toMatch(/^PASS /);
   }
-  expect(run.stdout).toContain("All 10 checks passed.");
+  expect(run.stdout).toContain("All 11 checks passed.");
   expect(run.stdout).toContain(`posting test alert ${TEST_ALERT} for receiver billing-info`);
   // Delivered once, then resolved once: to the seed's info recipients, with a body that says it is a test.
   await waitFor("the test alert's resolution email", () => emailsOf(sandbox.smtp.emails, PAGING).some((email) => email.subject.startsWith("[RESOLVED]")), WAIT_MS);
@@ -84,6 +86,27 @@ test("the non-paging environment's test alert goes to its non-paging receiver", 
   expect(checkLine(run, "Test alert delivered")).toContain("sent to billing-non-paging by email, then resolved");
   await waitFor("the staging test alert's emails", () => emailsOf(sandbox.smtp.emails, NON_PAGING).length === 2, WAIT_MS);
   expect(emailsOf(sandbox.smtp.emails, NON_PAGING).map((email) => email.recipients)).toEqual([["alerts@rsolv.dev"], ["alerts@rsolv.dev"]]);
+});
+
+test("the hand-run setup's rule file left beside the stack's: each of its 7 alerts named with its file and group, exit 1; removing it clears the check", async () => {
+  const leftover = path.join(path.dirname(sandbox.ruleFile(PAGING)), "billing-alerts.yml");
+  fs.copyFileSync(path.join(ROOT, "test", "fixtures", "seed-billing-alerts.yml"), leftover);
+  await sandbox.reload("prometheus");
+  try {
+    const run = await verify(against(PAGING));
+    expect(run.code).toBe(1);
+    expect(checkLine(run, "No other rule fires the stack's alerts")).toMatch(/^FAIL .* 7 rules outside the stack's groups fire its alerts: each incident would page twice$/);
+    for (const alert of ["BillingPaymentFailureRateHigh", "BillingPaymentFailureRateCritical", "StripeWebhookFailureRateHigh", "StripeWebhookProcessingDurationHigh", "StripeWebhooksStalled", "SubscriptionCancellationRateHigh", "BillingCreditGrantAnomalyDetected"]) {
+      expect(run.stdout).toContain(`- ${alert} is also defined in group "billing_alerts" of ${leftover} (no environment label): both rules fire on the same incident, so it pages twice.`);
+    }
+    // The other environment's groups define the same names for their own environment: not leftovers.
+    expect(run.stdout).not.toContain(NON_PAGING);
+  } finally {
+    fs.rmSync(leftover, { force: true });
+    await sandbox.reload("prometheus");
+  }
+  const cleared = await verify(against(PAGING));
+  expect(checkLine(cleared, "No other rule fires the stack's alerts")).toMatch(/^PASS /);
 });
 
 test("rules not loaded: every group named, exit 1", async () => {

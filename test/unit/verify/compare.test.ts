@@ -2,7 +2,8 @@
  * How verify compares what it reads live with the rendered stack. The live spellings below are what Prometheus
  * 2.42's /api/v1/rules and Alertmanager 0.25's /api/v2/status returned for the sandbox's stacks.
  */
-import { configDifferences, releaseCheck } from "../../../verify/checks";
+import { configDifferences, leftoverAlerts, releaseCheck } from "../../../verify/checks";
+import type { Expected } from "../../../verify/expected";
 import { canonicalExpression } from "../../../verify/expression";
 
 describe("canonicalExpression", () => {
@@ -58,5 +59,26 @@ describe("releaseCheck", () => {
     ["a tree rendered before the declaration existed", "alertmanager", "0.35.0", undefined, "pass", "Alertmanager 0.35.0, at least the stack's alertmanagerVersion 0.25.0"],
   ] as const)("%s", (_what, server, live, declared, status, summary) => {
     expect(releaseCheck(server, live, declared)).toEqual({ name: `${server === "prometheus" ? "Prometheus" : "Alertmanager"} release`, status, summary, ...(status === "fail" ? { details: [] } : {}) });
+  });
+});
+
+describe("leftoverAlerts", () => {
+  const expected = {
+    environment: "production",
+    groups: [{ name: "billing-payments-production", rules: [{ alert: "BillingPaymentFailureRateHigh", expr: "x > 0.1", labels: { environment: "production" } }, { record: "r", expr: "x" }] }],
+  } as unknown as Expected;
+  const rule = (name: string, labels: Record<string, string>, type: "alerting" | "recording" = "alerting") => ({ name, query: "x", type, labels, health: "ok", lastEvaluation: "" });
+
+  it("names a hand-run rule file's alert of the same name, and spares the stack's own groups and another environment's", () => {
+    const live = [
+      { name: "billing-payments-production", file: "/etc/prometheus/rules/production.yml", interval: 60, rules: [rule("BillingPaymentFailureRateHigh", { environment: "production" })] },
+      { name: "billing-payments-staging", file: "/etc/prometheus/rules/staging.yml", interval: 60, rules: [rule("BillingPaymentFailureRateHigh", { environment: "staging" })] },
+      { name: "billing_alerts", file: "/etc/prometheus/billing-alerts.yml", interval: 60, rules: [rule("BillingPaymentFailureRateHigh", { severity: "warning" }), rule("SomethingElse", {}), rule("BillingPaymentFailureRateHigh", {}, "recording")] },
+      { name: "copied", file: "/etc/prometheus/copy.yml", interval: 60, rules: [rule("BillingPaymentFailureRateHigh", { environment: "production" })] },
+    ];
+    expect(leftoverAlerts(live, expected)).toEqual([
+      'BillingPaymentFailureRateHigh is also defined in group "billing_alerts" of /etc/prometheus/billing-alerts.yml (no environment label): both rules fire on the same incident, so it pages twice. Remove that rule (docs/adopting.md)',
+      'BillingPaymentFailureRateHigh is also defined in group "copied" of /etc/prometheus/copy.yml: both rules fire on the same incident, so it pages twice. Remove that rule (docs/adopting.md)',
+    ]);
   });
 });
