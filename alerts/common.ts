@@ -50,7 +50,7 @@ export function ruleContext(cfg: BillingConfig): RuleContext {
  * routes by it (alerts/operator.ts).
  */
 export function labels(ctx: RuleContext, severity: Severity | typeof HEARTBEAT_SEVERITY, family?: string): AlertLabels {
-  return { severity, ...(family ? { family } : {}), environment: ctx.cfg.environment, namespace: ctx.cfg.app.namespace };
+  return { severity, ...(family ? { family } : {}), environment: ctx.cfg.environment, namespace: ctx.cfg.app.namespace, team: ctx.cfg.settings.teamLabel! };
 }
 
 /** An alert's annotations, given its name: the prose, and the links made from the name. */

@@ -68,8 +68,8 @@ export interface CrdReceiver {
     requireTLS: boolean;
     sendResolved: boolean;
     headers: { key: string; value: string }[];
-    html: string;
-    text: string;
+    html?: string;
+    text?: string;
   }[];
   slackConfigs?: { apiURL: SecretKeySelector; channel: string; sendResolved: boolean; title: string; text: string }[];
   pagerdutyConfigs?: { routingKey: SecretKeySelector; sendResolved: boolean; severity: string; description: string }[];
@@ -170,7 +170,7 @@ export function alertmanagerConfigSpec(cfg: BillingConfig, secretName: string): 
   return {
     route,
     receivers: declared,
-    inhibitRules: inhibitRules().map(crdInhibitRule),
+    inhibitRules: inhibitRules(cfg).map(crdInhibitRule),
     ...(paging ? { muteTimeIntervals: [{ name: BUSINESS_HOURS, timeIntervals: hours.time_intervals.map(({ times, weekdays }) => ({ times: times.map(({ start_time, end_time }) => ({ startTime: start_time, endTime: end_time })), weekdays })) }] } : {}),
   };
 }

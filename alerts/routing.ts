@@ -18,13 +18,15 @@ import { WEBHOOKS_STALLED } from "./webhooks";
 // --- The subset of Alertmanager's configuration schema we emit (names as Alertmanager spells them). -----------------
 
 export interface AlertmanagerConfig {
+  /** Billing's Postmark settings; with a base, the base's global block as written (billing's emails carry their own). */
   global: {
-    resolve_timeout: string;
-    smtp_smarthost: string;
-    smtp_from: string;
-    smtp_auth_username: string;
-    smtp_auth_password_file: string;
-    smtp_require_tls: boolean;
+    resolve_timeout?: string;
+    smtp_smarthost?: string;
+    smtp_from?: string;
+    smtp_auth_username?: string;
+    smtp_auth_password_file?: string;
+    smtp_require_tls?: boolean;
+    [key: string]: unknown;
   };
   templates: string[];
   route: Route;
@@ -58,11 +60,17 @@ export interface TimeInterval {
 
 export interface EmailConfig {
   to: string;
+  /** With a base configuration, billing's SMTP settings on each of its emails: the base's global block is another team's. */
+  smarthost?: string;
+  from?: string;
+  auth_username?: string;
+  auth_password_file?: string;
   send_resolved: boolean;
   require_tls: boolean;
   headers: Record<string, string>;
-  html: string;
-  text: string;
+  /** Unset: Alertmanager's own neutral template (the receiver of other teams' alerts). */
+  html?: string;
+  text?: string;
   tls_config?: { ca_file?: string; server_name?: string };
 }
 
@@ -92,6 +100,12 @@ export const RECEIVERS = {
   /** The Watchdog of an environment that does not page: the heartbeat is the paging environments' own. */
   nonPagingWatchdog: "non-paging-watchdog",
 } as const;
+
+/** Every receiver of the billing subtree: a base configuration may name none of them. */
+export const BILLING_RECEIVER_NAMES: readonly string[] = Object.values(RECEIVERS);
+
+/** Without a base configuration: every alert that is not billing's, with Alertmanager's neutral email. */
+export const OTHER_ALERTS_RECEIVER = "other-alerts";
 
 export const BUSINESS_HOURS = "business-hours";
 
@@ -259,8 +273,21 @@ export function nonPagingRoute(cfg: BillingConfig, matchers: readonly string[]):
   };
 }
 
-/** Inhibition: within an environment (and, where the target has one, its namespace), never across. */
-export function inhibitRules(): InhibitRule[] {
+/**
+ * Inhibition: within an environment (and, where the target has one, its namespace), never across; and only among
+ * billing's alerts (both sides carry the `team` label), whatever other teams' alerts share the Alertmanager.
+ */
+export function inhibitRules(cfg: BillingConfig): InhibitRule[] {
+  const team = teamMatcher(cfg);
+  return billingInhibitRules().map((rule) => ({ ...rule, source_matchers: [...rule.source_matchers, team], target_matchers: [...rule.target_matchers, team] }));
+}
+
+/** The `team` label every billing alert carries (teamLabel): the billing subtree and inhibitions match it. */
+export function teamMatcher(cfg: BillingConfig): string {
+  return matcher("team", "=", cfg.settings.teamLabel!);
+}
+
+function billingInhibitRules(): InhibitRule[] {
   return [
     {
       // Only alerts that belong to a family: a label missing on both sides counts as equal, so without this
@@ -309,34 +336,56 @@ export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecret
   if (a.heartbeat && !heartbeatFromFile(cfg) && !inline.heartbeatUrl) throw new Error(`a heartbeat receiver needs its URL inline before Alertmanager ${WEBHOOK_URL_FILE}`);
   const login: SmtpLogin = { username: a.smtpLogin === "server-token" ? inline.smtpServerToken! : a.smtpUsername!, passwordFile: secretFile(SECRET_FILES.smtpPassword) };
   const paging = matcher("environment", "=~", a.paging.environments.map(escapeRegex).join("|"));
-
-  return {
-    global: {
-      resolve_timeout: "5m",
-      smtp_smarthost: a.smtpSmarthost,
-      smtp_from: a.emailFrom,
-      smtp_auth_username: login.username,
-      smtp_auth_password_file: login.passwordFile,
-      // Postmark's port 587 offers STARTTLS; never send credentials in clear.
-      smtp_require_tls: true,
-    },
-    templates: [`${m.alertmanagerConfigPath}/*.tmpl`],
-    route: {
-      receiver: RECEIVERS.default,
-      ...groupTiming(cfg),
-      routes: [
-        heartbeatRoute(cfg, [paging]),
-        { receiver: RECEIVERS.default, matchers: [paging], routes: severityRoutes(cfg) },
-        // Every other environment: never a paging receiver, whatever the severity.
-        nonPagingRoute(cfg, [matcher("environment", "=~", ".+")]),
+  const base = cfg.settings.alertmanagerBase?.config;
+  const postmark = {
+    smtp_smarthost: a.smtpSmarthost,
+    smtp_from: a.emailFrom,
+    smtp_auth_username: login.username,
+    smtp_auth_password_file: login.passwordFile,
+    // Postmark's port 587 offers STARTTLS; never send credentials in clear.
+    smtp_require_tls: true,
+  };
+  // The billing subtree: billing's alerts (the team label) by environment, then severity; nothing else enters it.
+  const billing: Route = {
+    receiver: RECEIVERS.default,
+    matchers: [teamMatcher(cfg)],
+    ...groupTiming(cfg),
+    routes: [
+      heartbeatRoute(cfg, [paging]),
+      { receiver: RECEIVERS.default, matchers: [paging], routes: severityRoutes(cfg) },
+      // Every other environment: never a paging receiver, whatever the severity.
+      nonPagingRoute(cfg, [matcher("environment", "=~", ".+")]),
+    ],
+  };
+  const billingReceivers = receivers(
+    cfg,
+    secretFile,
+    !a.heartbeat ? undefined : heartbeatFromFile(cfg) ? { url_file: secretFile(SECRET_FILES.heartbeatUrl), send_resolved: false } : { url: inline.heartbeatUrl!, send_resolved: false },
+  );
+  if (!base) {
+    return {
+      global: { resolve_timeout: "5m", ...postmark },
+      templates: [`${m.alertmanagerConfigPath}/*.tmpl`],
+      route: { receiver: OTHER_ALERTS_RECEIVER, ...groupTiming(cfg), routes: [billing] },
+      inhibit_rules: inhibitRules(cfg),
+      time_intervals: [businessHours(cfg)],
+      receivers: [
+        ...billingReceivers,
+        // Another team's alert on this Alertmanager: Alertmanager's own subject and body, nothing billing's.
+        { name: OTHER_ALERTS_RECEIVER, email_configs: [{ to: cfg.settings.otherAlertsRecipients!.join(", "), send_resolved: true, require_tls: true, headers: { "X-PM-Message-Stream": a.postmarkMessageStream } }] },
       ],
-    },
-    inhibit_rules: inhibitRules(),
-    time_intervals: [businessHours(cfg)],
-    receivers: receivers(
-      cfg,
-      secretFile,
-      !a.heartbeat ? undefined : heartbeatFromFile(cfg) ? { url_file: secretFile(SECRET_FILES.heartbeatUrl), send_resolved: false } : { url: inline.heartbeatUrl!, send_resolved: false },
-    ),
+    };
+  }
+  // With the team's base: everything of it kept as written, the billing subtree first under its root (so a base
+  // route matching everything cannot take billing's alerts), billing's emails with their own SMTP settings.
+  const ownSmtp = { smarthost: postmark.smtp_smarthost, from: postmark.smtp_from, auth_username: postmark.smtp_auth_username, auth_password_file: postmark.smtp_auth_password_file };
+  return {
+    ...base,
+    global: { ...(base.global ?? {}) },
+    templates: [...(base.templates ?? []), `${m.alertmanagerConfigPath}/*.tmpl`],
+    route: { ...base.route, routes: [billing, ...((base.route.routes ?? []) as Route[])] },
+    inhibit_rules: [...((base.inhibit_rules ?? []) as InhibitRule[]), ...inhibitRules(cfg)],
+    time_intervals: [...((base.time_intervals ?? []) as TimeInterval[]), businessHours(cfg)],
+    receivers: [...(base.receivers as unknown as Receiver[]), ...billingReceivers.map((receiver) => (receiver.email_configs ? { ...receiver, email_configs: receiver.email_configs.map((email) => ({ ...email, ...ownSmtp })) } : receiver))],
   };
 }

@@ -5,6 +5,8 @@
 import type { Severity } from "../alerts/types";
 import type { Duration } from "../duration";
 import { METRICS } from "../metrics";
+import { BILLING_RECEIVER_NAMES, BUSINESS_HOURS } from "../alerts/routing";
+import type { AlertmanagerBase } from "./base";
 import { OLDEST_SUPPORTED, type ReleaseFeature, releaseProblems } from "./releases";
 import { CONFIG_SCHEMA, type ConfigKey, type FieldSpec, PRODUCTION, PROJECT, type RawValues, SECRET_KEYS, type SecretKey } from "./schema";
 
@@ -254,6 +256,22 @@ function imageRef(v: RawValues, raw: RawConfig, problems: string[]): ImageRef {
 export const RELEASE_FEATURES: readonly ReleaseFeature<BillingConfig>[] = [];
 
 /**
+ * A base configuration the billing subtree cannot go into: read only by the stack that writes the configuration in
+ * ConfigMap mode, and sharing no receiver or time interval name with billing's (one would silently replace the other).
+ */
+function baseProblems(base: AlertmanagerBase, config: BillingConfig): string[] {
+  const key = `${PROJECT}:alertmanagerBase`;
+  if (config.operator) return [`${key} is not read with prometheusOperator: the operator builds the Alertmanager's configuration from its own base and every AlertmanagerConfig; remove it`];
+  if (!config.alerting.owner) return [`${key} is only read by the stack that writes the Alertmanager's configuration (alertmanagerOwner); remove it here, or set it on the owner`];
+  const receivers = base.config.receivers.map((receiver) => receiver.name).filter((name) => BILLING_RECEIVER_NAMES.includes(name));
+  const intervals = [...(base.config.time_intervals ?? []), ...(base.config.mute_time_intervals ?? [])].map((interval) => interval.name).filter((name) => name === BUSINESS_HOURS);
+  return [
+    ...receivers.map((name) => `${key}: receiver ${JSON.stringify(name)} in ${base.file} is also a receiver of the billing subtree; rename it in the base (billing's are ${BILLING_RECEIVER_NAMES.join(", ")})`),
+    ...intervals.map((name) => `${key}: time interval ${JSON.stringify(name)} in ${base.file} is also billing's; rename it in the base`),
+  ];
+}
+
+/**
  * Checks across keys. Each runs on its own, also when other keys are bad: a check whose input failed its own check
  * meets an undefined value and is skipped (that key's problem is reported already), so every problem is reported at once.
  */
@@ -420,6 +438,7 @@ export function parseConfig(raw: RawConfig): BillingConfig {
     problems.push(`${PROJECT}:smtpPassword is required: this stack owns the Alertmanager configuration (alertmanagerOwner), which sends email; run: ${setSecretCommand("smtpPassword", raw.stack)}`);
   }
   crossChecks(config, problems);
+  if (v.alertmanagerBase) problems.push(...baseProblems(v.alertmanagerBase, config));
   problems.push(...releaseProblems(RELEASE_FEATURES, config, { prometheus: v.prometheusVersion ?? OLDEST_SUPPORTED.prometheus, alertmanager: v.alertmanagerVersion ?? OLDEST_SUPPORTED.alertmanager }, PROJECT));
   if (problems.length > 0) throw new ConfigError(raw.stack, problems);
   return config;

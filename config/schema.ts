@@ -4,6 +4,7 @@
  */
 import type { Severity } from "../alerts/types";
 import { type Duration, parseDuration } from "../duration";
+import { alertmanagerBase } from "./base";
 import { OLDEST_SUPPORTED, releaseOf } from "./releases";
 import { type Check, baseUrl, bool, labelMap, clock, clockEnd, dnsLabel, dnsLabelList, durationCheck, email, emailList, hostPort, imageDigest, imageRepository, imageTag, objectName, ok, oneOf, perSeverity, positiveNumber, problem, ratio, routePattern, stackReference, stackReferenceList, text, timezone, url, weekdayRange, wholeNumber } from "./checks";
 
@@ -82,6 +83,21 @@ export const CONFIG_SCHEMA = {
     check: bool,
     default: (stack) => stack === "production",
     defaultText: "true in production, else false",
+  }),
+  teamLabel: field({
+    doc: "Value of the `team` label every billing alert carries. The Alertmanager configuration routes and inhibits billing's alerts by it, so other teams' alerts on the same Alertmanager never reach a billing receiver (nor billing's inhibitions).",
+    check: dnsLabel,
+    default: "billing",
+  }),
+  otherAlertsRecipients: field({
+    doc: "With alertmanagerOwner and no alertmanagerBase: who gets every alert that is not billing's (no `team` label of teamLabel), with Alertmanager's own neutral subject; never a billing receiver. With alertmanagerBase, the base's own root receiver takes them.",
+    check: emailList,
+    default: ["admin@rsolv.dev"],
+  }),
+  alertmanagerBase: field({
+    doc: "With alertmanagerOwner: a YAML file in this repository (path from the project root) holding the rest of the shared Alertmanager's configuration, as other teams keep it: global settings, templates, routes, receivers, inhibitions, time intervals. The billing subtree goes in as the first route under its root, matching the `team` label; everything else is kept as written. A receiver or time interval named like one of billing's is refused. Unset: billing's configuration alone, with otherAlertsRecipients for other alerts.",
+    check: alertmanagerBase,
+    optional: true,
   }),
   pagingEnvironments: field({ doc: "With alertmanagerOwner or prometheusOperator: environments whose alerts take the severity routes (critical pages); any other environment's alerts go to nonPagingRecipients. Each must be this stack's environment or that of a routed stack (read from its outputs), so a misspelling cannot silence the pages.", check: dnsLabelList, default: ["production"] }),
   nonPagingRecipients: field({ doc: "With alertmanagerOwner or prometheusOperator: who gets every alert of an environment that does not page (staging), whatever its severity; never a paging receiver.", check: emailList, default: ["alerts@rsolv.dev"] }),

@@ -158,6 +158,8 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
       "billing-non-paging": "alerts@rsolv.dev",
       heartbeat: undefined,
       "non-paging-watchdog": undefined,
+      // Other teams' alerts on the same Alertmanager: never a billing receiver.
+      "other-alerts": "admin@rsolv.dev",
     });
     const secret = byName(run, "billing-alertmanager-credentials");
     expect(metadata(secret)).toMatchObject({ name: `${expected.am}-credentials`, namespace: "monitoring" });

@@ -137,7 +137,7 @@ describe("operator mode: the AlertmanagerConfig objects, converted as the operat
       expect(ours.length).toBeGreaterThanOrEqual(2);
       for (const receiver of ours) {
         const original = mounted.parsed.receivers.find((r) => r.name === receiver.name.slice(prefix.length))!;
-        const login = { smarthost: global.smtp_smarthost, from: global.smtp_from, auth_username: global.smtp_auth_username, auth_password: fs.readFileSync(global.smtp_auth_password_file, "utf8") };
+        const login = { smarthost: global.smtp_smarthost, from: global.smtp_from, auth_username: global.smtp_auth_username, auth_password: fs.readFileSync(global.smtp_auth_password_file!, "utf8") };
         expect(receiver).toEqual({ ...original, name: receiver.name, ...(original.email_configs ? { email_configs: original.email_configs.map((email) => ({ ...email, ...login })) } : {}) });
       }
     }

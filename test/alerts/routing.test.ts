@@ -8,7 +8,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import type { AlertmanagerConfig, EmailConfig, Receiver } from "../../alerts/routing";
+import { parse } from "yaml";
+
+import { type AlertmanagerConfig, BILLING_RECEIVER_NAMES, type EmailConfig, OTHER_ALERTS_RECEIVER, type Receiver, type Route } from "../../alerts/routing";
 import { parseConfig } from "../../config";
 import { mountedAlertmanagerConfig, removeMounted, writeVariant, type MountedConfig } from "../helpers/alertmanager-config";
 import { matchingRoutes } from "../helpers/alertmanager-semantics";
@@ -72,6 +74,9 @@ const EXPECTED_RECEIVER_BY_ALERT: Readonly<Record<string, string>> = {
   BillingApiLatencyErrorBudgetBurnTicket: SEED_ROUTING.warning.receiver,
 };
 
+/** A route and every route below it. */
+const allRoutes = (route: Route): Route[] => [route, ...(route.routes ?? []).flatMap(allRoutes)];
+
 const receiver = (config: AlertmanagerConfig, name: string): Receiver => {
   const found = config.receivers.find((r) => r.name === name);
   if (!found) throw new Error(`no receiver ${name}`);
@@ -103,7 +108,7 @@ describe("Alertmanager routing of the configuration the production stack deploys
       expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
       expect(result.stdout).toContain("SUCCESS");
       // The password file the configuration names is the one the Secret mount provides.
-      expect(fs.readFileSync(mounted.parsed.global.smtp_auth_password_file, "utf8")).toBe(TEST_SECRETS.smtpPassword);
+      expect(fs.readFileSync(mounted.parsed.global.smtp_auth_password_file!, "utf8")).toBe(TEST_SECRETS.smtpPassword);
     });
 
     it.each(["production", "staging"])(
@@ -128,7 +133,7 @@ describe("Alertmanager routing of the configuration the production stack deploys
       ["no environment label", {}, DEFAULT_RECEIVER],
       ["an unknown environment", { environment: "qa" }, NON_PAGING.receiver],
     ])("GIVEN a critical alert with %s WHEN routed THEN it still reaches someone, and never pages", (_what, extra, expected) => {
-      const labels = { alertname: "BillingPaymentFailureRateCritical", severity: "critical", ...extra };
+      const labels = { alertname: "BillingPaymentFailureRateCritical", severity: "critical", team: "billing", ...extra };
       expect(routeReceivers(mounted.configFile, labels)).toEqual([expected]);
     });
 
@@ -136,7 +141,7 @@ describe("Alertmanager routing of the configuration the production stack deploys
       const nonPaging = receiver(mounted.parsed, NON_PAGING.receiver);
       expect(Object.keys(nonPaging).sort()).toEqual(["email_configs", "name"]);
       expect(nonPaging.email_configs!.map((email) => [email.to, email.headers.Subject])).toEqual([[NON_PAGING.to, '{{ template "billing.subject.nonpaging" . }}']]);
-      const routes = matchingRoutes(mounted.parsed.route, { alertname: "BillingPaymentFailureRateCritical", severity: "critical", environment: "staging" });
+      const routes = matchingRoutes(mounted.parsed.route, { alertname: "BillingPaymentFailureRateCritical", severity: "critical", team: "billing", environment: "staging" });
       expect(routes.map((route) => [route.receiver, route.repeat_interval])).toEqual([[NON_PAGING.receiver, NON_PAGING.repeat]]);
       expect(Object.keys(receiver(mounted.parsed, NON_PAGING.watchdog))).toEqual(["name"]);
     });
@@ -148,14 +153,14 @@ describe("Alertmanager routing of the configuration the production stack deploys
       ["page-me-maybe", DEFAULT_RECEIVER],
       ["", DEFAULT_RECEIVER],
     ])("GIVEN a new alert with severity %j WHEN amtool routes it THEN it reaches %s and nothing else", (severity, expected) => {
-      const labels = { alertname: "SomeFutureBillingAlert", ...(severity ? { severity } : {}), environment: "production" };
+      const labels = { alertname: "SomeFutureBillingAlert", team: "billing", ...(severity ? { severity } : {}), environment: "production" };
       expect(routeReceivers(mounted.configFile, labels)).toEqual([expected]);
       expect(verifyReceivers(mounted.configFile, labels, [expected]).status).toBe(0);
     });
 
     it("GIVEN each severity WHEN its route is found THEN it emails the write-up's recipients, repeats at its interval and sends resolutions", () => {
       for (const [severity, seed] of Object.entries(SEED_ROUTING)) {
-        const routes = matchingRoutes(mounted.parsed.route, { alertname: "SomeFutureBillingAlert", severity, environment: "production" });
+        const routes = matchingRoutes(mounted.parsed.route, { alertname: "SomeFutureBillingAlert", team: "billing", severity, environment: "production" });
         expect(routes.map((route) => [route.receiver, route.repeat_interval])).toEqual([[seed.receiver, seed.repeat]]);
         const emails = receiver(mounted.parsed, seed.receiver).email_configs!;
         expect(emails.map((email) => email.to)).toEqual([seed.to]);
@@ -165,7 +170,7 @@ describe("Alertmanager routing of the configuration the production stack deploys
 
     it("GIVEN every email config WHEN read THEN send_resolved is written out as true (email defaults to false) and STARTTLS is required", () => {
       const emails: EmailConfig[] = mounted.parsed.receivers.flatMap((r) => r.email_configs ?? []);
-      expect(emails).toHaveLength(5);
+      expect(emails).toHaveLength(6);
       for (const email of emails) {
         expect({ to: email.to, explicit: Object.hasOwn(email, "send_resolved"), send_resolved: email.send_resolved, require_tls: email.require_tls }).toEqual({
           to: email.to,
@@ -180,9 +185,9 @@ describe("Alertmanager routing of the configuration the production stack deploys
     });
 
     it("GIVEN the Watchdog WHEN routed THEN it reaches only the heartbeat receiver, which has no email", () => {
-      expect(routeReceivers(mounted.configFile, { alertname: "Watchdog", severity: "none", environment: "production" })).toEqual([HEARTBEAT_RECEIVER]);
+      expect(routeReceivers(mounted.configFile, { alertname: "Watchdog", severity: "none", team: "billing", environment: "production" })).toEqual([HEARTBEAT_RECEIVER]);
       // Staging's Watchdog must not feed production's heartbeat: it would hide production's silence.
-      expect(routeReceivers(mounted.configFile, { alertname: "Watchdog", severity: "none", environment: "staging" })).toEqual([NON_PAGING.watchdog]);
+      expect(routeReceivers(mounted.configFile, { alertname: "Watchdog", severity: "none", team: "billing", environment: "staging" })).toEqual([NON_PAGING.watchdog]);
       const heartbeat = receiver(mounted.parsed, HEARTBEAT_RECEIVER);
       expect(heartbeat.email_configs).toBeUndefined();
       const url = VARIANTS[variant].secrets?.heartbeatUrl;
@@ -221,11 +226,11 @@ describe("the routes test can fail", () => {
   });
   afterAll(() => removeMounted(mounted));
 
-  const critical = { alertname: "BillingPaymentFailureRateCritical", severity: "critical", family: "billing-payment-failure-rate", environment: "production" };
+  const critical = { alertname: "BillingPaymentFailureRateCritical", severity: "critical", team: "billing", family: "billing-payment-failure-rate", environment: "production" };
 
   it("GIVEN critical alerts moved to the warning receiver WHEN verified against billing-critical THEN amtool fails", () => {
     const moved = structuredClone(mounted.parsed);
-    moved.route.routes!.flatMap((route) => route.routes ?? []).find((route) => route.receiver === SEED_ROUTING.critical.receiver)!.receiver = SEED_ROUTING.warning.receiver;
+    allRoutes(moved.route).find((route) => route.receiver === SEED_ROUTING.critical.receiver)!.receiver = SEED_ROUTING.warning.receiver;
     const result = verifyReceivers(writeVariant(mounted, "moved.yml", moved), critical, [SEED_ROUTING.critical.receiver]);
     expect(result.status).not.toBe(0);
     expect(result.stdout.trim().split("\n")[0]).toBe(SEED_ROUTING.warning.receiver);
@@ -233,7 +238,7 @@ describe("the routes test can fail", () => {
 
   it("GIVEN the critical route removed WHEN verified THEN amtool fails because the alert falls to the catch-all", () => {
     const removed = structuredClone(mounted.parsed);
-    for (const route of removed.route.routes!) route.routes = route.routes?.filter((child) => child.receiver !== SEED_ROUTING.critical.receiver);
+    for (const route of allRoutes(removed.route)) route.routes = route.routes?.filter((child) => child.receiver !== SEED_ROUTING.critical.receiver);
     const file = writeVariant(mounted, "removed.yml", removed);
     expect(verifyReceivers(file, critical, [SEED_ROUTING.critical.receiver]).status).not.toBe(0);
     expect(routeReceivers(file, critical)).toEqual([DEFAULT_RECEIVER]);
@@ -261,5 +266,84 @@ describe("time zones: the offline check agrees with Alertmanager's own", () => {
     for (const interval of variant.time_intervals) for (const entry of interval.time_intervals) entry.location = zone;
     const amtool = checkConfig(writeVariant(mounted, `zone-${zone.replace(/\W/g, "-")}.yml`, variant)).status === 0;
     expect({ zone, offline: offline(zone) }).toEqual({ zone, offline: amtool });
+  });
+});
+
+/** Alerts of other teams on the same Alertmanager, as they arrive: no `team: billing` label, any severity. */
+const OTHER_TEAMS: readonly Record<string, string>[] = [
+  { alertname: "PostgresDown", severity: "critical", environment: "production", team: "platform" },
+  { alertname: "NodeDiskFull", severity: "warning", environment: "production", team: "platform", cluster: "eu-1" },
+  { alertname: "SearchIndexLag", severity: "critical", environment: "production", team: "search" },
+  { alertname: "KubePodCrashLooping", severity: "critical", environment: "production" },
+  { alertname: "HighMemory", severity: "warning" },
+  { alertname: "BillingPaymentFailureRateCritical", severity: "critical", environment: "production", team: "payments-legacy" },
+];
+
+describe("other teams' alerts on the shared Alertmanager", () => {
+  describe("without a base configuration", () => {
+    let mounted: MountedConfig;
+    beforeAll(async () => {
+      mounted = await mountedAlertmanagerConfig("production");
+    });
+    afterAll(() => removeMounted(mounted));
+
+    it.each(OTHER_TEAMS)("GIVEN %j WHEN amtool routes it THEN it reaches the neutral receiver only, never a billing one", (labels) => {
+      expect(routeReceivers(mounted.configFile, labels)).toEqual([OTHER_ALERTS_RECEIVER]);
+    });
+
+    it("GIVEN the neutral receiver WHEN read THEN it emails the configured recipients with Alertmanager's own subject and body, nothing billing's", () => {
+      expect(receiver(mounted.parsed, OTHER_ALERTS_RECEIVER)).toEqual({
+        name: OTHER_ALERTS_RECEIVER,
+        email_configs: [{ to: "admin@rsolv.dev", send_resolved: true, require_tls: true, headers: { "X-PM-Message-Stream": "outbound" } }],
+      });
+    });
+
+    it("GIVEN the inhibitions WHEN read THEN each matches billing's alerts only, on both sides", () => {
+      for (const rule of mounted.parsed.inhibit_rules) expect([rule.source_matchers, rule.target_matchers].map((m) => m.includes('team="billing"'))).toEqual([true, true]);
+    });
+  });
+
+  describe("with a base configuration other teams keep (two teams, an inhibition, a time interval)", () => {
+    const BASE = "test/fixtures/alertmanager-base.yml";
+    let mounted: MountedConfig;
+    let baseAlone: string;
+    beforeAll(async () => {
+      mounted = await mountedAlertmanagerConfig("production", { config: { alertmanagerBase: BASE } });
+      baseAlone = path.join(mounted.root, "base-alone.yml");
+      fs.copyFileSync(path.join(__dirname, "..", "fixtures", "alertmanager-base.yml"), baseAlone);
+    });
+    afterAll(() => removeMounted(mounted));
+
+    it.each(RELEASES)("GIVEN the merged configuration WHEN amtool check-config of the %s release reads it THEN it passes", (release) => {
+      const result = checkConfig(mounted.configFile, release);
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
+    });
+
+    it.each(OTHER_TEAMS)("GIVEN %j WHEN amtool routes it THEN it reaches exactly what the base alone routes it to", (labels) => {
+      const alone = routeReceivers(baseAlone, labels);
+      expect(routeReceivers(mounted.configFile, labels)).toEqual(alone);
+      expect(alone.filter((name) => BILLING_RECEIVER_NAMES.includes(name))).toEqual([]);
+    });
+
+    it("GIVEN every alert of the production rule file WHEN amtool routes it THEN it reaches the receiver it reaches without a base", () => {
+      for (const rule of alerts(ruleFileOf(mounted.run).parsed)) {
+        const labels = { alertname: rule.alert!, ...rule.labels };
+        expect({ alert: rule.alert, receivers: routeReceivers(mounted.configFile, labels) }).toEqual({ alert: rule.alert, receivers: [EXPECTED_RECEIVER_BY_ALERT[rule.alert!]] });
+      }
+    });
+
+    it("GIVEN the merged file WHEN read THEN the base's blocks are kept as written and billing's emails carry their own SMTP settings", () => {
+      const base = parse(fs.readFileSync(baseAlone, "utf8")) as AlertmanagerConfig & { global: Record<string, unknown> };
+      expect(mounted.parsed.global).toEqual(base.global);
+      expect(mounted.parsed.route.receiver).toBe(base.route.receiver);
+      expect(mounted.parsed.route.routes!.slice(1)).toEqual(base.route.routes);
+      expect(mounted.parsed.route.routes![0].matchers).toEqual(['team="billing"']);
+      expect(mounted.parsed.inhibit_rules.slice(0, base.inhibit_rules.length)).toEqual(base.inhibit_rules);
+      expect(mounted.parsed.receivers.slice(0, base.receivers.length)).toEqual(base.receivers);
+      expect(mounted.parsed.receivers.map((r) => r.name)).not.toContain(OTHER_ALERTS_RECEIVER);
+      for (const email of mounted.parsed.receivers.slice(base.receivers.length).flatMap((r) => r.email_configs ?? [])) {
+        expect([email.smarthost, email.from, email.auth_username, fs.readFileSync(email.auth_password_file!, "utf8")]).toEqual(["smtp.postmarkapp.com:587", "alerts@rsolv.dev", TEST_SETTINGS.smtpUsername, TEST_SECRETS.smtpPassword]);
+      }
+    });
   });
 });

@@ -177,7 +177,8 @@ test("a metric the app no longer exports: named with the rules and panels that r
 
 test("an Alertmanager running another configuration: the field and the misrouted alerts named, exit 1", async () => {
   const restore = await edit("alertmanager", sandbox.alertmanagerConfigFile, (document) => {
-    const critical = document.route.routes.flatMap((route: any) => [route, ...(route.routes ?? [])]).find((route: any) => route.receiver === "billing-critical");
+    const all = (route: any): any[] => [route, ...(route.routes ?? []).flatMap(all)];
+    const critical = all(document.route).find((route: any) => route.receiver === "billing-critical");
     critical.receiver = "billing-warning";
   });
   try {
@@ -185,7 +186,7 @@ test("an Alertmanager running another configuration: the field and the misrouted
 
     expect(run.code).toBe(1);
     expect(checkLine(run, "Alertmanager runs the stack's configuration")).toMatch(/^FAIL .*1 difference from .*alertmanager\.yml/);
-    expect(run.stdout).toMatch(/- route\.routes\[\d+\]\.routes\[\d+\]\.receiver: the stack has "billing-critical", Alertmanager runs "billing-warning"/);
+    expect(run.stdout).toMatch(/- route(\.routes\[\d+\])+\.receiver: the stack has "billing-critical", Alertmanager runs "billing-warning"/);
     expect(checkLine(run, "Alerts route as the stack intends")).toMatch(/^FAIL .* alerts are misrouted/);
     expect(run.stdout).toMatch(/- BillingPaymentFailureRateCritical: reaches billing-warning, the stack intends billing-critical/);
   } finally {

@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 
 import { METRICS } from "../../metrics";
 import type { Release } from "../../tools/servers";
@@ -73,10 +73,22 @@ export function requests(x: Exposition, from: number, to: number, perMinute: num
   return x;
 }
 
-function promtoolFile(ruleFile: string, all: readonly Case[], evaluationMinutes: number) {
+/**
+ * The rule file's groups in file order, for promtool's `group_eval_order`. Without it promtool 3 evaluates the groups
+ * of one step in Go's random map order, so a group reading another's recorded series sees this step's value or the
+ * last one by chance, and a case on a boundary passes or fails from run to run. File order puts every producer
+ * before its readers. (A live Prometheus evaluates each group at its own offset within the interval, so a reader
+ * may lag one interval behind; the e2e and time-to-notify figures run on that.)
+ */
+export function groupOrder(ruleFileText: string): string[] {
+  return (parse(ruleFileText) as { groups: { name: string }[] }).groups.map((group) => group.name);
+}
+
+function promtoolFile(ruleFile: string, all: readonly Case[], evaluationMinutes: number, order: readonly string[]) {
   return {
     rule_files: [ruleFile],
     evaluation_interval: `${evaluationMinutes}m`,
+    group_eval_order: order,
     tests: all.map((c) => ({
       name: c.name,
       interval: "1m",
@@ -96,7 +108,7 @@ function promtoolFile(ruleFile: string, all: readonly Case[], evaluationMinutes:
  */
 export function runCases(dir: string, ruleFile: string, all: readonly Case[], name: string, evaluationMinutes = 1, release: Release = "current"): ToolResult {
   const file = path.join(dir, `${name}.test.yml`);
-  fs.writeFileSync(file, stringify(promtoolFile(ruleFile, all, evaluationMinutes), { lineWidth: 0 }));
+  fs.writeFileSync(file, stringify(promtoolFile(ruleFile, all, evaluationMinutes, groupOrder(fs.readFileSync(path.join(dir, ruleFile), "utf8"))), { lineWidth: 0 }));
   return runTool("promtool", ["test", "rules", file], dir, release);
 }
 

@@ -15,6 +15,7 @@ import { METRICS } from "../../metrics";
 import { alerts, deployedRuleFile, type RuleFile } from "../helpers/rule-file";
 import type { Release } from "../../tools/servers";
 import { runTool, tempDir } from "../helpers/tools";
+import { groupOrder } from "../helpers/traffic";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Series builders.
@@ -112,7 +113,7 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
     { series: payment("succeeded"), values: counter([minutes, succeededPerMinute]) },
   ];
   const paymentAlert = (alert: string, severity: string, percent: string, threshold: string, forText: string, summary: string, tail: string): ExpectedAlert => ({
-    exp_labels: { ...ns, severity, family: "billing-payment-failure-rate", environment: f.stack },
+    exp_labels: { ...ns, severity, family: "billing-payment-failure-rate", environment: f.stack, team: "billing" },
     exp_annotations: annotations(
       alert,
       "payment-failures.md",
@@ -140,7 +141,7 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
   const activeSubscriptions = series(METRICS.subscriptionsActive.name, { ...ns, plan: "pro" });
 
   const stalledExpected: ExpectedAlert = {
-    exp_labels: { severity: "info", environment: f.stack, namespace: f.namespace },
+    exp_labels: { severity: "info", environment: f.stack, namespace: f.namespace, team: "billing" },
     exp_annotations: annotations(
       "StripeWebhooksStalled",
       "stripe-webhook-failures.md",
@@ -184,7 +185,7 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
       evalAt: "20m",
       expected: [
         {
-          exp_labels: { ...ns, severity: "warning", environment: f.stack },
+          exp_labels: { ...ns, severity: "warning", environment: f.stack, team: "billing" },
           exp_annotations: annotations(
             "StripeWebhookFailureRateHigh",
             "stripe-webhook-failures.md",
@@ -209,7 +210,7 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
       evalAt: "30m",
       expected: [
         {
-          exp_labels: { ...ns, severity: "warning", environment: f.stack },
+          exp_labels: { ...ns, severity: "warning", environment: f.stack, team: "billing" },
           exp_annotations: annotations(
             "StripeWebhookProcessingDurationHigh",
             "stripe-webhook-failures.md",
@@ -246,7 +247,7 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
       evalAt: "90m",
       expected: [
         {
-          exp_labels: { ...ns, severity: "warning", environment: f.stack },
+          exp_labels: { ...ns, severity: "warning", environment: f.stack, team: "billing" },
           exp_annotations: annotations(
             "SubscriptionCancellationRateHigh",
             "subscriptions.md",
@@ -271,7 +272,7 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
       evalAt: "15m",
       expected: [
         {
-          exp_labels: { ...ns, severity: "info", environment: f.stack },
+          exp_labels: { ...ns, severity: "info", environment: f.stack, team: "billing" },
           exp_annotations: annotations(
             "BillingCreditGrantAnomalyDetected",
             "credits.md",
@@ -295,7 +296,7 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
       expected: [
         {
           // The namespace too, though vector(1) has none: prometheus-operator routes an AlertmanagerConfig's alerts by it.
-          exp_labels: { ...ns, severity: "none", environment: f.stack },
+          exp_labels: { ...ns, severity: "none", environment: f.stack, team: "billing" },
           exp_annotations: annotations(
             "Watchdog",
             "monitoring-pipeline.md",
@@ -315,7 +316,7 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
       evalAt: "36m",
       expected: [
         {
-          exp_labels: { ...ns, severity: "critical", environment: f.stack },
+          exp_labels: { ...ns, severity: "critical", environment: f.stack, team: "billing" },
           exp_annotations: annotations(
             "BillingMetricsAbsent",
             "monitoring-pipeline.md",
@@ -371,10 +372,12 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
   return { alertCases, recordCases };
 }
 
-function testFile(ruleFile: string, alertCases: AlertCase[], recordCases: RecordCase[]) {
+function testFile(ruleFile: string, alertCases: AlertCase[], recordCases: RecordCase[], order: readonly string[]) {
   return {
     rule_files: [ruleFile],
     evaluation_interval: "1m",
+    // Deterministic: producers before readers (test/helpers/traffic.ts, groupOrder).
+    group_eval_order: order,
     tests: [
       ...alertCases.map((c) => ({
         name: c.name,
@@ -431,7 +434,7 @@ describe.each(FACTS)("promtool ($release release) on the $stack rule file", (fac
   it("promtool test rules passes every case", () => {
     const { alertCases, recordCases } = cases(facts, ruleFile.parsed);
     const file = path.join(work.dir, "billing-alerts.test.yml");
-    fs.writeFileSync(file, stringify(testFile("billing-alerts.yml", alertCases, recordCases), { lineWidth: 0 }));
+    fs.writeFileSync(file, stringify(testFile("billing-alerts.yml", alertCases, recordCases, groupOrder(ruleFile.text)), { lineWidth: 0 }));
     const result = runTool("promtool", ["test", "rules", file], work.dir, facts.release);
     expect(result.output).toContain("SUCCESS");
     expect(result.status).toBe(0);
@@ -442,7 +445,7 @@ describe.each(FACTS)("promtool ($release release) on the $stack rule file", (fac
     const firing = alertCases.find((c) => c.alert === "BillingPaymentFailureRateHigh" && c.expected.length > 0)!;
     const wrong = { ...firing, expected: [{ ...firing.expected[0], exp_labels: { ...firing.expected[0].exp_labels, severity: "critical" } }] };
     const file = path.join(work.dir, "broken.test.yml");
-    fs.writeFileSync(file, stringify(testFile("billing-alerts.yml", [wrong], []), { lineWidth: 0 }));
+    fs.writeFileSync(file, stringify(testFile("billing-alerts.yml", [wrong], [], groupOrder(ruleFile.text)), { lineWidth: 0 }));
     const result = runTool("promtool", ["test", "rules", file], work.dir, facts.release);
     expect(result.status).toBe(1);
     expect(result.output).toContain("FAILED");

@@ -2,6 +2,10 @@
  * parseConfig: defaults from the seed, and bad input rejected before anything is declared, every problem named by
  * its key, with the bad value (never a secret's) and what is allowed.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
 import { ConfigError, CONFIG_SCHEMA, parseConfig, type RawConfig, SECRET_KEYS } from "../../config";
 import { atLeast, type ReleaseFeature, releaseProblems } from "../../config/releases";
 import { readStackFile } from "../../scripts/program";
@@ -188,5 +192,36 @@ describe("the releases a stack is written for", () => {
 
   it("orders releases by number, not as text", () => {
     expect([atLeast("0.26.0", "0.26.0"), atLeast("0.100.0", "0.26.0"), atLeast("0.25.9", "0.26.0"), atLeast("3.0.0", "2.42.0")]).toEqual([true, true, false, true]);
+  });
+});
+
+describe("alertmanagerBase: the part of the shared Alertmanager's configuration other teams keep", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "billing-base-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string): string => {
+    fs.writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  };
+  const owner = (base: string) => problemsOf(raw({ ...PRODUCTION_VALUES, alertmanagerBase: base }, "production"));
+
+  it("is read and kept when it is an Alertmanager configuration with a root receiver it defines", () => {
+    const base = file("ok.yml", "route:\n  receiver: platform\nreceivers:\n  - name: platform\n");
+    expect(parseConfig(raw({ ...PRODUCTION_VALUES, alertmanagerBase: base }, "production")).settings.alertmanagerBase).toEqual({ file: base, config: { route: { receiver: "platform" }, receivers: [{ name: "platform" }] } });
+  });
+
+  it.each([
+    ["a receiver named like billing's", "route:\n  receiver: billing-critical\nreceivers:\n  - name: billing-critical\n", (f: string) => `billing-monitoring:alertmanagerBase: receiver "billing-critical" in ${f} is also a receiver of the billing subtree; rename it in the base (billing's are billing-critical, billing-warning, billing-info, billing-default, heartbeat, billing-non-paging, non-paging-watchdog)`],
+    ["a time interval named like billing's", "route:\n  receiver: a\nreceivers:\n  - name: a\ntime_intervals:\n  - name: business-hours\n    time_intervals: []\n", (f: string) => `billing-monitoring:alertmanagerBase: time interval "business-hours" in ${f} is also billing's; rename it in the base`],
+    ["a root receiver it does not define", "route:\n  receiver: nobody\nreceivers:\n  - name: a\n", (f: string) => `billing-monitoring:alertmanagerBase: "${f}" is not allowed: ${f}: route.receiver "nobody" is not one of its receivers (a)`],
+    ["a key Alertmanager does not know", "route:\n  receiver: a\nreceivers:\n  - name: a\nroutes: []\n", (f: string) => `billing-monitoring:alertmanagerBase: "${f}" is not allowed: ${f}: "routes" is not a key of an Alertmanager configuration; allowed: global, templates, route, receivers, inhibit_rules, time_intervals, mute_time_intervals, tracing`],
+  ])("refuses %s, naming it", (what, text, message) => {
+    const base = file(`${what.replace(/\W+/g, "-")}.yml`, text);
+    expect(owner(base)).toEqual([message(base)]);
+  });
+
+  it("refuses a missing file, and a base on a stack that does not write the configuration", () => {
+    expect(owner(path.join(dir, "missing.yml"))).toEqual([`billing-monitoring:alertmanagerBase: "${path.join(dir, "missing.yml")}" is not allowed: no file ${path.join(dir, "missing.yml")}: give the path of the base configuration from the project root, e.g. alertmanager/base.yml`]);
+    const base = file("staging.yml", "route:\n  receiver: a\nreceivers:\n  - name: a\n");
+    expect(problemsOf(raw({ alertmanagerBase: base }))).toEqual(["billing-monitoring:alertmanagerBase is only read by the stack that writes the Alertmanager's configuration (alertmanagerOwner); remove it here, or set it on the owner"]);
   });
 });

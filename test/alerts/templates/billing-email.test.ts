@@ -66,7 +66,7 @@ describe("billing email templates, rendered by Alertmanager for the production s
     const rule = rules.find((candidate) => candidate.alert === alertName)!;
     const dataFile = path.join(mounted.root, `data-${receiver}-${status}.json`);
     fs.writeFileSync(dataFile, JSON.stringify(notificationData(mounted, receiver, rule, status)));
-    const text = field === "Subject" ? email(receiver).headers.Subject : email(receiver)[field];
+    const text = field === "Subject" ? email(receiver).headers.Subject : email(receiver)[field]!;
     return renderTemplate(mounted.parsed.templates[0], text, dataFile, field === "html" ? "html" : "text");
   };
 

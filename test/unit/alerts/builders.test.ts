@@ -89,8 +89,8 @@ describe("the payments group", () => {
     const high = rule("BillingPaymentFailureRateHigh") as ReturnType<typeof ratioAlert>;
     const critical = rule("BillingPaymentFailureRateCritical") as ReturnType<typeof ratioAlert>;
     expect([high, critical].map((r) => ({ expr: r.expr, for: r.for.text, labels: r.labels }))).toEqual([
-      { expr: `${RATIO}{namespace="shop"} > 0.2\nand on (namespace)\n${GUARD}`, for: "5m", labels: { severity: "warning", family: "billing-payment-failure-rate", environment: "qa", namespace: "shop" } },
-      { expr: `${RATIO}{namespace="shop"} > 0.5\nand on (namespace)\n${GUARD}`, for: "2m", labels: { severity: "critical", family: "billing-payment-failure-rate", environment: "qa", namespace: "shop" } },
+      { expr: `${RATIO}{namespace="shop"} > 0.2\nand on (namespace)\n${GUARD}`, for: "5m", labels: { severity: "warning", family: "billing-payment-failure-rate", environment: "qa", namespace: "shop", team: "billing" } },
+      { expr: `${RATIO}{namespace="shop"} > 0.5\nand on (namespace)\n${GUARD}`, for: "2m", labels: { severity: "critical", family: "billing-payment-failure-rate", environment: "qa", namespace: "shop", team: "billing" } },
     ]);
   });
 
