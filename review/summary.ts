@@ -121,8 +121,15 @@ function routingLines(base: StackModel, head: StackModel): string[] {
 }
 
 const inhibition = (rule: InhibitRule): string => `${rule.source_matchers.join(", ")} mutes ${rule.target_matchers.join(", ")}${rule.equal.length > 0 ? ` (same ${rule.equal.join(", ")})` : ""}`;
+/** A time interval in words; every field optional, as Alertmanager takes it (a base's `weekends` has days alone). */
 const interval = (entry: TimeInterval): string =>
-  entry.time_intervals.map((range) => `${range.weekdays.join(", ")} ${range.times.map((t) => `${t.start_time}–${t.end_time}`).join(", ")} ${range.location}`).join("; ");
+  entry.time_intervals
+    .map((range: Partial<TimeInterval["time_intervals"][number]> & Record<string, unknown>) =>
+      [range.weekdays?.join(", "), range.times?.map((t) => `${t.start_time}–${t.end_time}`).join(", "), ...["days_of_month", "months", "years"].map((key) => (Array.isArray(range[key]) ? `${key} ${(range[key] as string[]).join(", ")}` : undefined)), range.location]
+        .filter(Boolean)
+        .join(" "),
+    )
+    .join("; ");
 
 function configLines(base: AlertmanagerConfig | undefined, head: AlertmanagerConfig | undefined): string[] {
   if (!base && !head) return [];
