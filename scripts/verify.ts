@@ -12,7 +12,7 @@ import * as path from "node:path";
 
 import { KNOWN_STACKS } from "../config";
 import { parseDuration } from "../duration";
-import { alertmanagerChecks, type CheckResult, defaultTestReceiver, metricsPresent, planTestAlert, noLeftoverAlerts, prometheusReachable, prometheusRelease, prometheusSendsAlerts, rulesLoaded, sendTestAlert } from "../verify/checks";
+import { alertmanagerChecks, type CheckResult, defaultTestReceiver, metricsPresent, planTestAlert, noDuplicateDashboards, noLeftoverAlerts, prometheusReachable, prometheusRelease, prometheusSendsAlerts, rulesLoaded, sendTestAlert } from "../verify/checks";
 import { ExpectedError, readExpected } from "../verify/expected";
 import { type Credentials, Server } from "../verify/http";
 import { runAsScript } from "./cli";
@@ -24,6 +24,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
 export const CREDENTIAL_VARIABLES = {
   Prometheus: { bearer: "VERIFY_PROMETHEUS_TOKEN", basic: "VERIFY_PROMETHEUS_BASIC_AUTH" },
   Alertmanager: { bearer: "VERIFY_ALERTMANAGER_TOKEN", basic: "VERIFY_ALERTMANAGER_BASIC_AUTH" },
+  Grafana: { bearer: "VERIFY_GRAFANA_TOKEN", basic: "VERIFY_GRAFANA_BASIC_AUTH" },
 } as const;
 
 const HELP = `usage: npm run verify -- --stack <stack> --prometheus <url> --alertmanager <url> [options]
@@ -42,6 +43,8 @@ Options:
   --rendered <dir>         compare with another rendered stack directory (npm run render -- --out <dir>)
   --prometheus <url>       Prometheus base URL (e.g. after: kubectl port-forward svc/prometheus 9090)
   --alertmanager <url>     Alertmanager base URL
+  --grafana <url>          Grafana base URL: checks that no other dashboard has the stack's dashboard titles (a copy
+                           left from a hand import); a read-only token in VERIFY_GRAFANA_TOKEN
   --send-test-alert        post a test alert and wait until it is sent, then resolve it
   --receiver <name>        the test alert's receiver (default: the stack's info receiver)
   --timeout <duration>     how long to wait for a server or a notification (default 2m)
@@ -60,6 +63,7 @@ interface Options {
   readonly dir: string;
   readonly prometheus?: string;
   readonly alertmanager?: string;
+  readonly grafana?: string;
   readonly sendTestAlert: boolean;
   readonly receiver?: string;
   readonly timeoutMs: number;
@@ -67,7 +71,7 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options | "help" {
-  const valued = new Set(["--stack", "--rendered", "--prometheus", "--alertmanager", "--receiver", "--timeout", "--lookback"]);
+  const valued = new Set(["--stack", "--rendered", "--prometheus", "--alertmanager", "--grafana", "--receiver", "--timeout", "--lookback"]);
   const flags = new Set(["--send-test-alert", "--help"]);
   const values: Record<string, string> = {};
   const seen = new Set<string>();
@@ -84,10 +88,10 @@ function parseArgs(argv: readonly string[]): Options | "help" {
   const stack = values["--stack"];
   if (stack !== undefined && !(KNOWN_STACKS as readonly string[]).includes(stack)) throw new UsageError(`--stack: unknown stack ${JSON.stringify(stack)}; the stacks are ${KNOWN_STACKS.join(", ")}`);
   if (!stack && !values["--rendered"]) throw new UsageError("--stack (or --rendered) is required");
-  if (!values["--prometheus"] && !values["--alertmanager"]) throw new UsageError("--prometheus or --alertmanager (or both) is required");
+  if (!values["--prometheus"] && !values["--alertmanager"] && !values["--grafana"]) throw new UsageError("--prometheus or --alertmanager (or both) is required");
   if (seen.has("--send-test-alert") && !values["--alertmanager"]) throw new UsageError("--send-test-alert needs --alertmanager");
   if (values["--receiver"] && !seen.has("--send-test-alert")) throw new UsageError("--receiver is for --send-test-alert");
-  for (const flag of ["--prometheus", "--alertmanager"]) {
+  for (const flag of ["--prometheus", "--alertmanager", "--grafana"]) {
     const url = values[flag];
     if (url === undefined) continue;
     let parsed: URL | undefined;
@@ -109,6 +113,7 @@ function parseArgs(argv: readonly string[]): Options | "help" {
     dir: path.resolve(values["--rendered"] ?? path.join(ROOT, "rendered", stack!)),
     prometheus: values["--prometheus"],
     alertmanager: values["--alertmanager"],
+    grafana: values["--grafana"],
     sendTestAlert: seen.has("--send-test-alert"),
     receiver: values["--receiver"],
     timeoutMs: timeoutSeconds * 1000,
@@ -143,6 +148,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   let expected;
   let prometheus: Server | undefined;
   let alertmanager: Server | undefined;
+  let grafana: Server | undefined;
   try {
     options = parseArgs(argv);
     if (options === "help") {
@@ -153,6 +159,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     const requestTimeout = Math.min(options.timeoutMs, 30_000);
     prometheus = options.prometheus ? new Server("Prometheus", options.prometheus, credentials("Prometheus", env), requestTimeout) : undefined;
     alertmanager = options.alertmanager ? new Server("Alertmanager", options.alertmanager, credentials("Alertmanager", env), requestTimeout) : undefined;
+    grafana = options.grafana ? new Server("Grafana", options.grafana, credentials("Grafana", env), requestTimeout) : undefined;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ExpectedError) {
       process.stderr.write(`${error.message}\n${error instanceof UsageError ? "Run: npm run verify -- --help\n" : ""}`);
@@ -162,7 +169,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   }
 
   const shownDir = path.relative(process.cwd(), expected.dir).startsWith("..") ? expected.dir : path.relative(process.cwd(), expected.dir) || ".";
-  out(`Verifying ${expected.environment} (${shownDir}) against ${[prometheus?.shown, alertmanager?.shown].filter(Boolean).join(" and ")}\n`);
+  out(`Verifying ${expected.environment} (${shownDir}) against ${[prometheus?.shown, alertmanager?.shown, grafana?.shown].filter(Boolean).join(" and ")}\n`);
   const results: CheckResult[] = [];
   const report = (result: CheckResult): void => {
     results.push(result);
@@ -197,6 +204,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       }
     }
   }
+  if (grafana) report(await noDuplicateDashboards(grafana, expected));
   const failed = results.filter((result) => result.status === "fail");
   out(failed.length === 0 ? `All ${results.length} checks passed.\n` : `${failed.length} of ${results.length} checks failed.\n`);
   if (failed.some((result) => result.unreachable)) return EXIT.unreachable;

@@ -169,6 +169,39 @@ export async function noLeftoverAlerts(prometheus: Server, expected: Expected): 
   });
 }
 
+/** A dashboard as Grafana's search API lists it. */
+export interface FoundDashboard {
+  readonly uid: string;
+  readonly title: string;
+  readonly folderTitle?: string;
+  readonly url?: string;
+}
+
+/**
+ * Dashboards titled like one of the stack's under another uid: a copy imported by hand (the write-up's `curl` import
+ * under another uid, or into another folder), which people keep opening while the stack's own is updated.
+ */
+export function duplicateDashboards(found: readonly FoundDashboard[], expected: Expected): string[] {
+  return expected.dashboards.flatMap((ours) =>
+    found
+      .filter((other) => other.title === ours.title && other.uid !== ours.uid)
+      .map((other) => `"${other.title}" is also dashboard ${other.uid} in folder ${JSON.stringify(other.folderTitle ?? "General")}: a copy the stack does not update; delete it in Grafana (docs/adopting.md)`),
+  );
+}
+
+export async function noDuplicateDashboards(grafana: Server, expected: Expected): Promise<CheckResult> {
+  const name = "No copy of the stack's dashboards";
+  return guarded(name, async () => {
+    const found: FoundDashboard[] = [];
+    for (const dashboard of expected.dashboards) found.push(...(await grafana.request<FoundDashboard[]>(`/api/search?type=dash-db&query=${encodeURIComponent(dashboard.title)}`)));
+    const copies = duplicateDashboards(found, expected);
+    const missing = expected.dashboards.filter((ours) => !found.some((other) => other.uid === ours.uid));
+    if (copies.length > 0) return fail(name, `${copies.length} other dashboard${copies.length === 1 ? "" : "s"} with the stack's titles`, copies);
+    if (missing.length > 0) return fail(name, `not found in Grafana: ${missing.map((d) => `${d.uid} ("${d.title}")`).join(", ")}: was the stack deployed with this grafanaUrl?`);
+    return pass(name, `${expected.dashboards.map((d) => d.uid).join(", ")} found, and no other dashboard of the same title`);
+  });
+}
+
 /** Every catalogue metric and label the rules and panels read has series in the app's namespace within `lookback`. */
 export async function metricsPresent(prometheus: Server, expected: Expected, lookback: string): Promise<CheckResult> {
   const name = "Metrics present";

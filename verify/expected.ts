@@ -41,6 +41,8 @@ export interface Expected {
   /** The releases the stack is written for (output `targetReleases`; absent in trees rendered before it existed). */
   readonly targetReleases?: { readonly prometheus: string; readonly alertmanager: string };
   readonly groups: readonly ExpectedGroup[];
+  /** The stack's dashboards: uid and title. */
+  readonly dashboards: readonly { readonly uid: string; readonly title: string }[];
   /** Every panel of the stack's dashboards, in file order. */
   readonly panels: readonly ExpectedPanel[];
   /** The configuration the shared Alertmanager should run, and where it was read; undefined with the reason. */
@@ -81,6 +83,10 @@ export function readExpected(dir: string): Expected {
   if (!groups) throw new ExpectedError(`${dir} holds no rule file (prometheus/${RULE_FILE}) nor one PrometheusRule; run: npm run render`);
   const grafana = path.join(dir, "grafana");
   const dashboards = fs.existsSync(grafana) ? fs.readdirSync(grafana).filter((file) => file.startsWith("dashboard-") && file.endsWith(".json")).sort() : [];
+  const dashboardIds = dashboards.map((file) => {
+    const { uid, title } = JSON.parse(fs.readFileSync(path.join(grafana, file), "utf8")) as { uid: string; title: string };
+    return { uid, title };
+  });
   const panels = dashboards.flatMap((file) => {
     const dashboard = JSON.parse(fs.readFileSync(path.join(grafana, file), "utf8")) as {
       panels?: { title: string; type: string; targets?: { expr?: string }[]; fieldConfig?: { defaults?: { thresholds?: { steps?: { color: string; value: number | null }[] } } } }[];
@@ -94,5 +100,5 @@ export function readExpected(dir: string): Expected {
         thresholds: (panel.fieldConfig?.defaults?.thresholds?.steps ?? []).map((step) => (step.value === null ? step.color : `${step.color} ≥ ${step.value}`)),
       }));
   });
-  return { dir, environment: outputs.environment, appNamespace: outputs.appNamespace, ...(outputs.targetReleases ? { targetReleases: outputs.targetReleases } : {}), groups, panels, alertmanager: alertmanagerOf(dir) };
+  return { dir, environment: outputs.environment, appNamespace: outputs.appNamespace, ...(outputs.targetReleases ? { targetReleases: outputs.targetReleases } : {}), groups, dashboards: dashboardIds, panels, alertmanager: alertmanagerOf(dir) };
 }

@@ -15,7 +15,7 @@ export class Server {
   private readonly auth: Credentials;
 
   constructor(
-    readonly name: "Prometheus" | "Alertmanager",
+    readonly name: "Prometheus" | "Alertmanager" | "Grafana",
     url: string,
     credentials: Credentials,
     private readonly timeoutMs: number,
