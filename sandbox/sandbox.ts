@@ -53,6 +53,12 @@ export interface SandboxOptions {
    * simulators keep the default-threshold traffic, so a changed threshold shows whether a scenario still fires.
    */
   readonly thresholds?: Readonly<Record<string, string>>;
+  /**
+   * Another team's base configuration (`alertmanagerBase`) for the owner, as YAML text: the sandbox writes it to its
+   * directory, with `<sandbox-smtp-smarthost>`, `<sandbox-smtp-username>` and `<sandbox-smtp-password-file>` replaced
+   * by its SMTP server's, so the base's own emails reach the sink too.
+   */
+  readonly alertmanagerBase?: string;
   /** Which end of the supported range of Prometheus and Alertmanager runs (tools/servers.ts). @default "current" */
   readonly release?: Release;
 }
@@ -177,6 +183,16 @@ export class Sandbox {
       smtpSmarthost: this.smtp.smarthost,
       smtpUsername,
     };
+    let basePath: string | undefined;
+    if (this.options.alertmanagerBase !== undefined) {
+      const passwordFile = path.join(this.dir, "base-smtp-password");
+      fs.writeFileSync(passwordFile, smtpPassword, { mode: 0o600 });
+      basePath = path.join(this.dir, "alertmanager-base.yml");
+      fs.writeFileSync(
+        basePath,
+        this.options.alertmanagerBase.replaceAll("<sandbox-smtp-smarthost>", this.smtp.smarthost).replaceAll("<sandbox-smtp-username>", smtpUsername).replaceAll("<sandbox-smtp-password-file>", passwordFile),
+      );
+    }
     const rulesDir = path.join(this.dir, "prometheus", "rules");
     fs.mkdirSync(rulesDir, { recursive: true });
     // As the stacks deploy: one environment's stack owns the one Alertmanager's configuration and routes them all.
@@ -191,6 +207,7 @@ export class Sandbox {
         // The releases the sandbox runs, as a stack that runs them declares them (a heartbeat URL read from a file on 0.26+).
         prometheusVersion: serverVersion("prometheus", release),
         alertmanagerVersion: serverVersion("alertmanager", release),
+        ...(basePath && environment === owner ? { alertmanagerBase: basePath } : {}),
       });
       this.rendered.set(environment, rendered);
       fs.writeFileSync(path.join(rulesDir, `${environment}.yml`), rendered.ruleFile);
