@@ -21,7 +21,7 @@ import { INTEGRATIONS } from "./alerts/integrations";
 import { AlertRules } from "./components/alert-rules";
 import { AlertmanagerRouting } from "./components/alertmanager-routing";
 import { AppRollout } from "./components/app-rollout";
-import { ConfigReload, filesHash } from "./components/config-reload";
+import { ConfigReload, type ConfigReloadArgs, filesHash, type WatchedVolume } from "./components/config-reload";
 import { Dashboards } from "./components/dashboards";
 import { OperatorRouting } from "./components/operator-routing";
 import { type BillingConfig, PROJECT, type SecretKey } from "./config";
@@ -106,7 +106,7 @@ async function billingMonitoring() {
           namespace: config.monitoring.namespace,
           deployment: config.monitoring.prometheusDeployment,
           kind: config.settings.prometheusWorkload,
-          annotation: reloadAnnotation(config, "rules"),
+          method: reloadMethod(config, "rules", [{ kind: "configMap", object: config.monitoring.rulesConfigMap }]),
           files: { [RULE_FILE]: ruleFile },
           timeoutSeconds,
           contentObjects: [rules.object],
@@ -243,7 +243,10 @@ function alertmanagerRouting(config: BillingConfig, secrets: Secrets, labels: Re
       namespace: config.monitoring.namespace,
       deployment: config.monitoring.alertmanagerDeployment,
       kind: config.settings.alertmanagerWorkload,
-      annotation: reloadAnnotation(config, "alertmanager"),
+      method: reloadMethod(config, "alertmanager", [
+        { kind: "configMap", object: config.monitoring.alertmanagerConfigMap },
+        { kind: "secret", object: config.monitoring.alertmanagerSecret },
+      ]),
       files: { ...placement.configMapFiles, ...secretFiles },
       timeoutSeconds,
       contentObjects: [routing],
@@ -309,9 +312,28 @@ async function ownershipCheck(config: BillingConfig): Promise<void> {
 export = billingMonitoring;
 
 /**
- * The pod-template annotation a stack owns on a shared Prometheus or Alertmanager: the environment is in the prefix
- * (a DNS subdomain), so staging and production each own their own key and never restart each other's content.
+ * How a stack's content goes live on a shared Prometheus or Alertmanager. Either way the environment is in what the
+ * stack owns (the sidecar's container name, the annotation's DNS-subdomain prefix), so staging and production each
+ * own their own and never reload or restart each other's content.
  */
-function reloadAnnotation(config: BillingConfig, content: "rules" | "alertmanager"): string {
-  return `${config.environment}.billing-monitoring/${content}-sha256`;
+function reloadMethod(config: BillingConfig, content: "rules" | "alertmanager", volumes: readonly WatchedVolume[]): ConfigReloadArgs["method"] {
+  const settings = config.settings;
+  if (settings.configReload === "restart") return { kind: "restart", annotation: `${config.environment}.billing-monitoring/${content}-sha256` };
+  return {
+    kind: "sidecar",
+    sidecar: {
+      container: reloaderContainerName(`billing-${content}-reloader-${config.environment}`),
+      image: settings.configReloaderImage!,
+      volumes,
+      reload:
+        content === "rules"
+          ? { method: "signal", process: "prometheus", runtimeInfoUrl: `${settings.prometheusLocalUrl!}/api/v1/status/runtimeinfo` }
+          : { method: "http", reloadUrl: `${settings.alertmanagerLocalUrl!}/-/reload` },
+    },
+  };
+}
+
+/** A container name (a DNS label, with room for the `-<n>` of its volumes): a long environment is cut and hashed. */
+function reloaderContainerName(name: string): string {
+  return name.length <= 60 ? name : `${name.slice(0, 47)}-${sha256(name).slice(0, 12)}`;
 }

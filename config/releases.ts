@@ -14,6 +14,12 @@ export type ServerName = keyof typeof oldestSupported;
 /** The oldest releases the stack supports: the compatibility checks of `npm test` run them. */
 export const OLDEST_SUPPORTED: Readonly<Record<ServerName, string>> = oldestSupported;
 
+/**
+ * The config reloader sidecar's image by default: the release of prometheus-config-reloader the tests run
+ * (tools/versions.json; a unit test keeps the two equal).
+ */
+export const RELOADER_IMAGE = "quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0";
+
 /** The config key that declares each server's release. */
 export const VERSION_KEY = { prometheus: "prometheusVersion", alertmanager: "alertmanagerVersion" } as const satisfies Record<ServerName, string>;
 

@@ -5,7 +5,7 @@
 import type { Severity } from "../alerts/types";
 import { type Duration, parseDuration } from "../duration";
 import { alertmanagerBase } from "./base";
-import { OLDEST_SUPPORTED, releaseOf } from "./releases";
+import { OLDEST_SUPPORTED, RELOADER_IMAGE, releaseOf } from "./releases";
 import { type Check, baseUrl, bool, labelMap, clock, clockEnd, dnsLabel, dnsLabelList, durationCheck, email, emailList, hostPort, imageDigest, imageRepository, imageTag, objectName, ok, oneOf, perSeverity, positiveNumber, problem, ratio, routePattern, stackReference, stackReferenceList, text, timezone, url, weekdayRange, wholeNumber } from "./checks";
 
 export const PROJECT = "billing-monitoring";
@@ -13,6 +13,10 @@ export const PROJECT = "billing-monitoring";
 /** The workload kinds a reload annotation can be patched onto. */
 export const WORKLOAD_KINDS = ["Deployment", "StatefulSet"] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+/** How changed files go live: reloaded in place by a sidecar, or by restarting the pods. */
+export const RELOAD_METHODS = ["sidecar", "restart"] as const;
+export type ReloadMethod = (typeof RELOAD_METHODS)[number];
 
 /** The stacks this project ships settings for. Other stack names work too, with every default derived from the name. */
 export const KNOWN_STACKS = ["staging", "production"] as const;
@@ -111,10 +115,22 @@ export const CONFIG_SCHEMA = {
   alertmanagerSecret: field({ doc: "Secret holding the Alertmanager credentials (SMTP password, receiver keys); with prometheusOperator, in the app namespace beside the AlertmanagerConfig.", check: objectName, default: (stack) => `alertmanager-billing-${stack}-credentials` }),
   alertmanagerConfigPath: field({ doc: "Directory where Alertmanager mounts the configuration ConfigMap (a directory mount, never subPath).", check: text, default: "/etc/alertmanager/billing" }),
   alertmanagerSecretPath: field({ doc: "Directory where Alertmanager mounts the credentials Secret.", check: text, default: "/etc/alertmanager/secrets/billing" }),
-  prometheusDeployment: field({ doc: "Prometheus' existing Deployment in the monitoring namespace; a pod-template annotation with the rule file's hash restarts it when the rules change.", check: objectName, default: "prometheus" }),
-  alertmanagerDeployment: field({ doc: "Alertmanager's existing Deployment in the monitoring namespace; a pod-template annotation with its files' hash restarts it when they change.", check: objectName, default: "alertmanager" }),
-  prometheusWorkload: field({ doc: "Kind of prometheusDeployment: Deployment, or StatefulSet as Helm charts run Prometheus; the reload annotation patches that kind and `pulumi up` waits for its rollout.", check: oneOf(WORKLOAD_KINDS), default: "Deployment" as WorkloadKind }),
-  alertmanagerWorkload: field({ doc: "Kind of alertmanagerDeployment: Deployment, or StatefulSet as Helm charts run Alertmanager; the reload annotation patches that kind and `pulumi up` waits for its rollout.", check: oneOf(WORKLOAD_KINDS), default: "Deployment" as WorkloadKind }),
+  prometheusDeployment: field({ doc: "Prometheus' existing Deployment in the monitoring namespace; the stack patches in the reloader sidecar (configReload `sidecar`) or a pod-template annotation with the rule file's hash (`restart`).", check: objectName, default: "prometheus" }),
+  alertmanagerDeployment: field({ doc: "Alertmanager's existing Deployment in the monitoring namespace; the stack patches in the reloader sidecar (configReload `sidecar`) or a pod-template annotation with its files' hash (`restart`).", check: objectName, default: "alertmanager" }),
+  prometheusWorkload: field({ doc: "Kind of prometheusDeployment: Deployment, or StatefulSet as Helm charts run Prometheus; the reload patch (sidecar or annotation) patches that kind and `pulumi up` waits for its rollout.", check: oneOf(WORKLOAD_KINDS), default: "Deployment" as WorkloadKind }),
+  alertmanagerWorkload: field({ doc: "Kind of alertmanagerDeployment: Deployment, or StatefulSet as Helm charts run Alertmanager; the reload patch (sidecar or annotation) patches that kind and `pulumi up` waits for its rollout.", check: oneOf(WORKLOAD_KINDS), default: "Deployment" as WorkloadKind }),
+  configReload: field({
+    doc: "How changed rules and Alertmanager files go live. `sidecar`: the stack adds a config reloader (prometheus-operator's prometheus-config-reloader) to prometheusDeployment and alertmanagerDeployment once; it reloads the servers in place when the kubelet has swapped in the new files (Prometheus by SIGHUP in a shared process namespace, Alertmanager by its /-/reload), so no change restarts them. `restart`: a pod-template annotation with the files' hash restarts them on every change (Prometheus replays its WAL and pauses evaluation; an Alertmanager without a volume loses its notification log and silences).",
+    check: oneOf(RELOAD_METHODS),
+    default: "sidecar" as ReloadMethod,
+  }),
+  configReloaderImage: field({
+    doc: "With configReload `sidecar`: the reloader's image. The default is the release the tests run (tools/versions.json).",
+    check: text,
+    default: RELOADER_IMAGE,
+  }),
+  prometheusLocalUrl: field({ doc: "With configReload `sidecar`: Prometheus' own address inside its pod, where the reloader reads whether a reload succeeded (/api/v1/status/runtimeinfo).", check: baseUrl, default: "http://127.0.0.1:9090" }),
+  alertmanagerLocalUrl: field({ doc: "With configReload `sidecar`: Alertmanager's own address inside its pod, where the reloader posts /-/reload.", check: baseUrl, default: "http://127.0.0.1:9093" }),
   prometheusVersion: field({
     doc: "The Prometheus release the stack's rules are written for (MAJOR.MINOR[.PATCH]): a feature it lacks is refused, and `npm run verify` fails when the live Prometheus is older. The default is the oldest supported release; raise it to what you run to use what newer ones offer.",
     check: releaseOf("prometheus"),

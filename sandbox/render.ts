@@ -7,7 +7,6 @@
  * `tls_config.ca_file` on every email receiver (trust the throwaway certificate; `require_tls` stays true), and
  * `global.pagerduty_url` (send PagerDuty events to the local sink instead of events.pagerduty.com).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { parse } from "yaml";
@@ -18,6 +17,8 @@ import { succeeded } from "../engine/run";
 import { declaredRuleFile, runStack, type StackRun } from "../scripts/program";
 import { renderFiles } from "../scripts/render";
 import { routedStack, SANDBOX_STACK, sandboxConfigValues, type SandboxPlacement } from "./profile";
+import { type RenderedSidecar, renderedSidecars } from "./reloader";
+import { KubeletVolume } from "./volume";
 
 export interface SandboxSecrets {
   readonly smtpPassword: string;
@@ -40,6 +41,10 @@ export interface RenderedEnvironment {
   readonly files: ReadonlyMap<string, string>;
   /** What the environment's stack writes for Alertmanager: only the owner of its configuration writes any. */
   readonly alertmanager?: RenderedAlertmanager;
+  /** The name of the ConfigMap holding the rule file. */
+  readonly rulesConfigMap: string;
+  /** The config reloader sidecars the stack patches into Prometheus (and, as the owner, Alertmanager). */
+  readonly sidecars: readonly RenderedSidecar[];
 }
 
 export interface RenderedAlertmanager {
@@ -47,11 +52,19 @@ export interface RenderedAlertmanager {
   readonly config: string;
   /** Files of the Alertmanager ConfigMap and Secret, by mount directory. */
   readonly mounts: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** The mount directory of the ConfigMap and of the Secret, by object. */
+  readonly directories: { readonly configMap: Readonly<Record<string, string>>; readonly secret: Readonly<Record<string, string>> };
   readonly configFile: string;
 }
 
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const SECRET = "kubernetes:core/v1:Secret";
+
+function objectName(run: StackRun, type: string, suffix: string): string {
+  const resource = run.resources.find((r) => r.type === type && r.name.endsWith(suffix));
+  if (!resource) throw new Error(`the stack declared no ${type} whose resource name ends with ${suffix}`);
+  return (resource.inputs.metadata as { name: string }).name;
+}
 
 function dataOf(run: StackRun, type: string, name: string, field: "data" | "stringData"): Record<string, string> {
   const resource = run.resources.find((r) => r.type === type && (r.inputs.metadata as { name?: string } | undefined)?.name === name);
@@ -69,9 +82,11 @@ export async function renderEnvironment(placement: SandboxPlacement, secrets: Sa
   const stackName = (kind: string): string => `${kind}-${SANDBOX_STACK}`;
   const ruleFile = declaredRuleFile(run);
   const files = renderFiles(run, { secretValues: Object.values(allSecrets) });
-  if (!placement.alertmanagerOwner) return { environment: placement.environment, ruleFile, files };
-  const configMap = dataOf(run, CONFIG_MAP, stackName("alertmanager-billing"), "data");
-  const secret = dataOf(run, SECRET, `${stackName("alertmanager-billing")}-credentials`, "stringData");
+  const prometheus = { environment: placement.environment, ruleFile, files, rulesConfigMap: objectName(run, CONFIG_MAP, "-rules"), sidecars: renderedSidecars(run.resources) };
+  if (!placement.alertmanagerOwner) return prometheus;
+  const [configMapName, secretName] = [stackName("alertmanager-billing"), `${stackName("alertmanager-billing")}-credentials`];
+  const configMap = dataOf(run, CONFIG_MAP, configMapName, "data");
+  const secret = dataOf(run, SECRET, secretName, "stringData");
   const configFile = run.outputs.alertmanagerConfigFile as string;
   const mounts = new Map([
     [placement.alertmanagerConfigPath, configMap],
@@ -79,7 +94,8 @@ export async function renderEnvironment(placement: SandboxPlacement, secrets: Sa
   ]);
   const config = mounts.get(path.dirname(configFile))?.[path.basename(configFile)];
   if (config === undefined) throw new Error(`${configFile} is in neither the ConfigMap nor the Secret`);
-  return { environment: placement.environment, ruleFile, files, alertmanager: { config, mounts, configFile } };
+  const directories = { configMap: { [configMapName]: placement.alertmanagerConfigPath }, secret: { [secretName]: placement.alertmanagerSecretPath } };
+  return { ...prometheus, alertmanager: { config, mounts, configFile, directories } };
 }
 
 /** The deployed Alertmanager configuration plus the two local additions (see the module comment). */
@@ -92,11 +108,13 @@ export function withLocalOverrides(alertmanagerConfig: string, local: LocalOverr
   return toYaml(document);
 }
 
-/** Writes the owner's Alertmanager mounts; the configuration with the local additions. */
+/**
+ * Writes the owner's Alertmanager mounts as the kubelet writes their volumes (each directory swapped whole); the
+ * configuration with the local additions.
+ */
 export function writeMounts(rendered: RenderedAlertmanager, local: LocalOverrides): void {
   for (const [dir, files] of rendered.mounts) {
-    fs.mkdirSync(dir, { recursive: true });
-    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
+    const configured = path.dirname(rendered.configFile) === dir ? { [path.basename(rendered.configFile)]: withLocalOverrides(rendered.config, local) } : {};
+    new KubeletVolume(dir).write({ ...files, ...configured });
   }
-  fs.writeFileSync(rendered.configFile, withLocalOverrides(rendered.config, local), { mode: 0o600 });
 }

@@ -21,7 +21,11 @@ import { sumSeries } from "../verify/exposition";
 import { binaryPath, type Release, serverVersion, versionVariable } from "../tools/servers";
 import { freePort, ManagedProcess } from "./process";
 import { profileConfig } from "./profile";
-import { renderEnvironment, type RenderedEnvironment, writeMounts } from "./render";
+import { RULE_FILE } from "../alerts";
+import { CONFIG_FILE } from "../alerts/routing";
+import { type LocalOverrides, type RenderedAlertmanager, renderEnvironment, type RenderedEnvironment, withLocalOverrides, writeMounts } from "./render";
+import { sandboxArgs } from "./reloader";
+import { KubeletVolume } from "./volume";
 import type { ScenarioName } from "./scenarios";
 import { BillingSimulator } from "./simulator";
 import { SmtpSink } from "./smtp-sink";
@@ -115,6 +119,12 @@ export class Sandbox {
   alertmanager!: ManagedProcess;
   prometheusUrl = "";
   alertmanagerUrl = "";
+  /** The config reloader sidecars (see {@link startReloaders}). */
+  readonly reloaders: ManagedProcess[] = [];
+  private readonly prometheusProcessNames: string[] = [];
+  private localOverrides?: LocalOverrides;
+  private owner = "";
+  private renderOf: (environment: string, config: Readonly<Record<string, string>>) => Promise<RenderedEnvironment> = () => Promise.reject(new Error("the sandbox has not started"));
   private dir = "";
   private alertmanagerConfig = "";
   private prometheusBinary = "";
@@ -194,33 +204,39 @@ export class Sandbox {
       );
     }
     const rulesDir = path.join(this.dir, "prometheus", "rules");
-    fs.mkdirSync(rulesDir, { recursive: true });
     // As the stacks deploy: one environment's stack owns the one Alertmanager's configuration and routes them all.
     const nonPaging = new Set(this.options.nonPaging ?? []);
     const pagingEnvironments = this.options.environments.filter((environment) => !nonPaging.has(environment));
     const owner = pagingEnvironments[0];
     if (!owner) throw new Error("the sandbox needs at least one environment that pages");
-    for (const environment of this.options.environments) {
+    this.renderOf = (environment, config) => {
       const routedEnvironments = this.options.environments.filter((other) => other !== owner);
-      const rendered = await renderEnvironment({ ...placement, environment, alertmanagerOwner: environment === owner, pagingEnvironments, routedEnvironments }, secrets, {
+      return renderEnvironment({ ...placement, environment, alertmanagerOwner: environment === owner, pagingEnvironments, routedEnvironments }, secrets, {
         ...this.options.thresholds,
         // The releases the sandbox runs, as a stack that runs them declares them (a heartbeat URL read from a file on 0.26+).
         prometheusVersion: serverVersion("prometheus", release),
         alertmanagerVersion: serverVersion("alertmanager", release),
         ...(basePath && environment === owner ? { alertmanagerBase: basePath } : {}),
+        ...config,
       });
+    };
+    for (const environment of this.options.environments) {
+      const rendered = await this.renderOf(environment, {});
       this.rendered.set(environment, rendered);
-      fs.writeFileSync(path.join(rulesDir, `${environment}.yml`), rendered.ruleFile);
+      // Each environment's rules ConfigMap is a volume of its own, as mounted in the pod.
+      new KubeletVolume(path.dirname(this.ruleFile(environment))).write({ [RULE_FILE]: rendered.ruleFile });
       for (const [file, content] of rendered.files) {
         fs.mkdirSync(path.dirname(path.join(this.renderedDir(environment), file)), { recursive: true });
         fs.writeFileSync(path.join(this.renderedDir(environment), file), content);
       }
     }
     const alertmanager = this.rendered.get(owner)!.alertmanager!;
-    writeMounts(alertmanager, { smtpCaFile: caFile, pagerdutyUrl: this.webhooks.url("pagerduty") });
-
+    this.localOverrides = { smtpCaFile: caFile, pagerdutyUrl: this.webhooks.url("pagerduty") };
+    this.owner = owner;
+    this.deployAlertmanager(alertmanager);
     await this.startAlertmanager(alertmanager.configFile);
     await this.startPrometheus(rulesDir);
+    await this.startReloaders(owner);
     this.log(`sandbox directory: ${this.dir}`);
     this.log(`releases: Prometheus ${serverVersion("prometheus", release)}, Alertmanager ${serverVersion("alertmanager", release)} (${versionVariable("prometheus")} / ${versionVariable("alertmanager")} select others)`);
   }
@@ -274,7 +290,9 @@ export class Sandbox {
             evaluation_interval: ruleEvaluationInterval.text,
             ...(replicas > 1 ? { external_labels: { replica } } : {}),
           },
-          rule_files: [path.join(rulesDir, "*.yml")],
+          // Each environment's mounted rules ConfigMap (Prometheus globs the last element only, and `*.yml` never
+          // matches the kubelet's `..data` folders inside), and files placed beside them by hand.
+          rule_files: [...this.options.environments.map((environment) => path.join(path.dirname(this.ruleFile(environment)), "*.yml")), path.join(rulesDir, "*.yml")],
           alerting: {
             // An HA pair's alerts must be one alert to Alertmanager: the replica label goes before they are sent.
             ...(replicas > 1 ? { alert_relabel_configs: [{ action: "labeldrop", regex: "replica" }] } : {}),
@@ -293,7 +311,13 @@ export class Sandbox {
           ],
         }),
       );
-      const process = new ManagedProcess(name, this.prometheusBinary, [
+      // Started under a name of this sandbox's own, which its reloader sidecars signal (see reloader.ts).
+      const processName = `prom-${randomBytes(3).toString("hex")}${i}`;
+      const executable = path.join(this.dir, "bin", processName);
+      fs.mkdirSync(path.dirname(executable), { recursive: true });
+      fs.symlinkSync(this.prometheusBinary, executable);
+      this.prometheusProcessNames.push(processName);
+      const process = new ManagedProcess(name, executable, [
         `--config.file=${configFile}`,
         `--storage.tsdb.path=${path.join(this.dir, name, "data")}`,
         `--web.listen-address=127.0.0.1:${port}`,
@@ -308,6 +332,109 @@ export class Sandbox {
     [this.prometheus, this.prometheusUrl] = [this.prometheuses[0], this.prometheusUrls[0]];
     for (const process of this.prometheuses) process.start();
     await Promise.all(this.prometheuses.map((process, i) => this.waitReady(process, this.prometheusUrls[i])));
+  }
+
+  /**
+   * The config reloader sidecars, one per server replica and stack that patches it (each environment's on every
+   * Prometheus, the owner's on every Alertmanager), each run with its stack's rendered arguments (reloader.ts). The
+   * sandbox waits until each watches its directories. As in a new pod, each also reloads its server once, a watch
+   * interval (1 minute) after it started: a reload of unchanged files, which changes nothing.
+   */
+  private async startReloaders(owner: string): Promise<void> {
+    const binary = binaryPath("prometheus-config-reloader");
+    const started: { process: ManagedProcess; server: "prometheus" | "alertmanager"; url: string }[] = [];
+    for (const [environment, rendered] of this.rendered) {
+      for (const sidecar of rendered.sidecars) {
+        const prometheus = sidecar.workload === this.cfg.monitoring.prometheusDeployment;
+        if (!prometheus && environment !== owner) throw new Error(`${environment}: only the owner patches Alertmanager, but ${sidecar.container.name} does`);
+        const directories: Record<string, Readonly<Record<string, string>>> = prometheus
+          ? { configMap: { [rendered.rulesConfigMap]: path.dirname(this.ruleFile(environment)) }, secret: {} }
+          : rendered.alertmanager!.directories;
+        const urls = prometheus ? this.prometheusUrls : this.alertmanagerUrls;
+        urls.forEach((url, i) => {
+          const args = sandboxArgs(sidecar, {
+            directoryOf: ({ kind, name }) => {
+              const directory = directories[kind][name];
+              if (!directory) throw new Error(`${sidecar.container.name} watches ${kind} ${name}, which the sandbox does not mount`);
+              return directory;
+            },
+            serverUrl: url,
+            processName: prometheus ? this.prometheusProcessNames[i] : "alertmanager",
+          });
+          started.push({ process: new ManagedProcess(`${sidecar.container.name}-${i}`, binary, args), server: prometheus ? "prometheus" : "alertmanager", url });
+        });
+      }
+    }
+    this.reloaders.push(...started.map(({ process }) => process));
+    for (const { process } of started) process.start();
+    await Promise.all(
+      started.map(({ process }) =>
+        waitFor(`${process.name} to watch its directories`, () => {
+          if (!process.running) throw new Error(`${process.name} exited:\n${process.tail()}`);
+          if (process.tail(200).includes("started watching")) return true;
+          throw new Error(`its last lines:\n${process.tail(5)}`);
+        }, 30_000, 100),
+      ),
+    );
+    if (started.length > 0) this.log(`config reloaders: ${started.map(({ process }) => process.name).join(", ")}`);
+  }
+
+  /**
+   * An environment's stack rendered again with `config` over what the sandbox started with (a changed threshold, a
+   * changed route): what its next `pulumi up` would write. Nothing is written or reloaded.
+   */
+  async render(environment: string, config: Readonly<Record<string, string>>): Promise<RenderedEnvironment> {
+    return this.renderOf(environment, config);
+  }
+
+  /**
+   * Writes an environment's new rule file as the kubelet updates its ConfigMap volume; the reloader sidecars make
+   * Prometheus read it. Resolves once every Prometheus reports a successful reload after the write.
+   */
+  async updateRules(environment: string, ruleFile: string): Promise<void> {
+    await this.afterReload("prometheus", () => new KubeletVolume(path.dirname(this.ruleFile(environment))).write({ [RULE_FILE]: ruleFile }));
+  }
+
+  /**
+   * Writes the owner's Alertmanager files (a stack's render of them, `RenderedAlertmanager`) as the kubelet updates
+   * the ConfigMap and Secret volumes; the reloader sidecars make every Alertmanager read them. Resolves once every
+   * replica reported a reload after the write, successful or not (see {@link reloadSucceeded}).
+   */
+  async updateAlertmanager(rendered: RenderedAlertmanager): Promise<void> {
+    await this.afterReload("alertmanager", () => this.deployAlertmanager(rendered), { successful: false });
+  }
+
+  /**
+   * Writes the owner's Alertmanager mounts, and the configuration as deployed (the local additions included) into
+   * its rendered tree, where `npm run verify` compares it byte for byte with what Alertmanager loaded.
+   */
+  private deployAlertmanager(rendered: RenderedAlertmanager): void {
+    writeMounts(rendered, this.localOverrides!);
+    const file = path.join(this.renderedDir(this.owner), "alertmanager", CONFIG_FILE);
+    if (fs.existsSync(file)) fs.writeFileSync(file, withLocalOverrides(rendered.config, this.localOverrides!));
+  }
+
+  /** Whether each replica's last configuration reload succeeded (its `<server>_config_last_reload_successful`). */
+  async reloadSucceeded(server: "prometheus" | "alertmanager"): Promise<boolean[]> {
+    const urls = server === "prometheus" ? this.prometheusUrls : this.alertmanagerUrls;
+    return Promise.all(urls.map(async (url) => sumSeries(await (await fetch(`${url}/metrics`)).text(), `${server}_config_last_reload_successful`) === 1));
+  }
+
+  /** Runs `write`, then waits until every replica of the server reloaded (successfully, unless told otherwise). */
+  private async afterReload(server: "prometheus" | "alertmanager", write: () => void, { successful = true } = {}): Promise<void> {
+    const urls = server === "prometheus" ? this.prometheusUrls : this.alertmanagerUrls;
+    // Prometheus stamps successful reloads only; a refused one shows as the success gauge turning 0.
+    const stamp = async (url: string): Promise<number> => sumSeries(await (await fetch(`${url}/metrics`)).text(), `${server}_config_last_reload_success_timestamp_seconds`);
+    const before = await Promise.all(urls.map(stamp));
+    write();
+    await Promise.all(
+      urls.map((url, i) =>
+        waitFor(`${server} at ${url} to reload the new files (the reloader sidecar waits 5 s after a change)`, async () => {
+          if ((await stamp(url)) > before[i]) return true;
+          return !successful && !(await this.reloadSucceeded(server))[i];
+        }, 60_000, 200),
+      ),
+    );
   }
 
   /** An environment's rendered stack (`npm run render`'s tree, secrets as the marker), for `npm run verify -- --rendered`. */
@@ -341,9 +468,13 @@ export class Sandbox {
     this.log(`${process.name}: ${url}`);
   }
 
-  /** Where Prometheus reads an environment's rule file (SIGHUP it with {@link reload} after changing it). */
+  /**
+   * Where Prometheus reads an environment's rule file: the file's link in its ConfigMap volume. Written in place, it
+   * changes the file inside the current `..data` folder (SIGHUP with {@link reload}); {@link updateRules} writes as the
+   * kubelet does.
+   */
   ruleFile(environment: string): string {
-    return path.join(this.dir, "prometheus", "rules", `${environment}.yml`);
+    return path.join(this.dir, "prometheus", "rules", environment, RULE_FILE);
   }
 
   /** The configuration file the Alertmanager replicas run. */
@@ -410,6 +541,7 @@ export class Sandbox {
 
   /** Stops everything this sandbox started, in reverse order; safe to call twice and after a partial start. */
   async stop(): Promise<void> {
+    await Promise.all(this.reloaders.map((process) => process.stop()));
     await Promise.all([...this.prometheuses, ...this.alertmanagers].map((process) => process.stop()));
     await Promise.all([...this.simulators.values()].map((simulator) => simulator.stop()));
     await Promise.all([this.smtp?.stop(), this.webhooks.stop()]);

@@ -12,7 +12,7 @@ import * as path from "node:path";
 
 import { KNOWN_STACKS } from "../config";
 import { parseDuration } from "../duration";
-import { alertmanagerChecks, type CheckResult, defaultTestReceiver, metricsPresent, planTestAlert, noDuplicateDashboards, noLeftoverAlerts, prometheusReachable, prometheusRelease, prometheusSendsAlerts, rulesLoaded, sendTestAlert } from "../verify/checks";
+import { alertmanagerChecks, alertmanagerLoadedFile, type CheckResult, defaultTestReceiver, liveRulesHash, metricsPresent, planTestAlert, noDuplicateDashboards, noLeftoverAlerts, prometheusReachable, prometheusRelease, prometheusSendsAlerts, rulesLoaded, sendTestAlert } from "../verify/checks";
 import { ExpectedError, readExpected } from "../verify/expected";
 import { type Credentials, Server } from "../verify/http";
 import { runAsScript } from "./cli";
@@ -32,9 +32,11 @@ const HELP = `usage: npm run verify -- --stack <stack> --prometheus <url> --aler
 Checks a deployed stack against the live Prometheus and Alertmanager it deploys to:
   releases            each server is at least the stack's prometheusVersion / alertmanagerVersion
   rules loaded        every group and rule of the stack's rule file, same expression, healthy, evaluated recently
+  live rules          one hash over the rules Prometheus evaluates equals the rule file's (the last pulumi up is live)
   no leftovers        no rule outside the stack's groups (a hand-run rule file) fires one of its alerts
   metrics present     every metric and label the rules and panels read has series in the app's namespace
-  Alertmanager        runs the stack's configuration (secrets masked), its cluster is ready, every alert routes as intended
+  Alertmanager        runs the stack's configuration (secrets masked), loaded its file (alertmanager_config_hash, and
+                      the last reload succeeded), its cluster is ready, every alert routes as intended
   Prometheus → Alertmanager   Prometheus lists at least one active Alertmanager
   test alert          (with --send-test-alert) a test alert is sent to a receiver, then resolved
 
@@ -48,6 +50,9 @@ Options:
   --send-test-alert        post a test alert and wait until it is sent, then resolve it
   --receiver <name>        the test alert's receiver (default: the stack's info receiver)
   --timeout <duration>     how long to wait for a server or a notification (default 2m)
+  --wait <duration>        after a pulumi up: wait this long for the new rules and configuration to go live (the
+                           kubelet swaps a ConfigMap up to a minute or more later, then the reloader reloads)
+  --setting <key>=<value>  a hand-set setting's value (smtpUsername), to compare Alertmanager's file byte for byte
   --lookback <duration>    how far back a metric's series count as present (default 1h)
   --help                   this text
 
@@ -67,13 +72,16 @@ interface Options {
   readonly sendTestAlert: boolean;
   readonly receiver?: string;
   readonly timeoutMs: number;
+  readonly waitMs: number;
   readonly lookback: string;
+  readonly settings: Readonly<Record<string, string>>;
 }
 
 function parseArgs(argv: readonly string[]): Options | "help" {
-  const valued = new Set(["--stack", "--rendered", "--prometheus", "--alertmanager", "--grafana", "--receiver", "--timeout", "--lookback"]);
+  const valued = new Set(["--stack", "--rendered", "--prometheus", "--alertmanager", "--grafana", "--receiver", "--timeout", "--wait", "--lookback", "--setting"]);
   const flags = new Set(["--send-test-alert", "--help"]);
   const values: Record<string, string> = {};
+  const settings: Record<string, string> = {};
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -81,7 +89,11 @@ function parseArgs(argv: readonly string[]): Options | "help" {
     else if (valued.has(arg)) {
       const value = argv[++i];
       if (value === undefined || value.startsWith("--")) throw new UsageError(`${arg} needs a value`);
-      values[arg] = value;
+      if (arg === "--setting") {
+        const setting = /^(\w+)=(.*)$/s.exec(value);
+        if (!setting) throw new UsageError(`--setting: give key=value, e.g. smtpUsername=<the Postmark SMTP access key>`);
+        settings[setting[1]] = setting[2];
+      } else values[arg] = value;
     } else throw new UsageError(`unknown argument ${arg}`);
   }
   if (seen.has("--help")) return "help";
@@ -108,6 +120,7 @@ function parseArgs(argv: readonly string[]): Options | "help" {
     return parsed.seconds;
   };
   const timeoutSeconds = duration("--timeout", "2m");
+  const waitSeconds = values["--wait"] === undefined ? 0 : duration("--wait", "0s");
   duration("--lookback", "1h");
   return {
     dir: path.resolve(values["--rendered"] ?? path.join(ROOT, "rendered", stack!)),
@@ -117,7 +130,9 @@ function parseArgs(argv: readonly string[]): Options | "help" {
     sendTestAlert: seen.has("--send-test-alert"),
     receiver: values["--receiver"],
     timeoutMs: timeoutSeconds * 1000,
+    waitMs: waitSeconds * 1000,
     lookback: values["--lookback"] ?? "1h",
+    settings,
   };
 }
 
@@ -133,6 +148,24 @@ function credentials(server: keyof typeof CREDENTIAL_VARIABLES, env: NodeJS.Proc
     return { basic: { username: basic.slice(0, colon), password: basic.slice(colon + 1) } };
   }
   return undefined;
+}
+
+/**
+ * Runs a check of what is live until it passes or `waitMs` has passed, saying every 10 s what it waits for: after a
+ * `pulumi up` the new files reach the pods when the kubelet next syncs them. Without a wait, runs it once.
+ */
+async function liveUntil(check: () => Promise<CheckResult>, waitMs: number, out: (text: string) => void): Promise<CheckResult> {
+  const deadline = Date.now() + waitMs;
+  let said = Date.now();
+  for (;;) {
+    const result = await check();
+    if (result.status !== "fail" || result.unreachable || Date.now() >= deadline) return result;
+    if (Date.now() - said >= 10_000) {
+      out(`  waiting for ${result.name.toLowerCase()}: ${Math.round((deadline - Date.now()) / 1000)} s left…\n`);
+      said = Date.now();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
 }
 
 const MARK = { pass: "PASS", fail: "FAIL", skip: "SKIP" } as const;
@@ -180,6 +213,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     report(reachable);
     if (reachable.status === "pass") {
       report(await prometheusRelease(prometheus, expected));
+      report(await liveUntil(() => liveRulesHash(prometheus!, expected), options.waitMs, out));
       report(await rulesLoaded(prometheus, expected));
       report(await noLeftoverAlerts(prometheus, expected));
       out(`  querying series of the metrics the rules and panels read (last ${options.lookback})…\n`);
@@ -188,8 +222,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     }
   }
   if (alertmanager) {
+    const loaded = await liveUntil(() => alertmanagerLoadedFile(alertmanager!, expected, options.settings), options.waitMs, out);
     const { results: checks, running } = await alertmanagerChecks(alertmanager, expected);
-    for (const check of checks) report(check);
+    for (const check of checks) {
+      report(check);
+      if (check.name === "Alertmanager runs the stack's configuration") report(loaded);
+    }
     if (options.sendTestAlert) {
       if (!running) {
         report({ name: "Test alert delivered", status: "fail", summary: "not sent: Alertmanager is unreachable", unreachable: true });

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Builds the Prometheus and Alertmanager releases the tests run (tools/versions.json: `current`, or the release
- * BILLING_PROMETHEUS_VERSION / BILLING_ALERTMANAGER_VERSION names) from their Go modules, once per version, into
- * the cache tools/servers.ts reads. `scripts/setup.sh` runs it after `npm ci`; it is plain JavaScript so that it
+ * BILLING_PROMETHEUS_VERSION / BILLING_ALERTMANAGER_VERSION names) and the config reloader the stack's sidecar runs
+ * (prometheus-operator's prometheus-config-reloader) from their Go modules, once per version, into the cache
+ * tools/servers.ts reads. `scripts/setup.sh` runs it after `npm ci`; it is plain JavaScript so that it
  * needs no build step of its own.
  *
  * Releases equal to Debian's packages (the oldest supported, config/oldest-supported.json) are not built: setup.sh
@@ -63,7 +64,7 @@ function goBinary() {
       // not here
     }
   }
-  fail("Go is needed to build Prometheus and Alertmanager (go.dev/doc/install; this project is tested with Go 1.26): `go` is not on PATH nor in /usr/local/go/bin");
+  fail("Go is needed to build Prometheus, Alertmanager and the config reloader (go.dev/doc/install; this project is tested with Go 1.26): `go` is not on PATH nor in /usr/local/go/bin");
 }
 
 /** The release a binary reports (`prometheus, version 3.16.0 (branch: …)`), or undefined. */
@@ -112,6 +113,17 @@ function placeholderUi(source) {
   }
 }
 
+/**
+ * A module's zip leaves out the modules nested in its repository (prometheus-operator's pkg/apis/monitoring and
+ * pkg/client), which its go.mod replaces with their local folders: without those folders the replacement cannot
+ * hold, so it is dropped and Go takes the nested modules at the versions go.mod requires (the same release).
+ */
+async function dropMissingReplacements(go, source, env) {
+  const { Replace: replacements = [] } = JSON.parse(await run(go, ["mod", "edit", "-json"], { cwd: source, env }));
+  const missing = replacements.filter(({ New }) => New.Path.startsWith(".") && !fs.existsSync(path.join(source, New.Path)));
+  if (missing.length > 0) await run(go, ["mod", "edit", ...missing.map(({ Old }) => `-dropreplace=${Old.Path}`)], { cwd: source, env });
+}
+
 async function build(server, version, go) {
   const { module, binaries, tags } = VERSIONS[server];
   const target = path.join(cacheRoot(), `${server}-${version}`);
@@ -135,6 +147,7 @@ async function build(server, version, go) {
     fs.cpSync(downloaded.Dir, source, { recursive: true });
     spawnSync("chmod", ["-R", "u+w", source]);
     placeholderUi(source);
+    await dropMissingReplacements(go, source, env);
     const out = path.join(work, "bin");
     const stampVersion = [
       `-X github.com/prometheus/common/version.Version=${version}`,

@@ -20,28 +20,40 @@ import { OLDEST_SUPPORTED } from "../config/releases";
 import versions from "./versions.json";
 
 export type Server = keyof typeof versions;
-export type Binary = "prometheus" | "promtool" | "alertmanager" | "amtool";
+export type Binary = "prometheus" | "promtool" | "alertmanager" | "amtool" | "prometheus-config-reloader";
 /** Which end of the supported range. */
 export type Release = "current" | "oldest";
 
-const SERVER_OF: Readonly<Record<Binary, Server>> = { prometheus: "prometheus", promtool: "prometheus", alertmanager: "alertmanager", amtool: "alertmanager" };
-/** Debian's file for each binary (its Alertmanager is renamed `prometheus-alertmanager`). */
-const DEBIAN_PATH: Readonly<Record<Binary, string>> = {
+const SERVER_OF: Readonly<Record<Binary, Server>> = {
+  prometheus: "prometheus",
+  promtool: "prometheus",
+  alertmanager: "alertmanager",
+  amtool: "alertmanager",
+  "prometheus-config-reloader": "reloader",
+};
+/** The servers with an oldest supported release (Debian's); the config reloader has one release, the sidecar's. */
+type RangedServer = keyof typeof OLDEST_SUPPORTED;
+const ranged = (server: Server): server is RangedServer => server in OLDEST_SUPPORTED;
+/** Debian's file for each binary it packages (its Alertmanager is renamed `prometheus-alertmanager`). */
+const DEBIAN_PATH: Readonly<Partial<Record<Binary, string>>> = {
   prometheus: "/usr/bin/prometheus",
   promtool: "/usr/bin/promtool",
   alertmanager: "/usr/bin/prometheus-alertmanager",
   amtool: "/usr/bin/amtool",
 };
-const DEBIAN_PACKAGE: Readonly<Record<Server, string>> = { prometheus: "prometheus", alertmanager: "prometheus-alertmanager" };
+const DEBIAN_PACKAGE: Readonly<Record<RangedServer, string>> = { prometheus: "prometheus", alertmanager: "prometheus-alertmanager" };
 
 /** The variable that selects another release than the pinned current one for a whole run. */
 export function versionVariable(server: Server): string {
   return `BILLING_${server.toUpperCase()}_VERSION`;
 }
 
-/** The release of `server` at that end of the range (`current` honours {@link versionVariable}). */
+/**
+ * The release of `server` at that end of the range (`current` honours {@link versionVariable}); the config reloader
+ * is at its one release at either end.
+ */
 export function serverVersion(server: Server, release: Release = "current", env: NodeJS.ProcessEnv = process.env): string {
-  if (release === "oldest") return OLDEST_SUPPORTED[server];
+  if (release === "oldest" && ranged(server)) return OLDEST_SUPPORTED[server];
   const override = env[versionVariable(server)];
   if (override === undefined || override === "") return versions[server].current;
   if (!/^\d+\.\d+\.\d+$/.test(override)) throw new Error(`${versionVariable(server)} is "${override}": give a release as MAJOR.MINOR.PATCH, e.g. ${versions[server].current}`);
@@ -80,9 +92,10 @@ export function binaryPath(binary: Binary, release: Release = "current", env: No
   const key = `${binary}@${version}@${cacheRoot(env)}`;
   const known = checked.get(key);
   if (known) return known;
-  const candidates = [path.join(cacheRoot(env), `${server}-${version}`, binary), ...(version === OLDEST_SUPPORTED[server] ? [DEBIAN_PATH[binary]] : [])];
+  const debian = ranged(server) && version === OLDEST_SUPPORTED[server] ? { file: DEBIAN_PATH[binary]!, package: DEBIAN_PACKAGE[server] } : undefined;
+  const candidates = [path.join(cacheRoot(env), `${server}-${version}`, binary), ...(debian ? [debian.file] : [])];
   const found = candidates.find(executable);
-  const setup = version === OLDEST_SUPPORTED[server] ? `./scripts/setup.sh installs it (Debian package ${DEBIAN_PACKAGE[server]})` : `./scripts/setup.sh builds it (${versions[server].module}, version ${version})`;
+  const setup = debian ? `./scripts/setup.sh installs it (Debian package ${debian.package})` : `./scripts/setup.sh builds it (${versions[server].module}, version ${version})`;
   if (!found) throw new Error(`${binary} ${version} is not installed (looked in ${candidates.join(", ")}): ${setup}`);
   const reported = reportedVersion(found);
   if (reported !== version) throw new Error(`${found} reports version ${reported ?? "(none)"}, but ${binary} ${version} is needed: ${setup}`);
@@ -94,7 +107,7 @@ export function binaryPath(binary: Binary, release: Release = "current", env: No
 export function describeReleases(releases: readonly Release[] = ["current"], env: NodeJS.ProcessEnv = process.env): string {
   return releases
     .map((release) =>
-      (Object.keys(versions) as Server[])
+      (Object.keys(OLDEST_SUPPORTED) as RangedServer[])
         .map((server) => {
           const binary: Binary = server === "prometheus" ? "prometheus" : "alertmanager";
           return `${server === "prometheus" ? "Prometheus" : "Alertmanager"} ${serverVersion(server, release, env)} (${binaryPath(binary, release, env)})`;

@@ -2,6 +2,7 @@
  * The post-deployment checks of `npm run verify`: what the stack deploys (verify/expected.ts) against what a live
  * Prometheus and Alertmanager run. Each check gives one line and, when it fails, the details that say what to fix.
  */
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 
 import { parse } from "yaml";
@@ -11,7 +12,7 @@ import { parseDuration } from "../duration";
 import { type Labels, matchingRoutes } from "../alerts/route-match";
 import type { AlertmanagerConfig, Route } from "../alerts/routing";
 import { RECEIVERS } from "../alerts/routing";
-import { type Expected, isPlaceholder } from "./expected";
+import { deployedText, type Expected, isPlaceholder } from "./expected";
 import { type Server, UnreachableError } from "./http";
 import { sumSeries } from "./exposition";
 import { canonicalExpression } from "./expression";
@@ -26,6 +27,7 @@ export interface CheckResult {
   readonly unreachable?: boolean;
 }
 
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 const pass = (name: string, summary: string): CheckResult => ({ name, status: "pass", summary });
 const fail = (name: string, summary: string, details: readonly string[] = []): CheckResult => ({ name, status: "fail", summary, details });
 
@@ -66,6 +68,10 @@ interface LiveRule {
   query: string;
   type: "alerting" | "recording";
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /** An alert's `for` and `keep_firing_for`, in seconds (the latter absent before Prometheus 2.42). */
+  duration?: number;
+  keepFiringFor?: number;
   health: string;
   lastError?: string;
   lastEvaluation: string;
@@ -246,7 +252,79 @@ export async function prometheusSendsAlerts(prometheus: Server, alertmanager: Se
   });
 }
 
+/** A rule group in one canonical form, equal for the rule file's group and Prometheus' /api/v1/rules print of it. */
+function canonicalGroup(group: { name: string; interval: number; rules: { kind: string; name: string; expr: string; for: number; keepFiringFor: number; labels: Labels; annotations: Labels }[] }): string {
+  const sorted = (labels: Labels): [string, string][] => Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([group.name, group.interval, group.rules.map((rule) => [rule.kind, rule.name, canonicalExpression(rule.expr), rule.for, rule.keepFiringFor, sorted(rule.labels), sorted(rule.annotations)])]);
+}
+
+const seconds = (text: string | undefined): number => (text ? (parseDuration(text)?.seconds ?? Number.NaN) : 0);
+
+/**
+ * The rules Prometheus evaluates are the stack's, to the last label and annotation: one SHA-256 over every group of
+ * the rule file in a canonical form (expressions as in "Rules loaded", durations in seconds, labels sorted), and the
+ * same over the groups Prometheus loaded under those names (where two stacks share a Prometheus, the group equal to
+ * ours, else the closest). Equal hashes mean the last `pulumi up` is live: the kubelet has swapped the ConfigMap and
+ * the reloader has reloaded it.
+ */
+export async function liveRulesHash(prometheus: Server, expected: Expected): Promise<CheckResult> {
+  const name = "Live rules are the stack's";
+  return guarded(name, async () => {
+    const live = (await prometheus.prometheusApi<{ groups: LiveGroup[] }>("/api/v1/rules")).groups;
+    const ours = expected.groups.map((group) =>
+      canonicalGroup({
+        name: group.name,
+        interval: seconds(group.interval ?? "1m"),
+        rules: group.rules.map((rule) => ({ kind: rule.alert ? "alerting" : "recording", name: (rule.alert ?? rule.record)!, expr: rule.expr, for: seconds(rule.for), keepFiringFor: seconds(rule.keep_firing_for), labels: rule.labels ?? {}, annotations: rule.annotations ?? {} })),
+      }),
+    );
+    const theirs = expected.groups.map((group, i) => {
+      const candidates = live
+        .filter((candidate) => candidate.name === group.name)
+        .map((candidate) => canonicalGroup({ name: candidate.name, interval: candidate.interval, rules: candidate.rules.map((rule) => ({ kind: rule.type, name: rule.name, expr: rule.query, for: rule.duration ?? 0, keepFiringFor: rule.keepFiringFor ?? 0, labels: rule.labels ?? {}, annotations: rule.annotations ?? {} })) }));
+      return candidates.find((candidate) => candidate === ours[i]) ?? candidates[0] ?? JSON.stringify([group.name, "not loaded"]);
+    });
+    const [stack, running] = [sha256(ours.join("\n")), sha256(theirs.join("\n"))];
+    if (stack === running) return pass(name, `sha256 ${stack.slice(0, 12)}… over ${ours.length} groups, the same in Prometheus`);
+    const changed = expected.groups.filter((_, i) => ours[i] !== theirs[i]).map((group) => `group ${group.name}: what Prometheus evaluates differs from the rule file`);
+    return fail(name, `Prometheus evaluates sha256 ${running.slice(0, 12)}…, the stack's rules are ${stack.slice(0, 12)}…: not reloaded yet (the kubelet swaps a ConfigMap up to a minute or more after \`pulumi up\`; run again, or pass --wait 3m)`, changed);
+  });
+}
+
 // --- Alertmanager --------------------------------------------------------------------------------------------------
+
+/**
+ * Alertmanager's `alertmanager_config_hash`: the first 48 bits of the MD5 of the configuration file it loaded, as a
+ * number (its config/coordinator.go). Computed here from the rendered file, which is the ConfigMap's own bytes.
+ */
+export function alertmanagerConfigHash(file: string): number {
+  const sum = createHash("md5").update(file).digest();
+  return Number(Buffer.concat([sum.subarray(0, 6), Buffer.alloc(2)]).readBigUInt64LE());
+}
+
+/**
+ * Alertmanager loaded the stack's configuration file, byte for byte, and its last reload succeeded: after a refused
+ * reload it still runs the previous configuration, which "runs the stack's configuration" could not tell from a
+ * partial match.
+ */
+export async function alertmanagerLoadedFile(alertmanager: Server, expected: Expected, settings: Readonly<Record<string, string>> = {}): Promise<CheckResult> {
+  const name = "Alertmanager loaded the stack's file";
+  return guarded(name, async () => {
+    const metrics = await alertmanager.text("/metrics");
+    if (sumSeries(metrics, "alertmanager_config_last_reload_successful") !== 1) {
+      return fail(name, "Alertmanager refused its last configuration reload and still runs the previous configuration: see its log (\"Loading configuration file failed\"); AlertmanagerConfigReloadFailed fires for it");
+    }
+    if ("missing" in expected.alertmanager) return { name, status: "skip", summary: `last reload succeeded; the file is not compared: ${expected.alertmanager.missing}` };
+    const deployed = deployedText(expected.alertmanager.text, settings);
+    if ("left" in deployed) {
+      const how = deployed.left === "redacted" ? "the rendered file holds a secret's marker" : `pass --setting ${deployed.left}=<its value> to compare the bytes`;
+      return { name, status: "skip", summary: `last reload succeeded; the file's hash is not compared: ${how}` };
+    }
+    const [stack, running] = [alertmanagerConfigHash(deployed.text), sumSeries(metrics, "alertmanager_config_hash")];
+    if (stack === running) return pass(name, `alertmanager_config_hash ${running} is ${shownPath(expected.alertmanager.from)}'s, and its last reload succeeded`);
+    return fail(name, `alertmanager_config_hash is ${running}, ${shownPath(expected.alertmanager.from)}'s is ${stack}: not reloaded yet (the kubelet swaps a ConfigMap up to a minute or more after \`pulumi up\`; run again, or pass --wait 3m), or another file is mounted`);
+  });
+}
 
 interface AlertmanagerStatus {
   cluster: { status: string; peers?: unknown[] };

@@ -17,7 +17,10 @@ export interface ExpectedRule {
   readonly alert?: string;
   readonly record?: string;
   readonly expr: string;
+  readonly for?: string;
+  readonly keep_firing_for?: string;
   readonly labels?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
 }
 
 export interface ExpectedGroup {
@@ -46,7 +49,7 @@ export interface Expected {
   /** Every panel of the stack's dashboards, in file order. */
   readonly panels: readonly ExpectedPanel[];
   /** The configuration the shared Alertmanager should run, and where it was read; undefined with the reason. */
-  readonly alertmanager: { readonly config: AlertmanagerConfig; readonly from: string } | { readonly missing: string };
+  readonly alertmanager: { readonly config: AlertmanagerConfig; readonly from: string; /** The file as rendered (secret markers and setting placeholders included). */ readonly text: string } | { readonly missing: string };
 }
 
 export class ExpectedError extends Error {}
@@ -63,9 +66,22 @@ function alertmanagerOf(dir: string): Expected["alertmanager"] {
     return fs.existsSync(outputs) && readYaml<{ alertmanagerOwner?: boolean }>(outputs).alertmanagerOwner === true;
   });
   const file = fs.existsSync(own) ? own : owners.map((owner) => path.join(owner, "alertmanager", CONFIG_FILE)).find((candidate) => fs.existsSync(candidate));
-  if (file) return { config: readYaml<AlertmanagerConfig>(file), from: file };
+  if (file) {
+    const text = fs.readFileSync(file, "utf8");
+    return { config: parse(text) as AlertmanagerConfig, from: file, text };
+  }
   if (owners.length > 0) return { missing: `the configuration of ${path.basename(owners[0])} holds a secret, so it is rendered only inside its redacted Secret` };
   return { missing: `no stack beside ${dir} owns the Alertmanager configuration (operator mode writes AlertmanagerConfig objects instead)` };
+}
+
+/**
+ * The rendered text with each hand-set setting's placeholder (`<smtpUsername: …>`) replaced by the value given for
+ * it: the deployed file's bytes, unless a placeholder or a secret's marker is left (then undefined, with its name).
+ */
+export function deployedText(text: string, settings: Readonly<Record<string, string>>): { text: string } | { left: string } {
+  const filled = text.replace(/<(\w+): [^<>]*>/g, (placeholder, key: string) => settings[key] ?? placeholder);
+  const left = /<(\w+): [^<>]*>/.exec(filled);
+  return left ? { left: left[1] } : { text: filled };
 }
 
 /** Reads a rendered stack directory, or says what is missing and how to make it. */

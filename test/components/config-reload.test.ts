@@ -1,6 +1,8 @@
 /**
- * ConfigReload through the program: Prometheus and Alertmanager restart when, and only when, what they read changed.
- * The stack is run twice and the pod-template annotations compared; the ConfigMaps are updated in place.
+ * ConfigReload through the program. By default (configReload `sidecar`) each stack patches one reloader sidecar of
+ * its own into Prometheus' and Alertmanager's pods, and that patch never changes with the content: no change restarts
+ * them. With configReload `restart`, Prometheus and Alertmanager restart when, and only when, what they read changed:
+ * the stack is run twice and the pod-template annotations compared. Either way the ConfigMaps are updated in place.
  */
 import { createHash } from "node:crypto";
 
@@ -17,15 +19,115 @@ const podAnnotations = (run: StackRun, patch: string) =>
 const reloadAnnotations = (run: StackRun) => ({ prometheus: podAnnotations(run, "prometheus-reload-annotation"), alertmanager: podAnnotations(run, "alertmanager-reload-annotation") });
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const ruleFileOf = declaredRuleFile;
+const RESTART = { configReload: "restart" };
 
-// Only the stack that owns the Alertmanager configuration (production) restarts Alertmanager.
+const podSpec = (run: StackRun, patch: string) => (byName(run, patch).inputs.spec as { template: { spec: Record<string, unknown> } }).template.spec;
+
+describe("configReload sidecar (the default)", () => {
+  let staging: StackRun;
+  let production: StackRun;
+  beforeAll(async () => {
+    [staging, production] = await Promise.all([runStack("staging"), runStack("production")]);
+  });
+
+  it("patches Prometheus once with a reloader of the stack's own: its rules ConfigMap mounted read-only, SIGHUP to prometheus in a shared process namespace", () => {
+    expect(byName(production, "prometheus-reload-sidecar").inputs).toEqual({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "prometheus", namespace: "monitoring", annotations: { "pulumi.com/patchForce": "true" } },
+      spec: {
+        template: {
+          spec: {
+            shareProcessNamespace: true,
+            containers: [
+              {
+                name: "billing-rules-reloader-production",
+                image: "quay.io/prometheus-operator/prometheus-config-reloader:v0.85.0",
+                args: [
+                  "--reload-method=signal",
+                  "--process-executable-name=prometheus",
+                  "--runtimeinfo-url=http://127.0.0.1:9090/api/v1/status/runtimeinfo",
+                  "--watched-dir=/var/run/billing-reloader/billing-rules-reloader-production-0",
+                  "--delay-interval=5s",
+                  "--watch-interval=1m",
+                ],
+                volumeMounts: [{ name: "billing-rules-reloader-production-0", mountPath: "/var/run/billing-reloader/billing-rules-reloader-production-0", readOnly: true }],
+                resources: { requests: { cpu: "10m", memory: "50Mi" }, limits: { memory: "50Mi" } },
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+              },
+            ],
+            volumes: [{ name: "billing-rules-reloader-production-0", configMap: { name: "prometheus-billing-rules-production" } }],
+          },
+        },
+      },
+    });
+    expect(production.resources.filter((r) => r.name.endsWith("-reload-annotation"))).toEqual([]);
+  });
+
+  it("patches Alertmanager (the owner only) with a reloader watching the configuration ConfigMap and the credentials Secret, reloading through /-/reload", () => {
+    const pod = podSpec(production, "alertmanager-reload-sidecar") as { shareProcessNamespace?: boolean; containers: { name: string; args: string[] }[]; volumes: unknown[] };
+    expect(pod.shareProcessNamespace).toBeUndefined();
+    expect(pod.containers.map((c) => [c.name, c.args])).toEqual([
+      [
+        "billing-alertmanager-reloader-production",
+        [
+          "--reload-method=http",
+          "--reload-url=http://127.0.0.1:9093/-/reload",
+          "--watched-dir=/var/run/billing-reloader/billing-alertmanager-reloader-production-0",
+          "--watched-dir=/var/run/billing-reloader/billing-alertmanager-reloader-production-1",
+          "--delay-interval=5s",
+          "--watch-interval=1m",
+        ],
+      ],
+    ]);
+    expect(pod.volumes).toEqual([
+      { name: "billing-alertmanager-reloader-production-0", configMap: { name: "alertmanager-billing-production" } },
+      { name: "billing-alertmanager-reloader-production-1", secret: { secretName: "alertmanager-billing-production-credentials" } },
+    ]);
+    expect(staging.resources.filter((r) => r.name.startsWith("alertmanager-reload"))).toEqual([]);
+  });
+
+  it("two stacks on one Prometheus each own their own container and volume", () => {
+    const names = (run: StackRun) => {
+      const pod = podSpec(run, "prometheus-reload-sidecar") as { containers: { name: string }[]; volumes: { name: string }[] };
+      return [...pod.containers.map((c) => c.name), ...pod.volumes.map((v) => v.name)];
+    };
+    expect(names(staging)).toEqual(["billing-rules-reloader-staging", "billing-rules-reloader-staging-0"]);
+    expect(names(production).some((name) => names(staging).includes(name))).toBe(false);
+  });
+
+  it("changed rules, routing and credentials leave both patches unchanged: nothing restarts, the reloader reloads", async () => {
+    const changed = await runStack("production", { config: { paymentFailureWarningRatio: "0.15", groupWait: "45s" }, secrets: { smtpPassword: "test-only-rotated-smtp-secret" } });
+    expect(ruleFileOf(changed)).not.toBe(ruleFileOf(production));
+    expect(changed.outputs.alertmanagerFilesHash).not.toBe(production.outputs.alertmanagerFilesHash);
+    for (const patch of ["prometheus-reload-sidecar", "alertmanager-reload-sidecar"]) expect(byName(changed, patch).inputs).toEqual(byName(production, patch).inputs);
+  });
+
+  it("switching configReload updates the one patch in place: each method's patch answers to the other's name", async () => {
+    const restart = await runStack("production", { config: RESTART });
+    for (const server of ["prometheus", "alertmanager"]) {
+      // Besides the type aliases the Kubernetes provider adds for the resource's older API versions.
+      expect(byName(production, `${server}-reload-sidecar`).aliases).toContainEqual(expect.objectContaining({ spec: expect.objectContaining({ name: `${server}-reload-annotation` }) }));
+      expect(byName(restart, `${server}-reload-annotation`).aliases).toContainEqual(expect.objectContaining({ spec: expect.objectContaining({ name: `${server}-reload-sidecar` }) }));
+    }
+  });
+
+  it("prometheusLocalUrl and alertmanagerLocalUrl are where the reloaders reach their servers in the pod", async () => {
+    const run = await runStack("production", { config: { prometheusLocalUrl: "http://127.0.0.1:9091/prom", alertmanagerLocalUrl: "http://localhost:9094" } });
+    const args = (patch: string) => (podSpec(run, patch) as { containers: { args: string[] }[] }).containers[0].args;
+    expect(args("prometheus-reload-sidecar")).toContain("--runtimeinfo-url=http://127.0.0.1:9091/prom/api/v1/status/runtimeinfo");
+    expect(args("alertmanager-reload-sidecar")).toContain("--reload-url=http://localhost:9094/-/reload");
+  });
+});
+
+// With configReload restart: only the stack that owns the Alertmanager configuration (production) restarts Alertmanager.
 describe.each([
   ["staging", "staging.billing-monitoring/rules-sha256", undefined],
   ["production", "production.billing-monitoring/rules-sha256", "production.billing-monitoring/alertmanager-sha256"],
 ])("the %s stack", (stack, rulesKey, alertmanagerKey) => {
   let run: StackRun;
   beforeAll(async () => {
-    run = await runStack(stack);
+    run = await runStack(stack, { config: RESTART });
   });
 
   it("patches one pod-template annotation of its own onto the prometheus Deployment: the rule file's sha256", () => {
@@ -64,16 +166,16 @@ describe.each([
 describe("run twice", () => {
   let before: StackRun;
   beforeAll(async () => {
-    before = await runStack("production");
+    before = await runStack("production", { config: RESTART });
   });
 
   it("unchanged content leaves both annotations as they were, so nothing restarts", async () => {
-    const again = await runStack("production", { fresh: true });
+    const again = await runStack("production", { config: RESTART, fresh: true });
     expect(reloadAnnotations(again)).toEqual(reloadAnnotations(before));
   });
 
   it("a changed rule set changes Prometheus' annotation only, and updates the same named ConfigMap", async () => {
-    const after = await runStack("production", { config: { paymentFailureWarningRatio: "0.15" } });
+    const after = await runStack("production", { config: { ...RESTART, paymentFailureWarningRatio: "0.15" } });
     const [old, changed] = [reloadAnnotations(before), reloadAnnotations(after)];
     expect(ruleFileOf(after)).not.toBe(ruleFileOf(before));
     expect(changed.prometheus).toEqual({ "production.billing-monitoring/rules-sha256": sha256(ruleFileOf(after)) });
@@ -85,13 +187,13 @@ describe("run twice", () => {
   });
 
   it("a changed Alertmanager route changes Alertmanager's annotation only", async () => {
-    const after = await runStack("production", { config: { groupWait: "45s" } });
+    const after = await runStack("production", { config: { ...RESTART, groupWait: "45s" } });
     expect(reloadAnnotations(after).prometheus).toEqual(reloadAnnotations(before).prometheus);
     expect(reloadAnnotations(after).alertmanager).not.toEqual(reloadAnnotations(before).alertmanager);
   });
 
   it("a rotated SMTP password changes Alertmanager's annotation, which never holds the password", async () => {
-    const after = await runStack("production", { secrets: { smtpPassword: "test-only-rotated-smtp-secret" } });
+    const after = await runStack("production", { config: RESTART, secrets: { smtpPassword: "test-only-rotated-smtp-secret" } });
     const annotation = reloadAnnotations(after).alertmanager;
     expect(annotation).not.toEqual(reloadAnnotations(before).alertmanager);
     expect(JSON.stringify(annotation)).not.toContain("test-only-rotated-smtp-secret");
@@ -107,7 +209,7 @@ describe("the Kubernetes provider", () => {
 
 describe("prometheusDeployment and alertmanagerDeployment", () => {
   it("name the Deployments the annotations go on", async () => {
-    const run = await runStack("production", { config: { prometheusDeployment: "prometheus-server", alertmanagerDeployment: "alertmanager-main", monitoringNamespace: "observability" } });
+    const run = await runStack("production", { config: { ...RESTART, prometheusDeployment: "prometheus-server", alertmanagerDeployment: "alertmanager-main", monitoringNamespace: "observability" } });
     expect(["prometheus-reload-annotation", "alertmanager-reload-annotation"].map((name) => byName(run, name).inputs.metadata)).toEqual([
       { name: "prometheus-server", namespace: "observability", annotations: { "pulumi.com/patchForce": "true" } },
       { name: "alertmanager-main", namespace: "observability", annotations: { "pulumi.com/patchForce": "true" } },
@@ -118,7 +220,7 @@ describe("prometheusDeployment and alertmanagerDeployment", () => {
 describe("on StatefulSets, as Helm charts run Prometheus and Alertmanager", () => {
   let run: StackRun;
   beforeAll(async () => {
-    run = await runStack("production", { config: { prometheusWorkload: "StatefulSet", alertmanagerWorkload: "StatefulSet", prometheusDeployment: "prometheus-kube-prometheus-prometheus", alertmanagerDeployment: "alertmanager-main" } });
+    run = await runStack("production", { config: { ...RESTART, prometheusWorkload: "StatefulSet", alertmanagerWorkload: "StatefulSet", prometheusDeployment: "prometheus-kube-prometheus-prometheus", alertmanagerDeployment: "alertmanager-main" } });
   });
 
   it("patches the same annotations onto the StatefulSets, after the content, and waits for their rollout as long", () => {

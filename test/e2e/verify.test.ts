@@ -10,8 +10,9 @@
  * Prometheus unreachable, credentials refused, Alertmanager down.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import * as http from "node:http";
+import * as os from "node:os";
+import * as path from "node:path";
 
 import { parse, stringify } from "yaml";
 
@@ -67,10 +68,10 @@ test("as deployed: every check passes, and the test alert is emailed once, then 
 
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
-  for (const check of ["Prometheus reachable", "Prometheus release", "Rules loaded", "No other rule fires the stack's alerts", "Metrics present", "Prometheus sends to Alertmanager", "Alertmanager release", "Alertmanager runs the stack's configuration", "Alertmanager cluster ready", "Alerts route as the stack intends", "Test alert delivered"]) {
+  for (const check of ["Prometheus reachable", "Prometheus release", "Live rules are the stack's", "Rules loaded", "No other rule fires the stack's alerts", "Metrics present", "Prometheus sends to Alertmanager", "Alertmanager release", "Alertmanager runs the stack's configuration", "Alertmanager loaded the stack's file", "Alertmanager cluster ready", "Alerts route as the stack intends", "Test alert delivered"]) {
     expect(checkLine(run, check)).toMatch(/^PASS /);
   }
-  expect(run.stdout).toContain("All 11 checks passed.");
+  expect(run.stdout).toContain("All 13 checks passed.");
   expect(run.stdout).toContain(`posting test alert ${TEST_ALERT} for receiver billing-info`);
   // Delivered once, then resolved once: to the seed's info recipients, with a body that says it is a test.
   await waitFor("the test alert's resolution email", () => emailsOf(sandbox.smtp.emails, PAGING).some((email) => email.subject.startsWith("[RESOLVED]")), WAIT_MS);
@@ -89,7 +90,8 @@ test("the non-paging environment's test alert goes to its non-paging receiver", 
 });
 
 test("the hand-run setup's rule file left beside the stack's: each of its 7 alerts named with its file and group, exit 1; removing it clears the check", async () => {
-  const leftover = path.join(path.dirname(sandbox.ruleFile(PAGING)), "billing-alerts.yml");
+  // Beside the stack's mounted rules, as the hand-run setup left it.
+  const leftover = path.join(path.dirname(path.dirname(sandbox.ruleFile(PAGING))), "billing-alerts.yml");
   fs.copyFileSync(path.join(ROOT, "test", "fixtures", "seed-billing-alerts.yml"), leftover);
   await sandbox.reload("prometheus");
   try {
@@ -158,6 +160,37 @@ test("one rule changed live, and one that fails to evaluate: each named with wha
   expect(checkLine(await verify(against(NON_PAGING)), "Rules loaded")).toMatch(/^PASS /);
 });
 
+test("a rules change rendered but not yet live: the live-rules hash fails naming each changed group; --wait waits for the kubelet's swap and passes", async () => {
+  const changed = await sandbox.render(NON_PAGING, { paymentFailureWarningRatio: "0.2" });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-next-"));
+  try {
+    for (const [file, content] of changed.files) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), content);
+    }
+    const next = ["--rendered", dir, "--prometheus", sandbox.prometheusUrl];
+    const pending = await verify(next);
+    expect(pending.code).toBe(1);
+    expect(checkLine(pending, "Live rules are the stack's")).toMatch(/^FAIL .*not reloaded yet .*--wait 3m/);
+    // The one group the threshold is in, and no other.
+    expect(pending.stdout.match(/- group .*: what Prometheus evaluates differs from the rule file/g)).toEqual([`- group billing-payments-${NON_PAGING}: what Prometheus evaluates differs from the rule file`]);
+
+    // The deploy lands while verify waits: the kubelet swaps the ConfigMap's files 15 s later, the reloader reloads.
+    const waiting = verify([...next, "--wait", "90s"]);
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    await sandbox.updateRules(NON_PAGING, changed.ruleFile);
+    const live = await waiting;
+    expect(checkLine(live, "Live rules are the stack's")).toMatch(/^PASS .* the same in Prometheus$/);
+    expect(live.stdout).toMatch(/waiting for live rules are the stack's: \d+ s left/);
+    // And the tree as it was before is now the one not live.
+    expect(checkLine(await verify(against(NON_PAGING)), "Live rules are the stack's")).toMatch(/^FAIL /);
+  } finally {
+    await sandbox.updateRules(NON_PAGING, sandbox.rendered.get(NON_PAGING)!.ruleFile);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  expect(checkLine(await verify(against(NON_PAGING)), "Live rules are the stack's")).toMatch(/^PASS /);
+});
+
 test("a metric the app no longer exports: named with the rules and panels that read it, exit 1", async () => {
   // Read by the usage rules and the usage panel.
   const metric = METRICS.fixesConsumed.name;
@@ -202,7 +235,7 @@ test("Prometheus unreachable: said with the URL, the Alertmanager checks still r
   expect(run.code).toBe(3);
   expect(checkLine(run, "Prometheus reachable")).toBe(`FAIL  ${"Prometheus reachable".padEnd(44)} cannot reach Prometheus at ${closed}: connection refused (is it running, and is the port forwarded?)`);
   expect(checkLine(run, "Alertmanager runs the stack's configuration")).toMatch(/^PASS /);
-  expect(run.stdout).toContain("1 of 5 checks failed.");
+  expect(run.stdout).toContain("1 of 6 checks failed.");
 });
 
 test("credentials refused: said without echoing them, exit 3", async () => {

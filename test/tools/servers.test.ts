@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { RELOADER_IMAGE } from "../../config/releases";
 import { binaryPath, serverVersion } from "../../tools/servers";
 import versions from "../../tools/versions.json";
 import { tempDir } from "../helpers/tools";
@@ -28,6 +29,13 @@ describe("the Prometheus and Alertmanager binaries the suites run", () => {
     for (const binary of ["prometheus", "promtool", "alertmanager", "amtool"] as const) {
       expect(binaryPath(binary)).toMatch(new RegExp(`-${binary.startsWith("prom") ? versions.prometheus.current : versions.alertmanager.current}/${binary}$`));
     }
+  });
+
+  it("GIVEN the real cache WHEN the config reloader is asked for THEN it reports the pinned release, the one the stack's sidecar image runs at either end of the range", () => {
+    const reloader = versions.reloader.current;
+    expect(binaryPath("prometheus-config-reloader")).toMatch(new RegExp(`/reloader-${reloader}/prometheus-config-reloader$`));
+    expect(binaryPath("prometheus-config-reloader", "oldest")).toBe(binaryPath("prometheus-config-reloader"));
+    expect(RELOADER_IMAGE).toBe(`quay.io/prometheus-operator/prometheus-config-reloader:v${reloader}`);
   });
 
   it("GIVEN an empty cache and an older promtool on PATH WHEN the current promtool is asked for THEN it fails naming the version and the setup, never using the one on PATH", () => {
