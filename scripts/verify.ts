@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { KNOWN_STACKS } from "../config";
 import { parseDuration } from "../duration";
 import { alertmanagerChecks, alertmanagerLoadedFile, type CheckResult, defaultTestReceiver, liveRulesHash, metricsPresent, planTestAlert, noDuplicateDashboards, noLeftoverAlerts, prometheusReachable, prometheusRelease, prometheusSendsAlerts, rulesLoaded, sendTestAlert } from "../verify/checks";
-import { ExpectedError, readExpected } from "../verify/expected";
+import { type Expected, ExpectedError, readExpected } from "../verify/expected";
 import { type Credentials, Server } from "../verify/http";
 import { runAsScript } from "./cli";
 import { ROOT } from "./program";
@@ -151,17 +151,27 @@ function credentials(server: keyof typeof CREDENTIAL_VARIABLES, env: NodeJS.Proc
 }
 
 /**
- * Runs a check of what is live until it passes or `waitMs` has passed, saying every 10 s what it waits for: after a
- * `pulumi up` the new files reach the pods when the kubelet next syncs them. Without a wait, runs it once.
+ * With --wait: after a `pulumi up` the new files reach the pods when the kubelet next syncs them, and the reloader
+ * reloads them. Waits until the live rules' hash is the stack's and Alertmanager loaded the stack's file (where its
+ * bytes cannot be compared: until it runs the stack's configuration), or the wait is over, saying every 10 s what it
+ * waits for; the checks then report what they find.
  */
-async function liveUntil(check: () => Promise<CheckResult>, waitMs: number, out: (text: string) => void): Promise<CheckResult> {
-  const deadline = Date.now() + waitMs;
+async function waitUntilLive(prometheus: Server | undefined, alertmanager: Server | undefined, expected: Expected, options: Options, out: (text: string) => void): Promise<void> {
+  const pending = async (): Promise<string[]> => {
+    const waiting: string[] = [];
+    if (prometheus && (await liveRulesHash(prometheus, expected)).status === "fail") waiting.push("Prometheus' rules");
+    if (alertmanager) {
+      const loaded = await alertmanagerLoadedFile(alertmanager, expected, options.settings);
+      const same = loaded.status === "skip" ? (await alertmanagerChecks(alertmanager, expected)).results.find((result) => result.name === "Alertmanager runs the stack's configuration") : loaded;
+      if (same?.status === "fail" && !same.unreachable) waiting.push("Alertmanager's configuration");
+    }
+    return waiting;
+  };
+  const deadline = Date.now() + options.waitMs;
   let said = Date.now();
-  for (;;) {
-    const result = await check();
-    if (result.status !== "fail" || result.unreachable || Date.now() >= deadline) return result;
+  for (let waiting = await pending(); waiting.length > 0 && Date.now() < deadline; waiting = await pending()) {
     if (Date.now() - said >= 10_000) {
-      out(`  waiting for ${result.name.toLowerCase()}: ${Math.round((deadline - Date.now()) / 1000)} s left…\n`);
+      out(`  waiting for ${waiting.join(" and ")} to go live (${Math.round((deadline - Date.now()) / 1000)} s left)…\n`);
       said = Date.now();
     }
     await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -213,7 +223,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     report(reachable);
     if (reachable.status === "pass") {
       report(await prometheusRelease(prometheus, expected));
-      report(await liveUntil(() => liveRulesHash(prometheus!, expected), options.waitMs, out));
+      if (options.waitMs > 0) await waitUntilLive(prometheus, alertmanager, expected, options, out);
+      report(await liveRulesHash(prometheus, expected));
       report(await rulesLoaded(prometheus, expected));
       report(await noLeftoverAlerts(prometheus, expected));
       out(`  querying series of the metrics the rules and panels read (last ${options.lookback})…\n`);
@@ -222,7 +233,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     }
   }
   if (alertmanager) {
-    const loaded = await liveUntil(() => alertmanagerLoadedFile(alertmanager!, expected, options.settings), options.waitMs, out);
+    if (options.waitMs > 0 && !prometheus) await waitUntilLive(undefined, alertmanager, expected, options, out);
+    const loaded = await alertmanagerLoadedFile(alertmanager, expected, options.settings);
     const { results: checks, running } = await alertmanagerChecks(alertmanager, expected);
     for (const check of checks) {
       report(check);

@@ -75,7 +75,7 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
         "billing-monitoring:rollout:AppRollout app-rollout <- stack",
         "kubernetes:apps/v1:DeploymentPatch app-rollout-image <- billing-monitoring:rollout:AppRollout::app-rollout",
         "billing-monitoring:reload:ConfigReload prometheus-reload <- stack",
-        "kubernetes:apps/v1:DeploymentPatch prometheus-reload-annotation <- billing-monitoring:reload:ConfigReload::prometheus-reload",
+        "kubernetes:apps/v1:DeploymentPatch prometheus-reload-sidecar <- billing-monitoring:reload:ConfigReload::prometheus-reload",
         "pulumi:providers:kubernetes kubernetes <- stack",
         ...(stack === "production"
           ? [
@@ -84,7 +84,7 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
               "kubernetes:core/v1:ConfigMap billing-alertmanager-config <- billing-monitoring:alerting:AlertmanagerRouting::billing-alertmanager",
               "kubernetes:core/v1:Secret billing-alertmanager-credentials <- billing-monitoring:alerting:AlertmanagerRouting::billing-alertmanager",
               "billing-monitoring:reload:ConfigReload alertmanager-reload <- stack",
-              "kubernetes:apps/v1:DeploymentPatch alertmanager-reload-annotation <- billing-monitoring:reload:ConfigReload::alertmanager-reload",
+              "kubernetes:apps/v1:DeploymentPatch alertmanager-reload-sidecar <- billing-monitoring:reload:ConfigReload::alertmanager-reload",
             ]
           : []),
       ].sort(),
@@ -223,7 +223,7 @@ describe("stack config reaches the content", () => {
     });
     // The same groups as the rule file the ConfigMap mode mounts, rule for rule.
     expect(rule.inputs.spec).toEqual({ groups: ruleFile(configMapMode).groups });
-    expect(operator.resources.filter((r) => r.name === "billing-alert-rules-rules" || r.name === "prometheus-reload-annotation")).toEqual([]);
+    expect(operator.resources.filter((r) => r.name === "billing-alert-rules-rules" || r.name.startsWith("prometheus-reload-"))).toEqual([]);
     expect({ prometheusRule: operator.outputs.prometheusRule, rulesConfigMap: operator.outputs.rulesConfigMap, hash: operator.outputs.ruleFileHash }).toEqual({
       prometheusRule: "prometheus-billing-rules-production",
       rulesConfigMap: undefined,

@@ -17,7 +17,7 @@ describe("who writes the shared Alertmanager's configuration", () => {
     const alertmanagerObjects = (run: ProgramRun) => run.resources.filter((r) => (r.type === TYPES.configMap || r.type === TYPES.secret || r.type === TYPES.deploymentPatch) && JSON.stringify(r.inputs.metadata).includes("alertmanager")).map((r) => r.name);
     expect({ staging: [staging.outputs.alertmanagerOwner, alertmanagerObjects(staging)], production: [production.outputs.alertmanagerOwner, alertmanagerObjects(production).sort()] }).toEqual({
       staging: [false, []],
-      production: [true, ["alertmanager-reload-annotation", "billing-alertmanager-config", "billing-alertmanager-credentials"]],
+      production: [true, ["alertmanager-reload-sidecar", "billing-alertmanager-config", "billing-alertmanager-credentials"]],
     });
   });
 

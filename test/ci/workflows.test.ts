@@ -135,8 +135,8 @@ describe("shell steps", () => {
     "npm ci --no-fund --no-audit": "scripts/setup.sh runs this same command (checked below), which .ci/run runs",
     'npm run review --silent -- --base "origin/$BASE_REF" --out "$RUNNER_TEMP/review.md" >> "$GITHUB_STEP_SUMMARY"': "run in review.test.ts on a scratch repository with an origin/main",
     "./scripts/ci/kubeconfig.sh": "run below",
-    'npm run verify -- --stack staging --prometheus "$PROMETHEUS_URL" --alertmanager "$ALERTMANAGER_URL"': "run below against an unreachable Prometheus; its checks against a live one are test/e2e/verify.test.ts",
-    'npm run verify -- --stack production --prometheus "$PROMETHEUS_URL" --alertmanager "$ALERTMANAGER_URL"': "run below against an unreachable Prometheus; its checks against a live one are test/e2e/verify.test.ts",
+    'npm run verify -- --stack staging --prometheus "$PROMETHEUS_URL" --alertmanager "$ALERTMANAGER_URL" --wait 3m': "run below against an unreachable Prometheus; its checks against a live one are test/e2e/verify.test.ts",
+    'npm run verify -- --stack production --prometheus "$PROMETHEUS_URL" --alertmanager "$ALERTMANAGER_URL" --wait 3m': "run below against an unreachable Prometheus; its checks against a live one are test/e2e/verify.test.ts",
   };
 
   it("every shell step is one this suite proves", () => {

@@ -47,8 +47,8 @@ describe("rolloutTimeout", () => {
     const timeouts = Object.fromEntries(ofType(run, TYPES.deploymentPatch).map((r) => [r.name, r.customTimeouts]));
     expect(timeouts).toEqual({
       "app-rollout-image": { create: "5400s", update: "5400s" },
-      "prometheus-reload-annotation": { create: "5400s", update: "5400s" },
-      "alertmanager-reload-annotation": { create: "5400s", update: "5400s" },
+      "prometheus-reload-sidecar": { create: "5400s", update: "5400s" },
+      "alertmanager-reload-sidecar": { create: "5400s", update: "5400s" },
     });
   });
 });

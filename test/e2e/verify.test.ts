@@ -181,7 +181,7 @@ test("a rules change rendered but not yet live: the live-rules hash fails naming
     await sandbox.updateRules(NON_PAGING, changed.ruleFile);
     const live = await waiting;
     expect(checkLine(live, "Live rules are the stack's")).toMatch(/^PASS .* the same in Prometheus$/);
-    expect(live.stdout).toMatch(/waiting for live rules are the stack's: \d+ s left/);
+    expect(live.stdout).toMatch(/waiting for Prometheus' rules to go live \(\d+ s left\)…/);
     // And the tree as it was before is now the one not live.
     expect(checkLine(await verify(against(NON_PAGING)), "Live rules are the stack's")).toMatch(/^FAIL /);
   } finally {

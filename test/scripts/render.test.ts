@@ -131,11 +131,11 @@ describe("the staleness check", () => {
     fs.appendFileSync(stackFile, "  billing-monitoring:paymentFailureWarningRatio: \"0.2\"\n");
     const result = check();
     expect(result.status).toBe(1);
-    // The ratio drives the alert, the success-rate gauge's thresholds, and so the rule file's hash: in the outputs and
-    // in the reload annotation patched onto Prometheus.
+    // The ratio drives the alert, the success-rate gauge's thresholds, and so the rule file's hash in the outputs; the
+    // reloader sidecar's patch on Prometheus does not change with the content (nothing restarts).
     expect(result.stderr).toBe(
       // The example renders the same stack file, so its staging files are stale too.
-      "rendered/ is stale (8 files: examples/kube-prometheus-stack/staging/grafana/dashboard-billing-metrics-staging.json, examples/kube-prometheus-stack/staging/kubernetes/prometheusrule-prometheus-billing-rules-staging.yaml, examples/kube-prometheus-stack/staging/outputs.yaml, staging/grafana/dashboard-billing-metrics-staging.json, staging/kubernetes/configmap-prometheus-billing-rules-staging.yaml, staging/kubernetes/deploymentpatch-prometheus.yaml, staging/outputs.yaml, staging/prometheus/billing-alerts.yml).\n" +
+      "rendered/ is stale (7 files: examples/kube-prometheus-stack/staging/grafana/dashboard-billing-metrics-staging.json, examples/kube-prometheus-stack/staging/kubernetes/prometheusrule-prometheus-billing-rules-staging.yaml, examples/kube-prometheus-stack/staging/outputs.yaml, staging/grafana/dashboard-billing-metrics-staging.json, staging/kubernetes/configmap-prometheus-billing-rules-staging.yaml, staging/outputs.yaml, staging/prometheus/billing-alerts.yml).\n" +
         "Run: npm run render, and commit rendered/ with your change.\n",
     );
   });
