@@ -38,6 +38,8 @@ export function closeServer(server: http.Server): Promise<void> {
 export class ManagedProcess {
   private child?: ChildProcess;
   private output = "";
+  /** Characters printed since the first start, kept or not. */
+  private printed = 0;
 
   constructor(
     readonly name: string,
@@ -47,6 +49,17 @@ export class ManagedProcess {
 
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** A mark in what it prints, for {@link since}. */
+  mark(): number {
+    return this.printed;
+  }
+
+  /** What it printed after `mark` (as much as is kept). */
+  since(mark: number): string {
+    const length = Math.min(this.printed - mark, this.output.length);
+    return length === 0 ? "" : this.output.slice(-length);
   }
 
   /** The last lines it printed, for an error message. */
@@ -59,7 +72,9 @@ export class ManagedProcess {
     const child = spawn(this.command, [...this.args], { stdio: ["ignore", "pipe", "pipe"] });
     const keep = (chunk: Buffer): void => {
       // Bounded: a long sandbox session must not grow without limit.
-      this.output = (this.output + chunk.toString("utf8")).slice(-64_000);
+      const text = chunk.toString("utf8");
+      this.printed += text.length;
+      this.output = (this.output + text).slice(-64_000);
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);

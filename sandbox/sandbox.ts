@@ -121,6 +121,8 @@ export class Sandbox {
   alertmanagerUrl = "";
   /** The config reloader sidecars (see {@link startReloaders}). */
   readonly reloaders: ManagedProcess[] = [];
+  /** The reloaders by what they watch: `rules of <environment>` (one per Prometheus) or `alertmanager` (one per replica). */
+  private readonly reloadersOf = new Map<string, ManagedProcess[]>();
   private readonly prometheusProcessNames: string[] = [];
   private localOverrides?: LocalOverrides;
   private owner = "";
@@ -361,7 +363,10 @@ export class Sandbox {
             serverUrl: url,
             processName: prometheus ? this.prometheusProcessNames[i] : "alertmanager",
           });
-          started.push({ process: new ManagedProcess(`${sidecar.container.name}-${i}`, binary, args), server: prometheus ? "prometheus" : "alertmanager", url });
+          const process = new ManagedProcess(`${sidecar.container.name}-${i}`, binary, args);
+          const watches = prometheus ? `rules of ${environment}` : "alertmanager";
+          this.reloadersOf.set(watches, [...(this.reloadersOf.get(watches) ?? []), process]);
+          started.push({ process, server: prometheus ? "prometheus" : "alertmanager", url });
         });
       }
     }
@@ -389,16 +394,16 @@ export class Sandbox {
 
   /**
    * Writes an environment's new rule file as the kubelet updates its ConfigMap volume; the reloader sidecars make
-   * Prometheus read it. Resolves once every Prometheus reports a successful reload after the write.
+   * Prometheus read it. Resolves once each has reloaded its Prometheus after the write; a refusal is an error.
    */
   async updateRules(environment: string, ruleFile: string): Promise<void> {
-    await this.afterReload("prometheus", () => new KubeletVolume(path.dirname(this.ruleFile(environment))).write({ [RULE_FILE]: ruleFile }));
+    await this.afterReload(`rules of ${environment}`, () => new KubeletVolume(path.dirname(this.ruleFile(environment))).write({ [RULE_FILE]: ruleFile }));
   }
 
   /**
    * Writes the owner's Alertmanager files (a stack's render of them, `RenderedAlertmanager`) as the kubelet updates
-   * the ConfigMap and Secret volumes; the reloader sidecars make every Alertmanager read them. Resolves once every
-   * replica reported a reload after the write, successful or not (see {@link reloadSucceeded}).
+   * the ConfigMap and Secret volumes; the reloader sidecars make every Alertmanager read them. Resolves once each has
+   * reloaded its Alertmanager after the write or been refused (see {@link reloadSucceeded}).
    */
   async updateAlertmanager(rendered: RenderedAlertmanager): Promise<void> {
     await this.afterReload("alertmanager", () => this.deployAlertmanager(rendered), { successful: false });
@@ -420,18 +425,25 @@ export class Sandbox {
     return Promise.all(urls.map(async (url) => sumSeries(await (await fetch(`${url}/metrics`)).text(), `${server}_config_last_reload_successful`) === 1));
   }
 
-  /** Runs `write`, then waits until every replica of the server reloaded (successfully, unless told otherwise). */
-  private async afterReload(server: "prometheus" | "alertmanager", write: () => void, { successful = true } = {}): Promise<void> {
-    const urls = server === "prometheus" ? this.prometheusUrls : this.alertmanagerUrls;
-    // Prometheus stamps successful reloads only; a refused one shows as the success gauge turning 0.
-    const stamp = async (url: string): Promise<number> => sumSeries(await (await fetch(`${url}/metrics`)).text(), `${server}_config_last_reload_success_timestamp_seconds`);
-    const before = await Promise.all(urls.map(stamp));
+  /**
+   * Runs `write`, then waits until each of the server's reloader sidecars has acted on it: reloaded its server
+   * ("Reload triggered"), or been refused (its retry loop logs "function failed" with the server's answer, and
+   * retries every 5 s). With `successful`, a refusal is an error.
+   */
+  private async afterReload(watched: string, write: () => void, { successful = true } = {}): Promise<void> {
+    const reloaders = this.reloadersOf.get(watched) ?? [];
+    if (reloaders.length === 0) throw new Error(`no reloader sidecar watches the ${watched}`);
+    const server = watched === "alertmanager" ? "Alertmanager" : "Prometheus";
+    const marks = reloaders.map((process) => process.mark());
     write();
     await Promise.all(
-      urls.map((url, i) =>
-        waitFor(`${server} at ${url} to reload the new files (the reloader sidecar waits 5 s after a change)`, async () => {
-          if ((await stamp(url)) > before[i]) return true;
-          return !successful && !(await this.reloadSucceeded(server))[i];
+      reloaders.map((process, i) =>
+        waitFor(`${process.name} to reload ${server} after a change of the ${watched} (it waits 5 s)`, () => {
+          const printed = process.since(marks[i]);
+          if (printed.includes("Reload triggered")) return true;
+          if (!printed.includes("trigger reload")) return false;
+          if (successful) throw new Error(`${server} refused the reload:\n${printed.trim()}`);
+          return true;
         }, 60_000, 200),
       ),
     );

@@ -37,7 +37,11 @@ export class KubeletVolume {
     fs.symlinkSync(folder, staged);
     fs.renameSync(staged, path.join(this.dir, DATA));
     for (const name of Object.keys(files)) {
-      if (!fs.existsSync(this.file(name))) fs.symlinkSync(path.join(DATA, name), this.file(name));
+      // A file put in its place by hand (a test editing the volume) is replaced: the volume is the kubelet's alone.
+      if (!this.linked(name)) {
+        fs.rmSync(this.file(name), { force: true });
+        fs.symlinkSync(path.join(DATA, name), this.file(name));
+      }
     }
     for (const entry of fs.readdirSync(this.dir)) {
       if (!entry.startsWith("..") && !(entry in files)) fs.rmSync(this.file(entry), { force: true });
@@ -53,6 +57,14 @@ export class KubeletVolume {
         .filter((entry) => !entry.startsWith(".."))
         .map((entry) => [entry, fs.readFileSync(this.file(entry), "utf8")]),
     );
+  }
+
+  private linked(name: string): boolean {
+    try {
+      return fs.readlinkSync(this.file(name)) === path.join(DATA, name);
+    } catch {
+      return false;
+    }
   }
 
   private currentFolder(): string | undefined {

@@ -5,11 +5,15 @@
  * a firing alert is not notified again, a silence made by hand survives, rule evaluation has no gap; and a refused
  * configuration leaves the old one working and raises the reload-failed alert.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
 import { parse, stringify } from "yaml";
 
 import { WATCHDOG } from "../../alerts/pipeline";
 import { EXPECTED_ALERTS, NOTIFIED_ALERTS } from "../../sandbox/scenarios";
 import { Sandbox, waitFor } from "../../sandbox/sandbox";
+import { ROOT } from "../../scripts/program";
 import { sumSeries } from "../../verify/exposition";
 import { emailsOf } from "./expectations";
 import { firingExactly, WAIT_MS, waitForTraffic } from "./sandbox-helpers";
@@ -20,6 +24,8 @@ const [ALERT] = NOTIFIED_ALERTS[SCENARIO];
 const NEW_RECIPIENT = "platform-oncall@rsolv.dev";
 
 let sandbox: Sandbox;
+/** The longest time between two evaluations of a rule group across a rules change, by how it went live. */
+const gapSeconds: { reload?: number; restart?: number } = {};
 
 beforeAll(async () => {
   sandbox = await Sandbox.start({ environments: [ENVIRONMENT] });
@@ -86,6 +92,7 @@ test("a rules change: Prometheus reloads in place, its rule groups keep being ev
   expect(await startTime(sandbox.prometheusUrl)).toBe(startedAt);
   // One interval between evaluations, with scheduling slack; a restart leaves several seconds.
   expect(longest).toBeLessThanOrEqual(interval * 1.5);
+  gapSeconds.reload = longest;
 });
 
 test("the same measure on a restart (configReload: restart): evaluation stops for longer than an interval", async () => {
@@ -97,6 +104,8 @@ test("the same measure on a restart (configReload: restart): evaluation stops fo
   const longest = await gaps.stop();
 
   expect(longest).toBeGreaterThan(interval * 1.5);
+  gapSeconds.restart = longest;
+  writeGaps(interval);
 });
 
 test("a refused Alertmanager configuration: the old one keeps running", async () => {
@@ -114,6 +123,14 @@ test("a refused Alertmanager configuration: the old one keeps running", async ()
   await sandbox.updateAlertmanager(good);
   expect(await sandbox.reloadSucceeded("alertmanager")).toEqual([true]);
 });
+
+/** Prints the two gaps side by side and writes them for `npm run bench`. */
+function writeGaps(intervalSeconds: number): void {
+  process.stdout.write(`\nlongest time between rule evaluations across a rules change (interval ${intervalSeconds} s): reload ${gapSeconds.reload?.toFixed(2)} s, restart ${gapSeconds.restart?.toFixed(2)} s\n`);
+  const out = path.join(ROOT, ".tmp", "bench");
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, "e2e-reload-gap.json"), `${JSON.stringify({ measuredAt: new Date().toISOString(), intervalSeconds, ...gapSeconds }, null, 2)}\n`);
+}
 
 /**
  * Samples every rule group's last evaluation time from Prometheus' own metrics every 100 ms; `stop` gives the
