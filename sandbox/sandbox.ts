@@ -465,6 +465,16 @@ export class Sandbox {
     await this.waitReady(this.alertmanagers[replica], this.alertmanagerUrls[replica]);
   }
 
+  /**
+   * Restarts an Alertmanager replica as a pod without a persistent volume restarts: its storage (notification log and
+   * silences) starts empty.
+   */
+  async restartAlertmanagerWithoutStorage(replica: number): Promise<void> {
+    await this.stopAlertmanager(replica);
+    fs.rmSync(path.join(this.dir, this.alertmanagers[replica].name, "data"), { recursive: true, force: true });
+    await this.startAlertmanagerAgain(replica);
+  }
+
   /** An Alertmanager replica's cluster: its status and the peers it sees. */
   async clusterStatus(replica: number): Promise<{ status: string; peers: number }> {
     const body = await getJson<{ cluster: { status: string; peers?: unknown[] } }>(`${this.alertmanagerUrls[replica]}/api/v2/status`);

@@ -78,6 +78,16 @@ test("a routing change while an alert fires: reloaded in place, the alert is not
   expect(emailsFor(ALERT)).toHaveLength(1);
 });
 
+test("the same routing change by a restart without a volume (configReload: restart, no PersistentVolume): the alert is emailed again, the silence is gone", async () => {
+  const silenced = (await (await fetch(`${sandbox.alertmanagerUrl}/api/v2/silences`)).json()) as { status: { state: string } }[];
+  expect(silenced.filter((silence) => silence.status.state === "active")).toHaveLength(1);
+  await sandbox.restartAlertmanagerWithoutStorage(0);
+
+  // Prometheus re-sends the firing alert (every 5 s in the sandbox); an empty notification log notifies it anew.
+  await waitFor(`${ALERT} emailed a second time`, () => emailsFor(ALERT).length === 2, WAIT_MS);
+  expect(await (await fetch(`${sandbox.alertmanagerUrl}/api/v2/silences`)).json()).toEqual([]);
+});
+
 test("a rules change: Prometheus reloads in place, its rule groups keep being evaluated every interval", async () => {
   const interval = sandbox.cfg.monitoring.ruleEvaluationInterval.seconds;
   const startedAt = await startTime(sandbox.prometheusUrl);
