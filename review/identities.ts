@@ -121,6 +121,26 @@ export function readContract(text: string): Contract {
   return parse(text) as Contract;
 }
 
+/** The part of a contract for some stacks and variants: what a partial set of runs is compared with. */
+export function partOf(contract: Contract, stacks: readonly string[], variants: readonly string[] = Object.keys(contract.variants)): Contract {
+  const kept = (list: readonly string[]): string[] => list.filter((variant) => variants.includes(variant));
+  return {
+    variants: Object.fromEntries(Object.entries(contract.variants).filter(([name]) => variants.includes(name))),
+    configKeys: contract.configKeys,
+    stacks: Object.fromEntries(
+      Object.entries(contract.stacks)
+        .filter(([stack]) => stacks.includes(stack))
+        .map(([stack, part]) => [
+          stack,
+          {
+            resources: part.resources.map((identity) => ({ ...identity, variants: kept(identity.variants) })).filter((identity) => identity.variants.length > 0),
+            outputs: Object.fromEntries(Object.entries(part.outputs).map(([name, found]) => [name, kept(found)] as const).filter(([, found]) => found.length > 0)),
+          },
+        ]),
+    ),
+  };
+}
+
 /** One thing a change does to the contract. */
 export interface Finding {
   readonly stack?: string;
@@ -130,7 +150,9 @@ export interface Finding {
   /** What takes its place, when something does. */
   readonly now?: string;
   readonly variants: readonly string[];
-  /** The alias (or other change) that keeps it; absent when it is kept already. */
+  /** The variants in words: `variant default`, `variants default, operator`. */
+  readonly scope: string;
+  /** The alias (or other change) that keeps it; absent when it is kept already or nothing takes its place. */
   readonly fix?: string;
   /** The whole sentence, for a test failure, the render's refusal and the review. */
   readonly message: string;
@@ -143,10 +165,16 @@ export interface ContractCheck {
   readonly kept: readonly Finding[];
 }
 
-/** The `--removed` value that drops a finding from the contract on purpose. */
+/**
+ * The `--removed` value that drops a finding from the contract on purpose: a resource's URN without its stack and
+ * project (`<type chain>::<name>`, the same in every stack; the whole URN is taken too), `output:<name>`, `config:<key>`.
+ */
 export function removalName(finding: Pick<Finding, "kind" | "old">): string {
-  return finding.kind === "resource" ? finding.old : `${finding.kind === "output" ? "output" : "config"}:${finding.old}`;
+  if (finding.kind === "resource") return finding.old.split("::").slice(2).join("::");
+  return `${finding.kind === "output" ? "output" : "config"}:${finding.old}`;
 }
+
+const isRemoved = (finding: Pick<Finding, "kind" | "old">, removed: ReadonlySet<string>): boolean => removed.has(removalName(finding)) || removed.has(finding.old);
 
 const describe = (urn: string): string => {
   const { type, name } = parseUrn(urn);
@@ -161,23 +189,23 @@ export function checkContract(previous: Contract, current: Contract, removed: Re
   const breaking: Finding[] = [];
   const kept: Finding[] = [];
   const currentVariants = Object.keys(current.variants);
-  const variantText = (variants: readonly string[]): string => (Object.keys(previous.variants).every((variant) => variants.includes(variant)) ? "every variant" : `variant${variants.length === 1 ? "" : "s"} ${variants.join(", ")}`);
+  const variantText = (variants: readonly string[]): string => `variant${variants.length === 1 ? "" : "s"} ${variants.join(", ")}`;
   for (const [stack, before] of Object.entries(previous.stacks)) {
     const after = current.stacks[stack];
     if (!after) continue;
     const checked = (variants: readonly string[]): string[] => variants.filter((variant) => currentVariants.includes(variant));
-    breaking.push(...resourceFindings(stack, before, after, checked, variantText, kept).filter((finding) => !removed.has(removalName(finding))));
+    breaking.push(...resourceFindings(stack, before, after, checked, variantText, kept).filter((finding) => !isRemoved(finding, removed)));
     for (const [name, variants] of Object.entries(before.outputs)) {
       const lost = checked(variants).filter((variant) => !(after.outputs[name] ?? []).includes(variant));
-      if (lost.length === 0 || removed.has(`output:${name}`)) continue;
-      const fix = `keep exporting ${name} beside its new name`;
-      breaking.push({ stack, kind: "output", old: name, variants: lost, fix, message: `${stack} (${variantText(lost)}): output ${name} is gone, so a stack reading it (a StackReference) gets nothing; ${fix} for at least one release` });
+      if (lost.length === 0 || isRemoved({ kind: "output", old: name }, removed)) continue;
+      const fix = `keep exporting ${name} beside its new name for at least one release`;
+      breaking.push({ stack, kind: "output", old: name, variants: lost, scope: variantText(lost), fix, message: `${stack} (${variantText(lost)}): output ${name} is gone, so a stack reading it (a StackReference) gets nothing; ${fix}` });
     }
   }
   for (const key of previous.configKeys) {
-    if (current.configKeys.includes(key) || removed.has(`config:${key}`)) continue;
+    if (current.configKeys.includes(key) || isRemoved({ kind: "config key", old: key }, removed)) continue;
     const fix = `keep the old name working: RENAMED_KEYS in config/schema.ts, ${key}: "<new key>"`;
-    breaking.push({ kind: "config key", old: key, variants: [], fix, message: `config key ${PROJECT}:${key} is gone, so a stack file that sets it is refused; ${fix}` });
+    breaking.push({ kind: "config key", old: key, variants: [], scope: "every stack", fix, message: `config key ${PROJECT}:${key} is gone, so a stack file that sets it is refused; ${fix}` });
   }
   return { breaking, kept };
 }
@@ -204,13 +232,19 @@ function resourceFindings(
   const fresh = after.resources.filter((identity) => !previousUrns.has(identity.urn) && !(identity.aliases ?? []).some((alias) => previousUrns.has(alias)));
   const lost = new Map<string, Identity>();
   const findings: Finding[] = [];
+  const allVariants = [...new Set(after.resources.flatMap((identity) => identity.variants))];
   for (const identity of before.resources) {
-    const variants = checked(identity.variants);
-    const missing = variants.filter((variant) => !answering(identity.urn, variant));
+    let variants = checked(identity.variants);
+    let missing = variants.filter((variant) => !answering(identity.urn, variant));
+    if (variants.length === 0) {
+      // Every variant it was checked in is gone from VARIANTS: it must still exist in one of the others.
+      variants = allVariants;
+      missing = variants.some((variant) => answering(identity.urn, variant)) ? [] : variants;
+    }
     if (missing.length > 0) lost.set(identity.urn, { ...identity, variants: missing });
     const aliased = variants.map((variant) => answering(identity.urn, variant)).find((found) => found && found.urn !== identity.urn);
     if (aliased && missing.length === 0) {
-      kept.push({ stack, kind: "resource", old: identity.urn, now: aliased.urn, variants, message: `${identity.urn} → ${aliased.urn}: kept by its alias` });
+      kept.push({ stack, kind: "resource", old: identity.urn, now: aliased.urn, variants, scope: variantText(variants), message: `${identity.urn} → ${aliased.urn}: kept by its alias` });
     }
   }
   /** Where a previous resource is now: its URN, what answers to it, or what took its place. */
@@ -247,11 +281,11 @@ function resourceFindings(
     const now = successor(old);
     const where = `${stack} (${variantText(old.variants)})`;
     if (!now) {
-      findings.push({ stack, kind: "resource", old: old.urn, variants: old.variants, message: `${where}: ${old.urn} is gone: pulumi up would delete it. If that is on purpose: npm run render -- --removed '${old.urn}'` });
+      findings.push({ stack, kind: "resource", old: old.urn, variants: old.variants, scope: variantText(old.variants), message: `${where}: ${old.urn} is gone: pulumi up would delete it. If that is on purpose: npm run render -- --removed '${removalName({ kind: "resource", old: old.urn })}'` });
       continue;
     }
     const fix = aliasFix(old, now, lost, whereNow);
-    findings.push({ stack, kind: "resource", old: old.urn, now: now.urn, variants: old.variants, fix, message: `${where}: ${old.urn} → ${now.urn}: pulumi up would delete and re-create it; ${fix}` });
+    findings.push({ stack, kind: "resource", old: old.urn, now: now.urn, variants: old.variants, scope: variantText(old.variants), fix, message: `${where}: ${old.urn} → ${now.urn}: pulumi up would delete and re-create it; ${fix}` });
   }
   return findings;
 }
