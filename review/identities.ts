@@ -176,6 +176,9 @@ export function removalName(finding: Pick<Finding, "kind" | "old">): string {
 
 const isRemoved = (finding: Pick<Finding, "kind" | "old">, removed: ReadonlySet<string>): boolean => removed.has(removalName(finding)) || removed.has(finding.old);
 
+/** No parent, or the Stack: either way no type chain before the resource's own type. */
+const isRoot = (parent: string | undefined): boolean => parent === undefined || parseUrn(parent).qualifiedType === STACK_TYPE;
+
 const describe = (urn: string): string => {
   const { type, name } = parseUrn(urn);
   return `${type} "${name}"`;
@@ -257,7 +260,6 @@ function resourceFindings(
     memo.set(urn, found);
     return found;
   };
-  const isRoot = (parent: string | undefined): boolean => parent === undefined || parseUrn(parent).qualifiedType === STACK_TYPE;
   const sameParent = (a: string | undefined, b: string | undefined): boolean => (isRoot(a) && isRoot(b)) || a === b;
   /** The fresh resource most likely to be the lost one renamed, moved or retyped. */
   function successor(old: Identity): Located | undefined {
@@ -306,9 +308,9 @@ function aliasFix(old: Identity, now: Located, lost: ReadonlyMap<string, Identit
   const parts: string[] = [];
   if (was.name !== is.name) parts.push(`name: ${JSON.stringify(was.name)}`);
   if (was.type !== is.type) parts.push(`type: ${JSON.stringify(was.type)}`);
-  const rootParent = old.parent === undefined || parseUrn(old.parent).qualifiedType === STACK_TYPE;
+  const rootParent = isRoot(old.parent);
   const parentWas = rootParent ? undefined : whereNow(old.parent!)?.urn;
-  const movedParent = rootParent ? !(now.parent === undefined || parseUrn(now.parent).qualifiedType === STACK_TYPE) : parentWas !== now.parent;
+  const movedParent = rootParent ? !isRoot(now.parent) : parentWas !== now.parent;
   if (movedParent) parts.push(`parent: ${rootParent ? "pulumi.rootStackResource" : `<the ${describe(parentWas ?? old.parent!)}>`}`);
   return `add aliases: [{ ${parts.join(", ")} }] ${target}`;
 }
