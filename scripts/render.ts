@@ -15,6 +15,7 @@
  * outputs' and the config keys' names. A render never drops one of the file it replaces: an identity that
  * disappears without an alias refuses the render, naming the alias to add, unless `--removed` names it.
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -273,6 +274,17 @@ export function renderFiles(run: StackRun, options: RenderFileOptions = {}): Map
  * Renders every stack into a scratch directory beside `outDir` first, and only when all succeeded replaces each
  * `outDir/<stack>/` with its new tree: a failed render leaves the committed files as they were.
  */
+/**
+ * The identity file a render compares with: `file`, or when it is the project's own and missing (deleted to start
+ * afresh), the one the last commit holds.
+ */
+function previousIdentities(file: string): string | undefined {
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8");
+  if (file !== path.join(RENDERED, IDENTITIES_FILE)) return undefined;
+  const committed = spawnSync("git", ["show", `HEAD:${path.relative(ROOT, file)}`], { cwd: ROOT, encoding: "utf8" });
+  return committed.status === 0 ? committed.stdout : undefined;
+}
+
 export interface RenderAllOptions {
   /** The identity file to compare with: @default `outDir`'s own, when it has one */
   readonly previousIdentities?: string;
@@ -291,8 +303,7 @@ export async function renderAll(outDir: string, stacks: readonly string[] = KNOW
   try {
     if (whole) {
       // First: a refused identity file leaves everything as it was.
-      const previousFile = options.previousIdentities ?? path.join(outDir, IDENTITIES_FILE);
-      const previous = fs.existsSync(previousFile) ? fs.readFileSync(previousFile, "utf8") : undefined;
+      const previous = previousIdentities(options.previousIdentities ?? path.join(outDir, IDENTITIES_FILE));
       fs.writeFileSync(path.join(scratch, IDENTITIES_FILE), await identityFile(previous, options.removed ?? new Set()));
     }
     for (const { dir, stack, example } of trees) {
