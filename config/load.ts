@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { type BillingConfig, ConfigError, parseConfig } from "./parse";
-import { PROJECT, type SecretKey } from "./schema";
+import { PROJECT, RENAMED_KEYS, type SecretKey } from "./schema";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Pulumi-facing.
@@ -46,16 +46,21 @@ export function loadConfig(): { config: BillingConfig; secrets: Secrets } {
     if (error instanceof ConfigError) throw stackless(new pulumi.RunError(error.message));
     throw error;
   }
+  for (const deprecation of config.deprecations ?? []) pulumi.log.warn(deprecation);
   const cfg = new pulumi.Config(PROJECT);
+  /** A secret under its key, or under a deprecated name of it (RENAMED_KEYS). */
+  const secret = (key: SecretKey): pulumi.Output<string> | undefined =>
+    [key, ...Object.keys(RENAMED_KEYS).filter((old) => RENAMED_KEYS[old] === key)].map((name) => cfg.getSecret(name)).find((value) => value !== undefined);
+  const required = (key: SecretKey): pulumi.Output<string> => secret(key) ?? cfg.requireSecret(key);
   return {
     config,
     secrets: {
       // Only a stack that writes Alertmanager configuration sends email.
-      smtpPassword: config.alerting.owner || config.operator ? cfg.requireSecret("smtpPassword") : cfg.getSecret("smtpPassword"),
-      grafanaToken: cfg.requireSecret("grafanaToken"),
-      slackWebhookUrl: cfg.getSecret("slackWebhookUrl"),
-      pagerdutyRoutingKey: cfg.getSecret("pagerdutyRoutingKey"),
-      heartbeatUrl: cfg.getSecret("heartbeatUrl"),
+      smtpPassword: config.alerting.owner || config.operator ? required("smtpPassword") : secret("smtpPassword"),
+      grafanaToken: required("grafanaToken"),
+      slackWebhookUrl: secret("slackWebhookUrl"),
+      pagerdutyRoutingKey: secret("pagerdutyRoutingKey"),
+      heartbeatUrl: secret("heartbeatUrl"),
     },
   };
 }

@@ -8,7 +8,7 @@ import { METRICS } from "../metrics";
 import { BILLING_RECEIVER_NAMES, BUSINESS_HOURS } from "../alerts/routing";
 import type { AlertmanagerBase } from "./base";
 import { OLDEST_SUPPORTED, type ReleaseFeature, releaseProblems } from "./releases";
-import { CONFIG_SCHEMA, type ConfigKey, type FieldSpec, PRODUCTION, PROJECT, type RawValues, SECRET_KEYS, type SecretKey } from "./schema";
+import { CONFIG_SCHEMA, type ConfigKey, type FieldSpec, PRODUCTION, PROJECT, type RawValues, RENAMED_KEYS, SECRET_KEYS, type SecretKey } from "./schema";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // The typed result.
@@ -26,6 +26,8 @@ export type Settings = Readonly<Omit<RawValues, SecretKey>>;
 
 export interface BillingConfig {
   readonly stack: string;
+  /** Deprecated key names the stack file uses, one warning each for the program to log; absent when none. */
+  readonly deprecations?: readonly string[];
   readonly settings: Settings;
   readonly environment: string;
   readonly kubeContext?: string;
@@ -192,6 +194,29 @@ function nearestKey(unknown: string): string | undefined {
   return ranked[0] && ranked[0].d <= 3 ? ranked[0].key : undefined;
 }
 
+/**
+ * The raw config with every deprecated key name (`renamed`: old → new) read as its new name, and a warning for each;
+ * a key set under both names is a problem (which value was meant?).
+ */
+export function renameKeys(raw: RawConfig, renamed: Readonly<Record<string, string>>, problems: string[]): { raw: RawConfig; deprecations: string[] } {
+  const values: Record<string, string> = { ...raw.values };
+  const secretKeys = new Set(raw.secretKeys);
+  const deprecations: string[] = [];
+  for (const [old, key] of Object.entries(renamed)) {
+    if (values[old] === undefined) continue;
+    if (values[key] !== undefined) {
+      problems.push(`${PROJECT}:${old} and ${PROJECT}:${key} are both set: ${old} is the deprecated name of ${key}; remove ${old} from Pulumi.${raw.stack}.yaml`);
+    } else {
+      values[key] = values[old];
+      if (secretKeys.has(old)) secretKeys.add(key);
+      deprecations.push(`${PROJECT}:${old} is deprecated; rename it to ${key}`);
+    }
+    delete values[old];
+    secretKeys.delete(old);
+  }
+  return { raw: { ...raw, values, secretKeys }, deprecations };
+}
+
 function readValues(raw: RawConfig, problems: string[]): RawValues {
   const values: Partial<Record<ConfigKey, unknown>> = {};
   for (const full of raw.otherKeys ?? []) {
@@ -356,8 +381,9 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
  * Checks a stack's raw config and returns it typed. Throws a {@link ConfigError} naming every bad key, its value
  * (never a secret's) and what is allowed.
  */
-export function parseConfig(raw: RawConfig): BillingConfig {
+export function parseConfig(given: RawConfig, renamed: Readonly<Record<string, string>> = RENAMED_KEYS): BillingConfig {
   const problems: string[] = [];
+  const { raw, deprecations } = renameKeys(given, renamed, problems);
   const v = readValues(raw, problems);
   const image = imageRef(v, raw, problems);
   const recipients = v.emailRecipients as Record<Severity | "default", string[]> | undefined;
@@ -365,6 +391,7 @@ export function parseConfig(raw: RawConfig): BillingConfig {
   // Missing values were reported above; the casts below only run through to collect cross-field problems too.
   const config: BillingConfig = {
     stack: raw.stack,
+    ...(deprecations.length > 0 ? { deprecations } : {}),
     settings: Object.fromEntries(Object.entries(v).filter(([key]) => !(SECRET_KEYS as readonly string[]).includes(key))) as Settings,
     environment: v.environment!,
     ...(v.kubeContext ? { kubeContext: v.kubeContext } : {}),

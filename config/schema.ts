@@ -214,6 +214,13 @@ export const CONFIG_SCHEMA = {
 };
 
 export type ConfigKey = keyof typeof CONFIG_SCHEMA;
+
+/**
+ * Old names of renamed keys → their new names. Users' stack files hold the old name, so it keeps working for at
+ * least one release: its value is read as the new key's and the program warns that it is deprecated. A key is never
+ * renamed without an entry here (rendered/identities.yaml lists every name a stack file may hold; docs/contributing.md).
+ */
+export const RENAMED_KEYS: Readonly<Record<string, ConfigKey>> = {};
 type ValueOf<K extends ConfigKey> = (typeof CONFIG_SCHEMA)[K] extends FieldSpec<infer T> ? T : never;
 export type RawValues = { [K in ConfigKey]: ValueOf<K> | undefined };
 

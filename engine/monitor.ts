@@ -39,6 +39,8 @@ export interface RegisteredResource {
   readonly name: string;
   /** `type::name` of the parent; absent only for the Stack itself. */
   readonly parent?: string;
+  /** The parent's full URN, as sent; absent only for the Stack itself. */
+  readonly parentUrn?: string;
   /** False for component resources (and the Stack). */
   readonly custom: boolean;
   /** `register` for what the program declares; `read` for an existing resource it reads (a StackReference). */
@@ -244,7 +246,7 @@ export class LocalMonitor {
           urn,
           type,
           name,
-          ...(parent ? { parent: typeAndName(parent) } : {}),
+          ...(parent ? { parent: typeAndName(parent), parentUrn: parent } : {}),
           custom,
           operation: "register",
           inputs,
@@ -298,7 +300,7 @@ export class LocalMonitor {
           urn,
           type,
           name,
-          ...(parent ? { parent: typeAndName(parent) } : {}),
+          ...(parent ? { parent: typeAndName(parent), parentUrn: parent } : {}),
           custom: true,
           operation: "read",
           inputs: decode(properties).value as Record<string, unknown>,

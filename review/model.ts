@@ -12,6 +12,7 @@ import { parse } from "yaml";
 import { type Dispatch, dispatches } from "../alerts/route-match";
 import type { AlertmanagerConfig, Receiver } from "../alerts/routing";
 import { type Expected, type ExpectedPanel, readExpected } from "../verify/expected";
+import { type Contract, IDENTITIES_FILE, partOf, readContract } from "./identities";
 import { parser } from "../verify/expression";
 
 export interface Comparison {
@@ -47,6 +48,16 @@ export interface StackModel {
   readonly image?: string;
   /** `type name` of every resource. */
   readonly resources: ReadonlySet<string>;
+  /** This stack's identities and outputs in every variant (rendered/identities.yaml), when the revision renders them. */
+  readonly contract?: Contract;
+}
+
+/** A stack's part of the identity file beside its directory: its identities and outputs (config keys are every stack's). */
+function stackContract(dir: string, stack: string): Contract | undefined {
+  const file = path.join(path.dirname(dir), IDENTITIES_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  const contract = readContract(fs.readFileSync(file, "utf8"));
+  return contract.stacks[stack] ? { ...partOf(contract, [stack]), configKeys: [] } : undefined;
 }
 
 const COMPARISONS = new Set(["Gtr", "Gte", "Lss", "Lte", "Eql", "Neq"]);
@@ -102,6 +113,7 @@ export function readStackModel(dir: string): StackModel {
     panels: new Map(expected.panels.map((panel) => [panel.title, panel])),
     image: outputs.image,
     resources: new Set(resources.map((resource) => `${resource.type} ${resource.name}`)),
+    contract: stackContract(dir, path.basename(dir)),
   };
 }
 

@@ -6,6 +6,7 @@
 import { canonicalExpression } from "../verify/expression";
 import type { Dispatch } from "../alerts/route-match";
 import type { AlertmanagerConfig, InhibitRule, TimeInterval } from "../alerts/routing";
+import { checkContract, type Contract, type Finding } from "./identities";
 import { type AlertModel, type Comparison, destinations, type PanelModel, type StackModel } from "./model";
 
 const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
@@ -197,6 +198,21 @@ function resourceLines(base: ReadonlySet<string>, head: ReadonlySet<string>): st
   return [...added.map((resource) => `- added ${code(resource)}`), ...removed.map((resource) => `- removed ${code(resource)}`)];
 }
 
+/**
+ * What a change does to the stack's identities and outputs: a resource whose URN changes without an alias is
+ * breaking (pulumi up deletes it and creates it again), with the alias that keeps it; one kept by an alias is a note.
+ */
+function identityLines(base: Contract | undefined, head: Contract | undefined): string[] {
+  if (!base || !head) return [];
+  const { breaking, kept } = checkContract(base, head);
+  const line = (finding: Finding): string => {
+    if (finding.kind === "output") return `- breaking: output ${code(finding.old)} is gone (${finding.scope}): a stack reading it gets nothing; ${finding.fix}`;
+    if (!finding.now) return `- breaking: ${code(finding.old)} is gone (${finding.scope}): pulumi up would delete it`;
+    return `- breaking: ${arrow(code(finding.old), code(finding.now))} (${finding.scope}): pulumi up would delete and re-create it; ${finding.fix}`;
+  };
+  return [...breaking.map(line), ...kept.map((finding) => `- kept by its alias: ${arrow(code(finding.old), code(finding.now!))}`)];
+}
+
 /** The sections of one stack's summary; empty when nothing it deploys changed. */
 export function stackSections(base: StackModel, head: StackModel): [string, string[]][] {
   const sections: [string, string[]][] = [
@@ -206,6 +222,7 @@ export function stackSections(base: StackModel, head: StackModel): [string, stri
     ["Dashboard", panelLines(base.panels, head.panels)],
     ["Image", base.image !== head.image ? [`- ${arrow(code(base.image ?? "(none)"), code(head.image ?? "(none)"))}`] : []],
     ["Resources", resourceLines(base.resources, head.resources)],
+    ["Identities", identityLines(base.contract, head.contract)],
   ];
   return sections.filter(([, lines]) => lines.length > 0);
 }

@@ -87,8 +87,9 @@ export interface StackRunOptions {
  * Where runs are kept for reuse with `cache: "disk"`: one JSON file per run, named by a hash of the run's options and
  * of every file the run depends on (the program, the engine, the stack files, tsconfig, the lockfile). A change to
  * any of them is a new name, so a kept run is always what the program would declare now. Only the tests keep runs
- * there, with their test-only secret values. Off when BILLING_MONITORING_RUN_CACHE=off; a clean clone (CI) has none
- * and runs everything.
+ * there, with their test-only secret values, and the renders they start with BILLING_MONITORING_RUN_CACHE=render
+ * (placeholders for every secret). Off when BILLING_MONITORING_RUN_CACHE=off; a clean clone (CI) has none and runs
+ * everything.
  */
 export const RUN_CACHE = path.join(ROOT, "node_modules", ".cache", "billing-monitoring", "runs");
 

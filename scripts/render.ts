@@ -8,7 +8,14 @@
  *   npm run render -- --out DIR                 render somewhere else
  *   npm run render -- --stacks staging          render only these stacks (comma-separated)
  *   npm run render -- --diff staging production show how two stacks differ
+ *   npm run render -- --removed <URN>           drop a resource from rendered/identities.yaml on purpose (also
+ *                                               output:<name>, config:<key>; repeat the flag for more)
+ *
+ * rendered/identities.yaml (review/identities.ts) holds every resource's URN in every variant (VARIANTS), the
+ * outputs' and the config keys' names. A render never drops one of the file it replaces: an identity that
+ * disappears without an alias refuses the render, naming the alias to add, unless `--removed` names it.
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -16,11 +23,12 @@ import * as path from "node:path";
 import { CONFIG_FILE } from "../alerts/routing";
 import { parse } from "yaml";
 
-import { KNOWN_STACKS } from "../config";
+import { CONFIG_SCHEMA, KNOWN_STACKS, RENAMED_KEYS } from "../config";
+import { buildContract, checkContract, type Contract, IDENTITIES_FILE, readContract, removalName, type VariantRun, writeContract } from "../review/identities";
 import { toJson, toYaml } from "../serialize";
 import { failureOf } from "../engine/run";
 import type { SecretKey } from "../config/schema";
-import { encryptedStackKeys, localStack, readStackFile, type RecordedResource, ROOT, runStack, type StackRun } from "./program";
+import { encryptedStackKeys, localStack, readStackFile, type RecordedResource, ROOT, runStack, type StackRun, type StackRunOptions } from "./program";
 import { runAsScript } from "./cli";
 
 /** Stands in for every secret value in rendered files. */
@@ -66,8 +74,10 @@ export const EXAMPLES: Readonly<Record<string, Readonly<Record<string, string>>>
  * stack files in one commit, and the gate orders the deploys (production's `pulumi up` refuses until staging runs
  * it). A refusal says so.
  */
-export async function renderStack(stack: string, example: Readonly<Record<string, string>> = {}): Promise<StackRun> {
-  const run = await runStack({ stack, settings: { ...PLACEHOLDER_SETTINGS, ...example }, settingSecrets: { ...PLACEHOLDER_SECRETS, ...encryptedStandIns(stack) } });
+export async function renderStack(stack: string, example: Readonly<Record<string, string>> = {}, variant: VariantOptions = {}): Promise<StackRun> {
+  // The tests that render whole revisions (review) keep the render's runs on disk too (scripts/program.ts, RUN_CACHE).
+  const cache = variant.cache ?? (process.env.BILLING_MONITORING_RUN_CACHE === "render" ? "disk" : "process");
+  const run = await runStack({ stack, settings: { ...PLACEHOLDER_SETTINGS, ...example }, settingSecrets: { ...PLACEHOLDER_SECRETS, ...encryptedStandIns(stack) }, ...variant, cache });
   const failure = failureOf(run);
   if (failure.length === 0) return run;
   const source = localStack(readStackFile(stack).promotionSourceStack ?? "");
@@ -76,6 +86,88 @@ export async function renderStack(stack: string, example: Readonly<Record<string
     ? `\nThe render reads ${source} as this commit deploys it. Promote in the same commit: give Pulumi.${stack}.yaml the imageTag and imageDigest of Pulumi.${source}.yaml. Deploy ${source} first; ${stack}'s pulumi up refuses the image until ${source} runs it.`
     : "";
   throw new Error(gate ? `${stack}: ${failure.join("\n")}${hint}` : failure.join("\n"));
+}
+
+/** What a variant sets on the rendered stack alone, beside an example's config; and how runs are reused. */
+export type VariantOptions = Pick<StackRunOptions, "config" | "stackOutputs" | "cache">;
+
+export interface Variant {
+  /** What it sets, for the identity file and its messages. */
+  readonly doc: string;
+  /** Config every stack of the run gets, as an example's. */
+  readonly settings?: Readonly<Record<string, string>>;
+  /** Config of the rendered stack alone (and what its StackReferences read), from its run in the default variant. */
+  readonly options?: (base: StackRun) => VariantOptions;
+}
+
+/** A stack that is not one of ours, gating a stack that has no gate in the `gated` variant; it runs that stack's image. */
+const GATE_SOURCE = "rsolv-dev/billing-monitoring/integration";
+
+/** Config that makes a stack the Alertmanager's owner when it is not: an owner declares all a non-owner does, and more. */
+const owner = (base: StackRun): Record<string, string> => (base.outputs.alertmanagerOwner === true ? {} : { alertmanagerOwner: "true" });
+
+/**
+ * The configurations that add resources to a stack (config/schema.ts: prometheusOperator, alertmanagerOwner, the
+ * workload kinds, the promotion gate); rendered/identities.yaml holds each stack's identities in every one, so a
+ * rename on a path only some settings take is caught too. A setting that only takes resources away
+ * (alertmanagerOwner false, skipPromotionGate) needs no variant: what it keeps is checked where it exists. A variant
+ * that changes nothing for a stack (production owns the Alertmanager and has a gate) reuses its default run.
+ */
+export const VARIANTS: Readonly<Record<string, Variant>> = {
+  default: { doc: "the stack file as committed" },
+  operator: { doc: "prometheusOperator (the kube-prometheus-stack example), alertmanagerOwner", settings: EXAMPLES["kube-prometheus-stack"], options: (base) => ({ config: owner(base) }) },
+  statefulset: {
+    doc: "prometheusWorkload and alertmanagerWorkload StatefulSet, alertmanagerOwner",
+    options: (base) => ({ config: { ...owner(base), prometheusWorkload: "StatefulSet", alertmanagerWorkload: "StatefulSet" } }),
+  },
+  gated: {
+    doc: `a promotion gate where the stack file has none (promotionSourceStack ${GATE_SOURCE}, which routes nothing), alertmanagerOwner`,
+    options: (base) =>
+      base.outputs.promotion === "ungated"
+        ? { config: { ...owner(base), promotionSourceStack: GATE_SOURCE }, stackOutputs: { [GATE_SOURCE]: { image: base.outputs.image, environment: "integration", alertmanagerOwner: false } } }
+        : { config: owner(base) },
+  },
+};
+
+/** Every name a stack file may hold: the schema's keys and the deprecated names of renamed ones. */
+export const CONFIG_KEYS: readonly string[] = [...Object.keys(CONFIG_SCHEMA), ...Object.keys(RENAMED_KEYS)];
+
+/** The contract of the working tree: every stack in every variant, run as the render runs it. */
+export async function renderContract(cache?: StackRunOptions["cache"]): Promise<Contract> {
+  const runs = await Promise.all(
+    KNOWN_STACKS.map(async (stack) => {
+      const base = await renderStack(stack, {}, { cache });
+      return Promise.all(
+        Object.entries(VARIANTS).map(async ([variant, { settings, options }]): Promise<VariantRun> => {
+          const run = variant === "default" ? base : await renderStack(stack, settings, { ...options?.(base), cache });
+          return { stack, variant, resources: run.resources, outputs: run.outputs };
+        }),
+      );
+    }),
+  );
+  return buildContract(runs.flat(), Object.fromEntries(Object.entries(VARIANTS).map(([name, variant]) => [name, variant.doc])), CONFIG_KEYS);
+}
+
+/**
+ * The identity file the render writes, refused when it would drop an identity, output or key of the `previous` file
+ * without an alias (or the old name kept) and without `--removed` naming it.
+ */
+export async function identityFile(previous: string | undefined, removed: ReadonlySet<string>): Promise<string> {
+  const contract = await renderContract();
+  if (previous !== undefined) {
+    const { breaking } = checkContract(readContract(previous), contract, removed);
+    if (breaking.length > 0) {
+      throw new Error(
+        [
+          `${IDENTITIES_FILE}: ${breaking.length} identit${breaking.length === 1 ? "y" : "ies"} of the previous release would disappear; nothing was rendered:`,
+          ...breaking.map((finding) => `  - ${finding.message}`),
+          "Add what each line says. To remove one on purpose (pulumi up then deletes the resource from each stack, or the output or key stops working): npm run render -- " +
+            [...new Set(breaking.map(removalName))].map((name) => `--removed '${name}'`).join(" "),
+        ].join("\n"),
+      );
+    }
+  }
+  return writeContract(contract);
 }
 
 /** Replaces every input that arrived as a secret with the marker (whatever its placeholder value was). */
@@ -182,14 +274,38 @@ export function renderFiles(run: StackRun, options: RenderFileOptions = {}): Map
  * Renders every stack into a scratch directory beside `outDir` first, and only when all succeeded replaces each
  * `outDir/<stack>/` with its new tree: a failed render leaves the committed files as they were.
  */
-export async function renderAll(outDir: string, stacks: readonly string[] = KNOWN_STACKS): Promise<void> {
+/**
+ * The identity file a render compares with: `file`, or when it is the project's own and missing (deleted to start
+ * afresh), the one the last commit holds.
+ */
+function previousIdentities(file: string): string | undefined {
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8");
+  if (file !== path.join(RENDERED, IDENTITIES_FILE)) return undefined;
+  const committed = spawnSync("git", ["show", `HEAD:${path.relative(ROOT, file)}`], { cwd: ROOT, encoding: "utf8" });
+  return committed.status === 0 ? committed.stdout : undefined;
+}
+
+export interface RenderAllOptions {
+  /** The identity file to compare with: @default `outDir`'s own, when it has one */
+  readonly previousIdentities?: string;
+  /** `--removed` values: identities, outputs and keys removed on purpose. */
+  readonly removed?: ReadonlySet<string>;
+}
+
+export async function renderAll(outDir: string, stacks: readonly string[] = KNOWN_STACKS, options: RenderAllOptions = {}): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
   const scratch = fs.mkdtempSync(path.join(outDir, ".render-"));
   const trees = stacks.map((stack) => ({ dir: stack, stack, example: {} }));
-  if (KNOWN_STACKS.every((stack) => stacks.includes(stack))) {
+  const whole = KNOWN_STACKS.every((stack) => stacks.includes(stack));
+  if (whole) {
     for (const [name, example] of Object.entries(EXAMPLES)) trees.push(...KNOWN_STACKS.map((stack) => ({ dir: path.join("examples", name, stack), stack, example })));
   }
   try {
+    if (whole) {
+      // First: a refused identity file leaves everything as it was.
+      const previous = previousIdentities(options.previousIdentities ?? path.join(outDir, IDENTITIES_FILE));
+      fs.writeFileSync(path.join(scratch, IDENTITIES_FILE), await identityFile(previous, options.removed ?? new Set()));
+    }
     for (const { dir, stack, example } of trees) {
       const secretValues = Object.values(encryptedStandIns(stack));
       for (const [file, content] of renderFiles(await renderStack(stack, example), { secretValues })) {
@@ -198,7 +314,7 @@ export async function renderAll(outDir: string, stacks: readonly string[] = KNOW
       }
     }
     // The examples' tree is replaced whole, so an example removed from EXAMPLES leaves no files behind.
-    const replaced = [...stacks, ...(trees.length > stacks.length ? ["examples"] : [])];
+    const replaced = [...stacks, ...(whole ? ["examples", IDENTITIES_FILE] : [])];
     for (const dir of replaced) {
       const target = path.join(outDir, dir);
       const old = path.join(scratch, `${dir}.old`);
@@ -212,7 +328,7 @@ export async function renderAll(outDir: string, stacks: readonly string[] = KNOW
 
 export class UsageError extends Error {}
 
-const USAGE = "usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]";
+const USAGE = "usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir> | --removed <URN | output:<name> | config:<key>>…]";
 
 /** The value after a flag, refused with the usage line when it is missing or is another flag. */
 function flagValue(argv: readonly string[], flag: string): string | undefined {
@@ -299,15 +415,16 @@ export async function diffStacks(left: string, right: string): Promise<string> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const known = new Set(["--check", "--diff", "--stacks", "--out"]);
+  const known = new Set(["--check", "--diff", "--stacks", "--out", "--removed"]);
   const unknownFlag = argv.find((arg) => arg.startsWith("--") && !known.has(arg));
   if (unknownFlag) throw new UsageError(`unknown option ${unknownFlag}. ${USAGE}`);
   const out = flagValue(argv, "--out");
   const outDir = out ? path.resolve(out) : RENDERED;
+  const removed = new Set(argv.flatMap((arg, at) => (arg === "--removed" ? [flagValue(argv.slice(at), "--removed")!] : [])));
   if (argv.includes("--check")) {
     const scratch = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "billing-render-"));
     try {
-      await renderAll(scratch);
+      await renderAll(scratch, KNOWN_STACKS, { previousIdentities: path.join(RENDERED, IDENTITIES_FILE) });
       const stale = staleFiles(readTree(scratch), readTree(RENDERED));
       if (stale.length > 0) {
         process.stderr.write(`rendered/ is stale (${stale.length} file${stale.length === 1 ? "" : "s"}: ${stale.slice(0, 10).join(", ")}${stale.length > 10 ? ", …" : ""}).\nRun: npm run render, and commit rendered/ with your change.\n`);
@@ -329,7 +446,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const list = flagValue(argv, "--stacks");
   const stacks = list !== undefined ? knownStacks(list) : KNOWN_STACKS;
-  await renderAll(outDir, stacks);
+  await renderAll(outDir, stacks, { removed });
   process.stdout.write(`rendered ${stacks.join(", ")} into ${path.relative(process.cwd(), outDir) || "."}/\n`);
   return 0;
 }

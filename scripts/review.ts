@@ -25,7 +25,8 @@ const HELP = `usage: npm run review -- --base <git ref> [--head <git ref>] [--ou
 
 Renders both revisions (the working tree when --head is not given) and prints what the change does per stack, in
 Markdown: alerts added, removed and changed (threshold, for, severity), who gets which alert and how often,
-receivers, inhibition and time intervals, dashboard panels, the image and the resources.
+receivers, inhibition and time intervals, dashboard panels, the image and the resources; a resource whose URN
+changes without an alias as breaking (pulumi up would delete and re-create it), with the alias that keeps it.
 
 Exit codes: 0 summary printed, 1 a revision did not render, 2 a wrong command line or an unknown revision.`;
 

@@ -151,7 +151,7 @@ describe("the staleness check", () => {
       expect(result.stderr).toContain('billing-monitoring:groupWait: "0s" is not allowed: must be greater than zero');
       // Staging rendered fine before production failed; neither stack's files changed, and no scratch is left.
       expect(staleFiles(before, readTree(path.join(scratch.dir, "rendered")))).toEqual([]);
-      expect(fs.readdirSync(path.join(scratch.dir, "rendered")).sort()).toEqual(["examples", "production", "staging"]);
+      expect(fs.readdirSync(path.join(scratch.dir, "rendered")).sort()).toEqual(["examples", "identities.yaml", "production", "staging"]);
     } finally {
       fs.writeFileSync(stackFile, original);
     }
@@ -209,6 +209,41 @@ describe("the staleness check", () => {
     }
   });
 
+  it("never drops an identity: a component renamed without an alias is refused, naming it and the alias; --removed drops it on purpose", () => {
+    const index = path.join(scratch.dir, "index.ts");
+    const identities = path.join(scratch.dir, "rendered", "identities.yaml");
+    const [originalIndex, originalIdentities] = [fs.readFileSync(index, "utf8"), fs.readFileSync(identities, "utf8")];
+    const before = readTree(path.join(scratch.dir, "rendered"));
+    // The second render reuses the first one's runs (the program is the same).
+    const cached = (...args: string[]) => spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/render.ts", ...args], { cwd: scratch.dir, encoding: "utf8", env: { ...process.env, BILLING_MONITORING_RUN_CACHE: "render" } });
+    const [component, patch] = ["billing-monitoring:rollout:AppRollout::app-rollout", "billing-monitoring:rollout:AppRollout$kubernetes:apps/v1:DeploymentPatch::app-rollout-image"];
+    try {
+      fs.writeFileSync(index, originalIndex.replace('new AppRollout(\n    "app-rollout",', 'new AppRollout(\n    "app-image-rollout",'));
+      const refused = cached("--removed", component);
+      expect({ status: refused.status, stdout: refused.stdout }).toEqual({ status: 1, stdout: "" });
+      const urn = (stack: string, rest: string) => `urn:pulumi:${stack}::billing-monitoring::${rest}`;
+      expect(refused.stderr).toBe(
+        [
+          "identities.yaml: 2 identities of the previous release would disappear; nothing was rendered:",
+          ...["production", "staging"].map(
+            (stack) =>
+              `  - ${stack} (variants default, operator, statefulset, gated): ${urn(stack, patch)} → ${urn(stack, patch.replace("app-rollout-image", "app-image-rollout-image"))}: pulumi up would delete and re-create it; it follows its parent: add the alias to billing-monitoring:rollout:AppRollout "app-image-rollout" (was billing-monitoring:rollout:AppRollout "app-rollout")`,
+          ),
+          `Add what each line says. To remove one on purpose (pulumi up then deletes the resource from each stack, or the output or key stops working): npm run render -- --removed '${patch}'`,
+          "",
+        ].join("\n"),
+      );
+      expect(staleFiles(before, readTree(path.join(scratch.dir, "rendered")))).toEqual([]);
+      const removed = cached("--removed", component, "--removed", patch);
+      expect({ status: removed.status, stderr: removed.stderr }).toEqual({ status: 0, stderr: "" });
+      const written = fs.readFileSync(identities, "utf8");
+      expect([written.includes("::app-rollout\n"), written.includes("::app-image-rollout\n")]).toEqual([false, true]);
+    } finally {
+      fs.writeFileSync(index, originalIndex);
+      fs.writeFileSync(identities, originalIdentities);
+    }
+  }, 120_000);
+
   it("a stack file with a YAML error is refused naming the file and position, without the line; nothing rendered", () => {
     const before = readTree(path.join(scratch.dir, "rendered"));
     let secretLine = 0;
@@ -228,11 +263,11 @@ describe("the staleness check", () => {
   });
 
   it.each([
-    [["--stacks", "qa"], "unknown stack qa: the stacks are staging, production (Pulumi.<stack>.yaml). usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]\n"],
-    [["--stacks"], "--stacks needs a value. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]\n"],
-    [["--out"], "--out needs a value. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]\n"],
-    [["--diff", "staging"], "--diff needs two stacks. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]\n"],
-    [["--stack", "staging"], "unknown option --stack. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir>]\n"],
+    [["--stacks", "qa"], "unknown stack qa: the stacks are staging, production (Pulumi.<stack>.yaml). usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir> | --removed <URN | output:<name> | config:<key>>…]\n"],
+    [["--stacks"], "--stacks needs a value. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir> | --removed <URN | output:<name> | config:<key>>…]\n"],
+    [["--out"], "--out needs a value. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir> | --removed <URN | output:<name> | config:<key>>…]\n"],
+    [["--diff", "staging"], "--diff needs two stacks. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir> | --removed <URN | output:<name> | config:<key>>…]\n"],
+    [["--stack", "staging"], "unknown option --stack. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir> | --removed <URN | output:<name> | config:<key>>…]\n"],
   ])("a command-line mistake %j is one line with the usage, exit 1, nothing rendered", (args, message) => {
     const result = spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/render.ts", ...args], { cwd: scratch.dir, encoding: "utf8" });
     expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({ status: 1, stderr: message, stdout: "" });

@@ -19,7 +19,9 @@ const git = (...args: string[]) => {
   if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
   return result.stdout.trim();
 };
-const review = (...args: string[]) => spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/review.ts", ...args], { cwd: scratch.dir, encoding: "utf8" });
+/** Renders keep their runs on disk (scripts/program.ts, RUN_CACHE): a revision whose program is the same renders once. */
+const RENDER_CACHE = { BILLING_MONITORING_RUN_CACHE: "render" };
+const review = (...args: string[]) => spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/review.ts", ...args], { cwd: scratch.dir, encoding: "utf8", env: { ...process.env, ...RENDER_CACHE } });
 const append = (file: string, text: string) => fs.appendFileSync(path.join(scratch.dir, file), text);
 const SLACK_CIPHERTEXT = "v1:dGVzdC1vbmx5:c2xhY2stY2lwaGVydGV4dA==";
 
@@ -50,6 +52,15 @@ beforeAll(() => {
     const file = path.join(scratch.dir, `Pulumi.${stack}.yaml`);
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("imageTag: billing-monitoring-20251104", "imageTag: billing-monitoring-20251202"));
   }
+  // Two renames: one without an alias, one with.
+  const index = path.join(scratch.dir, "index.ts");
+  fs.writeFileSync(
+    index,
+    fs
+      .readFileSync(index, "utf8")
+      .replace('new AppRollout(\n    "app-rollout",', 'new AppRollout(\n    "app-image-rollout",')
+      .replace(/new AlertRules\(\n    "billing-alert-rules",([\s\S]*?)\{ providers: \[kubernetes\] \}/, 'new AlertRules(\n    "billing-rules",$1{ providers: [kubernetes], aliases: [{ name: "billing-alert-rules" }] }'),
+  );
   git("commit", "-q", "-am", "changes");
   git("tag", "changed");
   append("README.md", "\nA line of prose.\n");
@@ -109,7 +120,21 @@ describe("between a base and a revision with one change of each kind", () => {
   });
 
   it("resources added and removed (the deploy annotation is per image)", () => {
-    expect(production).toMatch(/\*\*Resources\*\*\n\n- added `grafana:oss\/annotation:Annotation billing-dashboards-deploy-[0-9a-f]+`\n- removed `grafana:oss\/annotation:Annotation billing-dashboards-deploy-[0-9a-f]+`\n/);
+    expect(production).toMatch(/\*\*Resources\*\*\n\n(- added .*\n)*- added `grafana:oss\/annotation:Annotation billing-dashboards-deploy-[0-9a-f]+`\n(- added .*\n)*- removed `billing-monitoring:alerts:AlertRules billing-alert-rules`\n(- removed .*\n)*- removed `grafana:oss\/annotation:Annotation billing-dashboards-deploy-[0-9a-f]+`\n/);
+  });
+
+  it("identities: a rename without an alias is breaking, naming the alias; one with an alias is a note; a new image is no identity change", () => {
+    const urn = (stack: string, rest: string) => `\`urn:pulumi:${stack}::billing-monitoring::${rest}\``;
+    for (const [stack, part] of [["staging", staging], ["production", production]]) {
+      const identities = part.slice(part.indexOf("**Identities**"));
+      expect(identities.split("\n").filter((line) => line.startsWith("- "))).toEqual([
+        `- breaking: ${urn(stack, "billing-monitoring:rollout:AppRollout::app-rollout")} → ${urn(stack, "billing-monitoring:rollout:AppRollout::app-image-rollout")} (variants default, operator, statefulset, gated): pulumi up would delete and re-create it; add aliases: [{ name: "app-rollout" }] to billing-monitoring:rollout:AppRollout "app-image-rollout"`,
+        `- breaking: ${urn(stack, "billing-monitoring:rollout:AppRollout$kubernetes:apps/v1:DeploymentPatch::app-rollout-image")} → ${urn(stack, "billing-monitoring:rollout:AppRollout$kubernetes:apps/v1:DeploymentPatch::app-image-rollout-image")} (variants default, operator, statefulset, gated): pulumi up would delete and re-create it; it follows its parent: add the alias to billing-monitoring:rollout:AppRollout "app-image-rollout" (was billing-monitoring:rollout:AppRollout "app-rollout")`,
+        `- kept by its alias: ${urn(stack, "billing-monitoring:alerts:AlertRules::billing-alert-rules")} → ${urn(stack, "billing-monitoring:alerts:AlertRules::billing-rules")}`,
+        `- kept by its alias: ${urn(stack, "billing-monitoring:alerts:AlertRules$kubernetes:core/v1:ConfigMap::billing-alert-rules-rules")} → ${urn(stack, "billing-monitoring:alerts:AlertRules$kubernetes:core/v1:ConfigMap::billing-rules-rules")}`,
+        `- kept by its alias: ${urn(stack, "billing-monitoring:alerts:AlertRules$kubernetes:monitoring.coreos.com/v1:PrometheusRule::billing-alert-rules-prometheus-rule")} → ${urn(stack, "billing-monitoring:alerts:AlertRules$kubernetes:monitoring.coreos.com/v1:PrometheusRule::billing-rules-prometheus-rule")}`,
+      ]);
+    }
   });
 });
 
@@ -122,7 +147,7 @@ it("the pull-request workflow's summary step, run as GitHub runs it, on a head t
   const runner = tempDir("runner");
   try {
     const summaryFile = path.join(runner.dir, "step-summary.md");
-    const result = spawnSync("bash", ["-e", "-c", step.run!], { cwd: scratch.dir, encoding: "utf8", env: { ...process.env, BASE_REF: "main", RUNNER_TEMP: runner.dir, GITHUB_STEP_SUMMARY: summaryFile } });
+    const result = spawnSync("bash", ["-e", "-c", step.run!], { cwd: scratch.dir, encoding: "utf8", env: { ...process.env, ...RENDER_CACHE, BASE_REF: "main", RUNNER_TEMP: runner.dir, GITHUB_STEP_SUMMARY: summaryFile } });
     expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 0, stdout: "" });
     const summary = fs.readFileSync(summaryFile, "utf8");
     expect(summary).toBe("## Monitoring change: origin/main → working tree\n\nNo change to what any stack deploys (staging, production).\n");

@@ -225,3 +225,32 @@ describe("alertmanagerBase: the part of the shared Alertmanager's configuration 
     expect(problemsOf(raw({ alertmanagerBase: base }))).toEqual(["billing-monitoring:alertmanagerBase is only read by the stack that writes the Alertmanager's configuration (alertmanagerOwner); remove it here, or set it on the owner"]);
   });
 });
+
+describe("a renamed key keeps its old name working (RENAMED_KEYS; the rename here is made up)", () => {
+  const RENAMED = { paymentFailureThreshold: "paymentFailureWarningRatio" };
+
+  it("GIVEN a stack file with the old name WHEN parsed THEN the value is the new key's, with a deprecation warning", () => {
+    const config = parseConfig(raw({ paymentFailureThreshold: "0.2" }), RENAMED);
+    expect(config.thresholds.paymentFailureWarning.ratio).toBe(0.2);
+    expect(config.deprecations).toEqual(["billing-monitoring:paymentFailureThreshold is deprecated; rename it to paymentFailureWarningRatio"]);
+  });
+
+  it("GIVEN no entry for the old name THEN the stack file is refused: the entry is what keeps it working", () => {
+    expect(() => parseConfig(raw({ paymentFailureThreshold: "0.2" }), {})).toThrow("billing-monitoring:paymentFailureThreshold is not a setting of this project");
+  });
+
+  it("GIVEN both names THEN it is refused: which value was meant?", () => {
+    expect(() => parseConfig(raw({ paymentFailureThreshold: "0.2", paymentFailureWarningRatio: "0.15" }), RENAMED)).toThrow(
+      "billing-monitoring:paymentFailureThreshold and billing-monitoring:paymentFailureWarningRatio are both set: paymentFailureThreshold is the deprecated name of paymentFailureWarningRatio; remove paymentFailureThreshold from Pulumi.staging.yaml",
+    );
+  });
+
+  it("a renamed secret stays a secret under its new name", () => {
+    const config = parseConfig(raw({ slackToken: "https://hooks.slack.example/x" }, "staging", ["smtpPassword", "grafanaToken", "slackToken"]), { slackToken: "slackWebhookUrl" });
+    expect(config.alerting.secretsSet).toContain("slackWebhookUrl");
+  });
+
+  it("GIVEN an old name that is no longer a key of the schema THEN no warning: a stack file without it parses as before", () => {
+    expect(parseConfig(raw(), RENAMED).deprecations).toBeUndefined();
+  });
+});
