@@ -120,6 +120,10 @@ export const VARIANTS: Readonly<Record<string, Variant>> = {
     doc: "prometheusWorkload and alertmanagerWorkload StatefulSet, alertmanagerOwner",
     options: (base) => ({ config: { ...owner(base), prometheusWorkload: "StatefulSet", alertmanagerWorkload: "StatefulSet" } }),
   },
+  restart: {
+    doc: "configReload restart (the reload annotation instead of the sidecar), alertmanagerOwner",
+    options: (base) => ({ config: { ...owner(base), configReload: "restart" } }),
+  },
   gated: {
     doc: `a promotion gate where the stack file has none (promotionSourceStack ${GATE_SOURCE}, which routes nothing), alertmanagerOwner`,
     options: (base) =>

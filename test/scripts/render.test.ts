@@ -227,7 +227,7 @@ describe("the staleness check", () => {
           "identities.yaml: 2 identities of the previous release would disappear; nothing was rendered:",
           ...["production", "staging"].map(
             (stack) =>
-              `  - ${stack} (variants default, operator, statefulset, gated): ${urn(stack, patch)} → ${urn(stack, patch.replace("app-rollout-image", "app-image-rollout-image"))}: pulumi up would delete and re-create it; it follows its parent: add the alias to billing-monitoring:rollout:AppRollout "app-image-rollout" (was billing-monitoring:rollout:AppRollout "app-rollout")`,
+              `  - ${stack} (variants default, operator, statefulset, restart, gated): ${urn(stack, patch)} → ${urn(stack, patch.replace("app-rollout-image", "app-image-rollout-image"))}: pulumi up would delete and re-create it; it follows its parent: add the alias to billing-monitoring:rollout:AppRollout "app-image-rollout" (was billing-monitoring:rollout:AppRollout "app-rollout")`,
           ),
           `Add what each line says. To remove one on purpose (pulumi up then deletes the resource from each stack, or the output or key stops working): npm run render -- --removed '${patch}'`,
           "",
