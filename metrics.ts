@@ -228,7 +228,8 @@ export const SYNTHETIC_METRICS = {
  * The servers' own metrics, not the app's: what Prometheus and Alertmanager export about themselves on their
  * `/metrics` (scraped by their self-scrape jobs, config keys `prometheusJob` and `alertmanagerJob`). The alerting
  * pipeline's alerts (alerts/alerting-pipeline.ts) read them; the simulator never serves them. Names, types and labels
- * as Prometheus 2.42 to 3.x and Alertmanager 0.25 to 0.28 export them; `reason` on failed notifications is 0.27's.
+ * as Prometheus 2.42 to 3.16 and Alertmanager 0.25 to 0.35 export them; `reason` on failed notifications is from 0.27,
+ * `alertmanager` on dropped alerts and queue lengths from Prometheus 3.
  */
 export const SERVER_METRICS = {
   notifications: {
@@ -266,17 +267,18 @@ export const SERVER_METRICS = {
     help: "The total number of rule evaluation failures, by rule group (`<file>;<group>`).",
     source: "prometheus-server",
   },
+  // From Prometheus 3, which queues alerts per Alertmanager, drops and queue lengths carry `alertmanager` too.
   notificationsDropped: {
     name: "prometheus_notifications_dropped_total",
     type: "counter",
-    labels: [],
+    labels: ["alertmanager"],
     help: "Total number of alerts dropped due to errors when sending to Alertmanager.",
     source: "prometheus-server",
   },
   notificationsQueueLength: {
     name: "prometheus_notifications_queue_length",
     type: "gauge",
-    labels: [],
+    labels: ["alertmanager"],
     help: "The number of alert notifications in the queue.",
     source: "prometheus-server",
   },

@@ -85,12 +85,15 @@ export function alertingPipelineGroup(ctx: RuleContext, watchedGroups: readonly 
         description: `Prometheus failed to evaluate rules of {{ $labels.rule_group }} about {{ $value | humanize }} times ${over}, ${lasting}. The alerts of that group are blind while it fails.`,
         action: ["Open Prometheus' Rules page: the failing rule shows its last error.", "Fix the rule (or the series it reads) and deploy again.", "Follow the runbook."],
       }),
-      rule(NOTIFICATIONS_DROPPED, `increase(${select(SERVER_METRICS.notificationsDropped, prometheus)}[${window}]) > 0`, {
+      // Prometheus 3 keeps a queue per Alertmanager and counts its drops by `alertmanager`: one replica of a cluster
+      // down drops its copies while the others deliver, so only drops at every Alertmanager count (min across them).
+      rule(NOTIFICATIONS_DROPPED, `min without (alertmanager) (increase(${select(SERVER_METRICS.notificationsDropped, prometheus)}[${window}])) > 0`, {
         summary: "Prometheus drops alerts meant for Alertmanager",
-        description: `Prometheus {{ $labels.instance }} dropped about {{ $value | humanize }} alerts ${over}, ${lasting}, because every Alertmanager failed to take them or its queue was full. Firing alerts are re-sent each resend delay; persistent drops lose notifications.`,
+        description: `Prometheus {{ $labels.instance }} dropped about {{ $value | humanize }} alerts for every Alertmanager ${over}, ${lasting}, because they failed to take them or the queue was full. Firing alerts are re-sent each resend delay; persistent drops lose notifications.`,
         action: ["Check PrometheusAlertmanagerUnreachable and PrometheusNotificationQueueFull.", "Read Prometheus' log for 'Error sending alert'.", "Follow the runbook."],
       }),
-      rule(NOTIFICATION_QUEUE_FULL, `${select(SERVER_METRICS.notificationsQueueLength, prometheus)}\n/\n${select(SERVER_METRICS.notificationsQueueCapacity, prometheus)}\n> ${literal(p.queueFullRatio)}`, {
+      // Prometheus 3's queue lengths are per Alertmanager, its capacity is not: the emptiest queue, over the capacity.
+      rule(NOTIFICATION_QUEUE_FULL, `min without (alertmanager) (${select(SERVER_METRICS.notificationsQueueLength, prometheus)})\n/\n${select(SERVER_METRICS.notificationsQueueCapacity, prometheus)}\n> ${literal(p.queueFullRatio)}`, {
         summary: "Prometheus' alert queue is nearly full",
         description: `Prometheus {{ $labels.instance }}'s queue of alerts for Alertmanager is {{ $value | humanizePercentage }} full, above ${percent(p.queueFullRatio)} ${lasting}. A full queue drops the oldest alerts.`,
         action: ["Check whether Alertmanager answers slowly or a rule fires a flood of alerts.", "Follow the runbook."],

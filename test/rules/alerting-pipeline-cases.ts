@@ -37,9 +37,14 @@ export function alertingPipelineCases(f: StackFacts, annotations: Annotate): Ale
     series: series(SERVER_METRICS.ruleEvaluationFailures.name, { ...PROMETHEUS, rule_group: `/etc/prometheus/rules/billing-alerts.yml;${group}` }),
     values,
   });
+  /** Prometheus 2's one queue: drops and length without an `alertmanager` label. */
   const dropped = (values: string): InputSeries[] => [{ series: series(SERVER_METRICS.notificationsDropped.name, PROMETHEUS), values }];
-  const queue = (length: string): InputSeries[] => [
-    { series: series(SERVER_METRICS.notificationsQueueLength.name, PROMETHEUS), values: length },
+  const queue = (length: string): InputSeries[] => queues([length]);
+  /** Prometheus 3's queue per Alertmanager: one value list per Alertmanager. */
+  const perAlertmanager = (i: number) => ({ ...PROMETHEUS, alertmanager: `http://alertmanager-${i}:9093/api/v2/alerts` });
+  const droppedPerAlertmanager = (values: readonly string[]): InputSeries[] => values.map((v, i) => ({ series: series(SERVER_METRICS.notificationsDropped.name, perAlertmanager(i)), values: v }));
+  const queues = (lengths: readonly string[]): InputSeries[] => [
+    ...lengths.map((length, i) => ({ series: series(SERVER_METRICS.notificationsQueueLength.name, lengths.length > 1 ? perAlertmanager(i) : PROMETHEUS), values: length })),
     { series: series(SERVER_METRICS.notificationsQueueCapacity.name, PROMETHEUS), values: gauge([30, 10000]) },
   ];
   /** Alerts Prometheus sent to two Alertmanagers a minute, 10 to each, with `errors` of them failing at each. */
@@ -87,13 +92,15 @@ export function alertingPipelineCases(f: StackFacts, annotations: Annotate): Ale
 
     // --- PrometheusNotificationsDropped: any alert dropped in 15m, for 5m.
     fires("PrometheusNotificationsDropped", "2 alerts dropped a minute for 20 minutes fire", dropped(counter([30, 2])), "20m", "warning", PROMETHEUS, "Prometheus drops alerts meant for Alertmanager",
-      "Prometheus localhost:9090 dropped about 30 alerts over the last 15 minutes, for 5 minutes, because every Alertmanager failed to take them or its queue was full. Firing alerts are re-sent each resend delay; persistent drops lose notifications."),
+      "Prometheus localhost:9090 dropped about 30 alerts for every Alertmanager over the last 15 minutes, for 5 minutes, because they failed to take them or the queue was full. Firing alerts are re-sent each resend delay; persistent drops lose notifications."),
+    { name: "drops for one Alertmanager of two (Prometheus 3's queue per Alertmanager) stay quiet", kind: "quiet", alert: "PrometheusNotificationsDropped", minutes: 30, input: droppedPerAlertmanager([counter([30, 2]), counter([30, 0])]), evalAt: "20m", expected: [] },
     { name: "drops that ended 25 minutes ago stay quiet", kind: "quiet", alert: "PrometheusNotificationsDropped", minutes: 35, input: dropped(counter([5, 2], [30, 0])), evalAt: "30m", expected: [] },
     { name: "drops for 3 minutes are still pending", kind: "pending", alert: "PrometheusNotificationsDropped", minutes: 30, input: dropped(counter([20, 0], [10, 2])), evalAt: "23m", expected: [] },
 
     // --- PrometheusNotificationQueueFull: length / capacity > 90 % for 5m.
     fires("PrometheusNotificationQueueFull", "a queue 95 % full for 10 minutes fires", queue(gauge([30, 9500])), "10m", "warning", PROMETHEUS, "Prometheus' alert queue is nearly full",
       "Prometheus localhost:9090's queue of alerts for Alertmanager is 95% full, above 90% for 5 minutes. A full queue drops the oldest alerts."),
+    { name: "one Alertmanager's queue of two 95 % full (Prometheus 3) stays quiet", kind: "quiet", alert: "PrometheusNotificationQueueFull", minutes: 30, input: queues([gauge([30, 9500]), gauge([30, 100])]), evalAt: "20m", expected: [] },
     { name: "a queue 80 % full stays quiet", kind: "quiet", alert: "PrometheusNotificationQueueFull", minutes: 30, input: queue(gauge([30, 8000])), evalAt: "20m", expected: [] },
     { name: "a queue 95 % full for 3 minutes is still pending", kind: "pending", alert: "PrometheusNotificationQueueFull", minutes: 30, input: queue(gauge([20, 8000], [10, 9500])), evalAt: "23m", expected: [] },
 
