@@ -63,8 +63,8 @@ export function alertingPipelineCases(f: StackFacts, annotations: Annotate): Ale
     return [
       fires(alert, `${server} refusing its configuration for 10 minutes fires`, reload(gauge([10, 1], [20, 0])), "20m", "warning", labels, `${server} refused its new configuration`,
         `${server} ${labels.instance} has failed to reload its configuration for 5 minutes: it keeps running the previous one, so the change deployed last is not live, and a restart would fail to start.`),
-      { name: `a ${server} reload that failed and succeeded 3 minutes later stays quiet`, kind: "quiet", alert, minutes: 30, input: reload(gauge([10, 1], [3, 0], [17, 1])), evalAt: "20m", expected: [] },
-      { name: `a ${server} reload failed 3 minutes ago is still pending`, kind: "pending", alert, minutes: 30, input: reload(gauge([10, 1], [20, 0])), evalAt: "13m", expected: [] },
+      { name: `a reload of ${server} that failed and succeeded 3 minutes later stays quiet`, kind: "quiet", alert, minutes: 30, input: reload(gauge([10, 1], [3, 0], [17, 1])), evalAt: "20m", expected: [] },
+      { name: `a reload of ${server} that failed 3 minutes ago is still pending`, kind: "pending", alert, minutes: 30, input: reload(gauge([10, 1], [20, 0])), evalAt: "13m", expected: [] },
     ];
   };
 
