@@ -16,7 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { buildAlertmanagerConfig, buildRuleGroups, RULE_FILE, ruleFileDocument } from "./alerts";
 import { alertmanagerConfigSpec, HEARTBEAT_FILE, selectedFiles } from "./alerts/operator";
-import { alertmanagerPlacement, CONFIG_FILE, emailTemplates, SECRET_FILES } from "./alerts/routing";
+import { alertmanagerPlacement, CONFIG_FILE, emailTemplates, SECRET_FILES, uncoveredEmailFailure } from "./alerts/routing";
 import { INTEGRATIONS } from "./alerts/integrations";
 import { AlertRules } from "./components/alert-rules";
 import { AlertmanagerRouting } from "./components/alertmanager-routing";
@@ -215,6 +215,8 @@ function operatorRouting(config: BillingConfig, secrets: Secrets, labels: Record
 function alertmanagerRouting(config: BillingConfig, secrets: Secrets, labels: Record<string, string>, kubernetes: k8s.Provider, timeoutSeconds: number) {
   const placement = alertmanagerPlacement(config);
   if (placement.warning) pulumi.log.warn(placement.warning);
+  const uncovered = uncoveredEmailFailure(config);
+  if (uncovered) pulumi.log.warn(uncovered);
   const secret = (key: SecretKey): pulumi.Output<string> => secretOf(secrets, key);
   const secretFiles: Record<string, pulumi.Output<string>> = Object.fromEntries(Object.entries(placement.secretFiles).map(([file, key]) => [file, secret(key)]));
   const inline = placement.inline;

@@ -36,7 +36,10 @@ export interface MetricDefinition {
   readonly labels: readonly string[];
   /** HELP text, as the app exports it. */
   readonly help: string;
-  /** The telemetry event it is derived from, or `polling` for a polled gauge, or `prometheus` for synthetic series. */
+  /**
+   * The telemetry event it is derived from, or `polling` for a polled gauge, or `prometheus` for synthetic series;
+   * for the servers' own ({@link SERVER_METRICS}), `prometheus-server` or `alertmanager`.
+   */
   readonly source: string;
 }
 
@@ -221,5 +224,93 @@ export const SYNTHETIC_METRICS = {
   },
 } as const satisfies Record<string, MetricDefinition>;
 
-/** Every metric the checker accepts: the app's and Prometheus' own. */
-export const ALL_METRICS: readonly MetricDefinition[] = [...Object.values(METRICS), ...Object.values(SYNTHETIC_METRICS)];
+/**
+ * The servers' own metrics, not the app's: what Prometheus and Alertmanager export about themselves on their
+ * `/metrics` (scraped by their self-scrape jobs, config keys `prometheusJob` and `alertmanagerJob`). The alerting
+ * pipeline's alerts (alerts/alerting-pipeline.ts) read them; the simulator never serves them. Names, types and labels
+ * as Prometheus 2.42 to 3.16 and Alertmanager 0.25 to 0.35 export them; `reason` on failed notifications is from 0.27,
+ * `alertmanager` on dropped alerts and queue lengths from Prometheus 3.
+ */
+export const SERVER_METRICS = {
+  notifications: {
+    name: "alertmanager_notifications_total",
+    type: "counter",
+    labels: ["integration"],
+    help: "The total number of attempted notifications.",
+    source: "alertmanager",
+  },
+  notificationsFailed: {
+    name: "alertmanager_notifications_failed_total",
+    type: "counter",
+    labels: ["integration", "reason"],
+    help: "The total number of failed notifications (after Alertmanager's own retries ran out).",
+    source: "alertmanager",
+  },
+  alertmanagerConfigReloadSuccessful: {
+    name: "alertmanager_config_last_reload_successful",
+    type: "gauge",
+    labels: [],
+    help: "Whether the last configuration reload attempt was successful.",
+    source: "alertmanager",
+  },
+  prometheusConfigReloadSuccessful: {
+    name: "prometheus_config_last_reload_successful",
+    type: "gauge",
+    labels: [],
+    help: "Whether the last configuration reload attempt was successful.",
+    source: "prometheus-server",
+  },
+  ruleEvaluationFailures: {
+    name: "prometheus_rule_evaluation_failures_total",
+    type: "counter",
+    labels: ["rule_group"],
+    help: "The total number of rule evaluation failures, by rule group (`<file>;<group>`).",
+    source: "prometheus-server",
+  },
+  // From Prometheus 3, which queues alerts per Alertmanager, drops and queue lengths carry `alertmanager` too.
+  notificationsDropped: {
+    name: "prometheus_notifications_dropped_total",
+    type: "counter",
+    labels: ["alertmanager"],
+    help: "Total number of alerts dropped due to errors when sending to Alertmanager.",
+    source: "prometheus-server",
+  },
+  notificationsQueueLength: {
+    name: "prometheus_notifications_queue_length",
+    type: "gauge",
+    labels: ["alertmanager"],
+    help: "The number of alert notifications in the queue.",
+    source: "prometheus-server",
+  },
+  notificationsQueueCapacity: {
+    name: "prometheus_notifications_queue_capacity",
+    type: "gauge",
+    labels: [],
+    help: "The capacity of the alert notifications queue.",
+    source: "prometheus-server",
+  },
+  alertmanagersDiscovered: {
+    name: "prometheus_notifications_alertmanagers_discovered",
+    type: "gauge",
+    labels: [],
+    help: "The number of alertmanagers discovered and active.",
+    source: "prometheus-server",
+  },
+  notificationsSent: {
+    name: "prometheus_notifications_sent_total",
+    type: "counter",
+    labels: ["alertmanager"],
+    help: "Total number of alerts sent, errors included, by Alertmanager URL.",
+    source: "prometheus-server",
+  },
+  notificationErrors: {
+    name: "prometheus_notifications_errors_total",
+    type: "counter",
+    labels: ["alertmanager"],
+    help: "Total number of sent alerts affected by errors, by Alertmanager URL.",
+    source: "prometheus-server",
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+/** Every metric the checker accepts: the app's, Prometheus' synthetic series and the servers' own. */
+export const ALL_METRICS: readonly MetricDefinition[] = [...Object.values(METRICS), ...Object.values(SYNTHETIC_METRICS), ...Object.values(SERVER_METRICS)];

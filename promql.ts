@@ -12,6 +12,8 @@ export type Matcher = string | { readonly op: "=" | "!=" | "=~" | "!~"; readonly
 export type Matchers = Readonly<Record<string, Matcher | readonly Matcher[]>>;
 
 export const regex = (value: string): Matcher => ({ op: "=~", value });
+/** `text` as a regular expression matching exactly it (Prometheus' RE2 and Alertmanager's read the same escapes). */
+export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 export const notRegex = (value: string): Matcher => ({ op: "!~", value });
 
 /** Which series of a histogram to select. */

@@ -17,6 +17,7 @@ export const RUNBOOKS = {
   subscriptions: "subscriptions.md",
   credits: "credits.md",
   pipeline: "monitoring-pipeline.md",
+  alertingPipeline: "alerting-pipeline.md",
   slos: "slos.md",
 } as const;
 

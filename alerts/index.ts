@@ -1,5 +1,6 @@
 /** Entry point of the alerting content: the rule groups and the Alertmanager configuration of a stack. */
 import type { BillingConfig } from "../config";
+import { ALERTING_PIPELINE_GROUP, alertingPipelineGroup } from "./alerting-pipeline";
 import { ruleContext } from "./common";
 import { creditsGroup } from "./credits";
 import { pipelineGroup } from "./pipeline";
@@ -17,9 +18,13 @@ export const RULE_FILE = "billing-alerts.yml";
 
 export function buildRuleGroups(cfg: BillingConfig): RuleGroup[] {
   const ctx = ruleContext(cfg);
-  const groups = [paymentsGroup(ctx), webhooksGroup(ctx), subscriptionsGroup(ctx), usageGroup(ctx), creditsGroup(ctx), ...sloGroups(ctx), pipelineGroup(ctx)];
   // One Prometheus loads every environment's rule file: each group's name says whose it is.
-  return groups.map((group) => ({ ...group, name: `${group.name}-${cfg.environment}` }));
+  const nameOf = (name: string): string => `${name}-${cfg.environment}`;
+  const named = (group: RuleGroup): RuleGroup => ({ ...group, name: nameOf(group.name) });
+  const groups = [paymentsGroup(ctx), webhooksGroup(ctx), subscriptionsGroup(ctx), usageGroup(ctx), creditsGroup(ctx), ...sloGroups(ctx), pipelineGroup(ctx)].map(named);
+  // The pipeline's group watches every billing group's evaluation, its own included.
+  const watched = [...groups.map((group) => group.name), nameOf(ALERTING_PIPELINE_GROUP)];
+  return [...groups, named(alertingPipelineGroup(ctx, watched))];
 }
 
 export function alertRules(groups: readonly RuleGroup[]): AlertRule[] {

@@ -15,8 +15,11 @@ export interface Integration {
   readonly file: string;
   /** The receiver it joins. */
   readonly severity: Severity;
-  /** Its part of that receiver, with its credential read from `secretFile` (an absolute path in the pod). */
-  readonly receiver: (cfg: BillingConfig, secretFile: string) => Partial<Receiver>;
+  /**
+   * Its part of a receiver, with its credential read from `secretFile` (an absolute path in the pod), titled with
+   * `subject`'s template (its own severity's unless another receiver borrows it, as the email-failing one does).
+   */
+  readonly receiver: (cfg: BillingConfig, secretFile: string, subject?: Severity) => Partial<Receiver>;
 }
 
 export const INTEGRATIONS: readonly Integration[] = [
@@ -24,21 +27,21 @@ export const INTEGRATIONS: readonly Integration[] = [
     secret: "pagerdutyRoutingKey",
     file: "pagerduty-routing-key",
     severity: "critical",
-    receiver: (_cfg, secretFile) => ({
-      pagerduty_configs: [{ routing_key_file: secretFile, send_resolved: true, severity: "critical", description: '{{ template "billing.subject.critical" . }}' }],
+    receiver: (_cfg, secretFile, subject = "critical") => ({
+      pagerduty_configs: [{ routing_key_file: secretFile, send_resolved: true, severity: "critical", description: `{{ template "billing.subject.${subject}" . }}` }],
     }),
   },
   {
     secret: "slackWebhookUrl",
     file: "slack-webhook-url",
     severity: "warning",
-    receiver: (cfg, secretFile) => ({
+    receiver: (cfg, secretFile, subject = "warning") => ({
       slack_configs: [
         {
           api_url_file: secretFile,
           channel: cfg.settings.slackChannel!,
           send_resolved: true,
-          title: '{{ template "billing.subject.warning" . }}',
+          title: `{{ template "billing.subject.${subject}" . }}`,
           text: "{{ range .Alerts }}{{ .Annotations.description }}\n{{ .Annotations.runbook_url }}\n{{ end }}",
         },
       ],

@@ -8,8 +8,10 @@ import * as path from "node:path";
 
 import type { BillingConfig, SecretKey } from "../config";
 import { atLeast, WEBHOOK_URL_FILE } from "../config/releases";
+import { escapeRegex } from "../promql";
 import { toYaml } from "../serialize";
 import { enabledIntegrations } from "./integrations";
+import { EMAIL_INTEGRATION, NOTIFICATIONS_FAILING } from "./alerting-pipeline";
 import { METRICS_ABSENT, WATCHDOG } from "./pipeline";
 import { PAYMENT_FAILURE_FAMILY } from "./payments";
 import { HEARTBEAT_SEVERITY, SEVERITIES, type Severity } from "./types";
@@ -99,6 +101,8 @@ export const RECEIVERS = {
   nonPaging: "billing-non-paging",
   /** The Watchdog of an environment that does not page: the heartbeat is the paging environments' own. */
   nonPagingWatchdog: "non-paging-watchdog",
+  /** Email failing: told by every other channel configured (Slack, PagerDuty), not by email alone. */
+  emailFailing: "billing-email-failing",
 } as const;
 
 /** Every receiver of the billing subtree: a base configuration may name none of them. */
@@ -191,7 +195,6 @@ export function emailTemplates(): Record<string, string> {
 }
 
 export const matcher = (label: string, op: "=" | "=~" | "!=", value: string): string => `${label}${op}${JSON.stringify(value)}`;
-const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The SMTP login as Alertmanager takes it: the username, and the password's file. */
 interface SmtpLogin {
@@ -223,6 +226,8 @@ export function receivers(cfg: BillingConfig, secretFile: (name: string) => stri
     { name: RECEIVERS.critical, email_configs: [email("critical", a.recipients.critical)], ...joined("critical") },
     { name: RECEIVERS.warning, email_configs: [email("warning", a.recipients.warning)], ...joined("warning") },
     { name: RECEIVERS.info, email_configs: [email("info", a.recipients.info)], ...joined("info") },
+    // Every integration at once, each with the critical subject; email stays, for the case where it fails only in part.
+    { name: RECEIVERS.emailFailing, email_configs: [email("critical", a.recipients.critical)], ...Object.assign({}, ...integrations.map((i) => i.receiver(cfg, secretFile(i.file), "critical"))) },
     { name: RECEIVERS.default, email_configs: [email("default", a.recipients.default)] },
     { name: RECEIVERS.nonPaging, email_configs: [email("nonpaging", a.paging.nonPagingRecipients)] },
     { name: RECEIVERS.nonPagingWatchdog },
@@ -249,10 +254,18 @@ export function heartbeatRoute(cfg: BillingConfig, matchers: readonly string[]):
   };
 }
 
-/** A paging environment's routes under its catch-all: the stalled webhooks in business hours, then by severity. */
+/**
+ * A paging environment's routes under its catch-all: email failing to every other channel, the stalled webhooks in
+ * business hours, then by severity.
+ */
 export function severityRoutes(cfg: BillingConfig): Route[] {
   const { alerting: a } = cfg;
   return [
+    {
+      receiver: RECEIVERS.emailFailing,
+      matchers: [matcher("alertname", "=", NOTIFICATIONS_FAILING), matcher("integration", "=", EMAIL_INTEGRATION)],
+      repeat_interval: a.repeatIntervals.critical.text,
+    },
     {
       receiver: RECEIVERS.info,
       matchers: [matcher("alertname", "=", WEBHOOKS_STALLED)],
@@ -279,7 +292,7 @@ export function nonPagingRoute(cfg: BillingConfig, matchers: readonly string[]):
  */
 export function inhibitRules(cfg: BillingConfig): InhibitRule[] {
   const team = teamMatcher(cfg);
-  return billingInhibitRules().map((rule) => ({ ...rule, source_matchers: [...rule.source_matchers, team], target_matchers: [...rule.target_matchers, team] }));
+  return [...billingInhibitRules(), ...(cfg.alerting.heartbeat ? [emailFailingStopsHeartbeat()] : [])].map((rule) => ({ ...rule, source_matchers: [...rule.source_matchers, team], target_matchers: [...rule.target_matchers, team] }));
 }
 
 /** The `team` label every billing alert carries (teamLabel): the billing subtree and inhibitions match it. */
@@ -310,6 +323,29 @@ function billingInhibitRules(): InhibitRule[] {
       equal: ["environment"],
     },
   ];
+}
+
+/**
+ * Email failing silences the Watchdog, so the heartbeat stops and the heartbeat service pages by its own channel:
+ * the one way to be told when email is the only channel (no Slack, no PagerDuty), and a second way otherwise.
+ */
+function emailFailingStopsHeartbeat(): InhibitRule {
+  return {
+    source_matchers: [matcher("alertname", "=", NOTIFICATIONS_FAILING), matcher("integration", "=", EMAIL_INTEGRATION)],
+    target_matchers: [matcher("alertname", "=", WATCHDOG)],
+    equal: ["environment"],
+  };
+}
+
+/**
+ * What nobody is told when email fails, given the channels configured; undefined when another channel covers it.
+ * The README's "When alerting itself fails" says the same.
+ */
+export function uncoveredEmailFailure(cfg: BillingConfig): string | undefined {
+  if (enabledIntegrations(cfg).length > 0) return undefined;
+  return cfg.alerting.heartbeat
+    ? `Only email reaches people: when email fails, ${NOTIFICATIONS_FAILING} is told only by the heartbeat stopping (its inhibition of the Watchdog), as fast as the heartbeat service notices. Set slackWebhookUrl or pagerdutyRoutingKey for a direct second channel.`
+    : `Only email reaches people and no heartbeatUrl is set: when email fails, nobody is told (${NOTIFICATIONS_FAILING} fires in Prometheus, and its email fails too). Set heartbeatUrl, slackWebhookUrl or pagerdutyRoutingKey.`;
 }
 
 export function businessHours(cfg: BillingConfig): TimeInterval {

@@ -9,7 +9,7 @@
 import type { BillingConfig } from "../config";
 import { describeDuration, duration, durationFromSeconds, type Duration } from "../duration";
 import { METRICS, type BucketedHistogram } from "../metrics";
-import { countIn, literal, type Matchers, recorded, regex, select, sumBy } from "../promql";
+import { countIn, escapeRegex, literal, type Matchers, recorded, regex, select, sumBy } from "../promql";
 import { alertRule, annotations, enoughTraffic, labels, RUNBOOKS, type RuleContext } from "./common";
 import type { AlertRule, RecordingRule, RuleGroup, Severity } from "./types";
 
@@ -106,7 +106,6 @@ export function sloRecords(windows: SloWindows) {
   };
 }
 
-const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Observations of a histogram at or under one of its bounds, over a window, by namespace. */
 function bucketCount(ctx: RuleContext, metric: BucketedHistogram, matchers: Matchers, bound: number, window: Duration): string {

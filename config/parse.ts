@@ -57,6 +57,9 @@ export interface BillingConfig {
     readonly alertmanagerDeployment: string;
     readonly scrapeInterval: Duration;
     readonly ruleEvaluationInterval: Duration;
+    /** The `job` labels of the servers' own series: Prometheus' scrape of itself and of Alertmanager. */
+    readonly prometheusJob: string;
+    readonly alertmanagerJob: string;
   };
   /**
    * Operator mode (prometheusOperator): the rules as a PrometheusRule, this stack's routing as an AlertmanagerConfig
@@ -116,6 +119,13 @@ export interface BillingConfig {
     readonly cancellation: { readonly ratio: number; readonly window: Duration; readonly for: Duration };
     readonly creditGrant: { readonly p99: number; readonly window: Duration; readonly for: Duration };
     readonly metricsAbsentFor: Duration;
+    /** The alerts on the alerting pipeline itself (alerts/alerting-pipeline.ts). */
+    readonly alertingPipeline: {
+      readonly window: Duration;
+      readonly for: Duration;
+      readonly notificationFailureRatio: number;
+      readonly queueFullRatio: number;
+    };
   };
   /** Service level objectives, each over `period` (the burn-rate table in alerts/slo.ts). */
   readonly slos: {
@@ -315,9 +325,10 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
     }
   });
   const minWindow = 4 * m.scrapeInterval?.seconds;
-  for (const key of ["rateWindow", "cancellationWindow", "creditGrantWindow", "webhookStalledWindow"] as const) {
+  const windows = { rateWindow: () => t.rateWindow, cancellationWindow: () => t.cancellation.window, creditGrantWindow: () => t.creditGrant.window, webhookStalledWindow: () => t.webhookStalled.window, alertingPipelineWindow: () => t.alertingPipeline.window };
+  for (const [key, windowOf] of Object.entries(windows)) {
     check(() => {
-      const window = key === "rateWindow" ? t.rateWindow : key === "cancellationWindow" ? t.cancellation.window : key === "creditGrantWindow" ? t.creditGrant.window : t.webhookStalled.window;
+      const window = windowOf();
       if (window.seconds < minWindow) {
         problems.push(`${PROJECT}:${key}: "${window.text}" is not allowed: a rate window must be at least 4× scrapeInterval (${m.scrapeInterval.text}), i.e. ${minWindow}s, or a single missed scrape empties it`);
       }
@@ -328,6 +339,12 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
     const sloBase = Math.round((300 * config.slos.period.seconds) / (30 * 86400));
     if (sloBase < minWindow) {
       problems.push(`${PROJECT}:sloPeriod: "${config.slos.period.text}" is not allowed: its shortest burn window (5m at 30d, scaled) would be ${sloBase}s, under 4× scrapeInterval (${m.scrapeInterval.text}); use at least ${Math.ceil((minWindow * 30 * 86400) / 300 / 3600)}h`);
+    }
+  });
+  check(() => {
+    // Alertmanager retries a failed notification once a group interval: a shorter window sees one failure at a time.
+    if (t.alertingPipeline.window.seconds < 3 * a.groupInterval.seconds) {
+      problems.push(`${PROJECT}:alertingPipelineWindow: "${t.alertingPipeline.window.text}" is not allowed: it must be at least 3× groupInterval (${a.groupInterval.text}), or a channel that keeps failing looks healthy between Alertmanager's retries`);
     }
   });
   check(() => {
@@ -411,6 +428,8 @@ export function parseConfig(given: RawConfig, renamed: Readonly<Record<string, s
       alertmanagerDeployment: v.alertmanagerDeployment!,
       scrapeInterval: v.scrapeInterval!,
       ruleEvaluationInterval: v.ruleEvaluationInterval!,
+      prometheusJob: v.prometheusJob!,
+      alertmanagerJob: v.alertmanagerJob!,
     },
     alerting: {
       ...(v.alertmanagerOwner
@@ -450,6 +469,7 @@ export function parseConfig(given: RawConfig, renamed: Readonly<Record<string, s
       cancellation: { ratio: v.cancellationRatio!, window: v.cancellationWindow!, for: v.cancellationFor! },
       creditGrant: { p99: v.creditGrantP99Threshold!, window: v.creditGrantWindow!, for: v.creditGrantFor! },
       metricsAbsentFor: v.metricsAbsentFor!,
+      alertingPipeline: { window: v.alertingPipelineWindow!, for: v.alertingPipelineFor!, notificationFailureRatio: v.notificationFailureRatio!, queueFullRatio: v.notificationQueueFullRatio! },
     },
     slos: {
       period: v.sloPeriod!,

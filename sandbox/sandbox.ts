@@ -310,6 +310,9 @@ export class Sandbox {
                 labels: { namespace: environment, pod: `${environment}-rsolv-platform-0` },
               })),
             },
+            // The servers' own series, under the job labels the stack's defaults select (prometheusJob, alertmanagerJob).
+            { job_name: this.cfg.monitoring.prometheusJob, static_configs: [{ targets: [`127.0.0.1:${port}`] }] },
+            { job_name: this.cfg.monitoring.alertmanagerJob, static_configs: [{ targets: this.alertmanagerUrls.map((url) => url.replace("http://", "")) }] },
           ],
         }),
       );

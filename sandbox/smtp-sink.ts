@@ -1,7 +1,7 @@
 /**
  * A local stand-in for Postmark's SMTP endpoint on port 587: offers STARTTLS with a throwaway certificate, refuses
  * mail before TLS and AUTH, and keeps every message it accepts, parsed. It can be stopped and started again on the
- * same port to simulate an outage.
+ * same port to simulate an outage, or made to refuse the credentials it accepted (a revoked Postmark token).
  */
 import type { AddressInfo } from "node:net";
 
@@ -36,6 +36,7 @@ export class SmtpSink {
   private readonly listeners: ((email: ReceivedEmail) => void)[] = [];
   private server?: SMTPServer;
   private port = 0;
+  private refusing = false;
 
   constructor(private readonly options: SmtpSinkOptions) {}
 
@@ -64,7 +65,7 @@ export class SmtpSink {
       logger: false,
       onAuth: (auth, session, callback) => {
         if (!session.secure) return callback(new Error("TLS required before AUTH"));
-        if (auth.username === this.options.username && auth.password === this.options.password) return callback(null, { user: auth.username });
+        if (!this.refusing && auth.username === this.options.username && auth.password === this.options.password) return callback(null, { user: auth.username });
         this.rejections.push(`bad credentials for ${auth.username}`);
         return callback(new Error("Invalid username or password"));
       },
@@ -101,6 +102,14 @@ export class SmtpSink {
     server.on("error", (error) => this.rejections.push(String(error)));
     this.port = (server.server.address() as AddressInfo).port;
     this.server = server;
+  }
+
+  /**
+   * Refuses (true) or accepts again (false) the configured credentials, as Postmark does with a revoked token: the
+   * server stays up and answers every AUTH with 535, so the client's error is authentication, not connection.
+   */
+  refuseCredentials(refuse: boolean): void {
+    this.refusing = refuse;
   }
 
   /** Stops accepting connections (and drops open ones): an outage, from the client's side. */

@@ -97,10 +97,11 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
     expect(Object.keys(data(configMap))).toEqual(["billing-alerts.yml"]);
   });
 
-  it("renders the seven seed alerts, Watchdog, the absent-metrics alert and a page and a ticket per SLO, for this environment", () => {
+  it("renders the seven seed alerts, Watchdog, the absent-metrics alert, a page and a ticket per SLO and the alerting pipeline's, for this environment", () => {
     const alerts = ruleFile(run).groups.flatMap((group) => group.rules.filter((rule) => rule.alert));
     const slos = ["BillingPaymentSuccess", "StripeWebhookLatency", "BillingApiLatency"].flatMap((stem) => [`${stem}ErrorBudgetBurnPage`, `${stem}ErrorBudgetBurnTicket`]);
-    expect(alerts.map((rule) => rule.alert).sort()).toEqual([...SEED_ALERTS, "Watchdog", "BillingMetricsAbsent", ...slos].sort());
+    const pipeline = ["AlertmanagerNotificationsFailing", "PrometheusRuleEvaluationFailures", "PrometheusAlertmanagerUnreachable", "PrometheusNotificationsDropped", "PrometheusNotificationQueueFull", "PrometheusConfigReloadFailed", "AlertmanagerConfigReloadFailed"];
+    expect(alerts.map((rule) => rule.alert).sort()).toEqual([...SEED_ALERTS, "Watchdog", "BillingMetricsAbsent", ...slos, ...pipeline].sort());
     for (const rule of alerts) expect(rule.labels?.environment).toBe(stack);
   });
 
@@ -152,6 +153,8 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
     const recipients = Object.fromEntries(config.receivers.map((r: { name: string; email_configs?: { to: string }[] }) => [r.name, r.email_configs?.[0].to]));
     expect(recipients).toEqual({
       "billing-critical": "admin@rsolv.dev, billing-oncall@rsolv.dev",
+      // Email failing is also emailed to the critical recipients, beside Slack and PagerDuty when set.
+      "billing-email-failing": "admin@rsolv.dev, billing-oncall@rsolv.dev",
       "billing-warning": "admin@rsolv.dev, alerts@rsolv.dev",
       "billing-info": "alerts@rsolv.dev",
       "billing-default": "admin@rsolv.dev",

@@ -105,6 +105,29 @@ describe("inhibition in the production stack, on the real Alertmanager", () => {
   });
 });
 
+describe("failing email stops the heartbeat, on the real Alertmanager (heartbeat URL set)", () => {
+  let mounted: MountedConfig;
+  let server: AlertmanagerServer | undefined;
+  beforeAll(async () => {
+    mounted = await mountedAlertmanagerConfig("production", { secrets: { heartbeatUrl: "https://heartbeat.example/ping/test-only-heartbeat-path" }, config: { alertmanagerVersion: "0.26" } });
+    server = await AlertmanagerServer.start(mounted.configFile);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    removeMounted(mounted);
+  });
+
+  it("GIVEN AlertmanagerNotificationsFailing for email in production WHEN posted beside both Watchdogs THEN only production's Watchdog is suppressed, so its heartbeat stops", async () => {
+    const posted = [firing(mounted, "AlertmanagerNotificationsFailing", { integration: "email" }), firing(mounted, "Watchdog"), firing(mounted, "Watchdog", { environment: "staging" })];
+    expect(await inhibitedBy(server!, posted, ["Watchdog@production"])).toEqual(["Watchdog@production"]);
+  });
+
+  it("GIVEN AlertmanagerNotificationsFailing for Slack WHEN posted beside a Watchdog THEN nothing is suppressed (email tells it)", async () => {
+    const posted = [firing(mounted, "AlertmanagerNotificationsFailing", { integration: "slack", environment: "production-slack" }), firing(mounted, "Watchdog", { environment: "production-slack" })];
+    expect(await inhibitedBy(server!, posted, [])).toEqual([]);
+  });
+});
+
 describe("inhibition stays inside one environment, on the real Alertmanager", () => {
   let mounted: MountedConfig;
   let server: AlertmanagerServer | undefined;

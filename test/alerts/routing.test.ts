@@ -72,7 +72,17 @@ const EXPECTED_RECEIVER_BY_ALERT: Readonly<Record<string, string>> = {
   StripeWebhookLatencyErrorBudgetBurnTicket: SEED_ROUTING.warning.receiver,
   BillingApiLatencyErrorBudgetBurnPage: SEED_ROUTING.critical.receiver,
   BillingApiLatencyErrorBudgetBurnTicket: SEED_ROUTING.warning.receiver,
+  // The alerting pipeline (without an integration label; email failing has its own route, tested below).
+  AlertmanagerNotificationsFailing: SEED_ROUTING.critical.receiver,
+  PrometheusRuleEvaluationFailures: SEED_ROUTING.critical.receiver,
+  PrometheusAlertmanagerUnreachable: SEED_ROUTING.critical.receiver,
+  PrometheusNotificationsDropped: SEED_ROUTING.warning.receiver,
+  PrometheusNotificationQueueFull: SEED_ROUTING.warning.receiver,
+  PrometheusConfigReloadFailed: SEED_ROUTING.warning.receiver,
+  AlertmanagerConfigReloadFailed: SEED_ROUTING.warning.receiver,
 };
+/** Email failing: told by every other channel, not by email alone (issue 30). */
+const EMAIL_FAILING_RECEIVER = "billing-email-failing";
 
 /** A route and every route below it. */
 const allRoutes = (route: Route): Route[] => [route, ...(route.routes ?? []).flatMap(allRoutes)];
@@ -170,7 +180,7 @@ describe("Alertmanager routing of the configuration the production stack deploys
 
     it("GIVEN every email config WHEN read THEN send_resolved is written out as true (email defaults to false) and STARTTLS is required", () => {
       const emails: EmailConfig[] = mounted.parsed.receivers.flatMap((r) => r.email_configs ?? []);
-      expect(emails).toHaveLength(6);
+      expect(emails).toHaveLength(7);
       for (const email of emails) {
         expect({ to: email.to, explicit: Object.hasOwn(email, "send_resolved"), send_resolved: email.send_resolved, require_tls: email.require_tls }).toEqual({
           to: email.to,
@@ -202,10 +212,33 @@ describe("Alertmanager routing of the configuration the production stack deploys
       const slack = receiver(mounted.parsed, SEED_ROUTING.warning.receiver).slack_configs;
       expect(pagerduty?.map((p) => fs.readFileSync(p.routing_key_file, "utf8"))).toEqual(secrets.pagerdutyRoutingKey ? [secrets.pagerdutyRoutingKey] : undefined);
       expect(slack?.map((s) => fs.readFileSync(s.api_url_file, "utf8"))).toEqual(secrets.slackWebhookUrl ? [secrets.slackWebhookUrl] : undefined);
+      // Failing email is told by every channel set (and by email, which may fail only in part).
+      const emailFailing = receiver(mounted.parsed, EMAIL_FAILING_RECEIVER);
+      expect(emailFailing.pagerduty_configs?.map((p) => fs.readFileSync(p.routing_key_file, "utf8"))).toEqual(secrets.pagerdutyRoutingKey ? [secrets.pagerdutyRoutingKey] : undefined);
+      expect(emailFailing.slack_configs?.map((s) => fs.readFileSync(s.api_url_file, "utf8"))).toEqual(secrets.slackWebhookUrl ? [secrets.slackWebhookUrl] : undefined);
+      expect(emailFailing.email_configs?.map((e) => e.to)).toEqual([SEED_ROUTING.critical.to]);
       // Nothing else pages or posts: info and the catch-all stay email only.
       for (const name of [SEED_ROUTING.info.receiver, DEFAULT_RECEIVER, NON_PAGING.receiver]) {
         expect(Object.keys(receiver(mounted.parsed, name)).sort()).toEqual(["email_configs", "name"]);
       }
+    });
+
+    it("GIVEN AlertmanagerNotificationsFailing of each integration WHEN amtool routes it THEN failing email reaches the receiver of every other channel, any other failing channel email", () => {
+      const rule = alerts(ruleFileOf(mounted.run).parsed).find((candidate) => candidate.alert === "AlertmanagerNotificationsFailing")!;
+      const routed = Object.fromEntries(["email", "slack", "pagerduty", "webhook"].map((integration) => [integration, routeReceivers(mounted.configFile, { alertname: rule.alert!, ...rule.labels, integration })]));
+      expect(routed).toEqual({ email: [EMAIL_FAILING_RECEIVER], slack: [SEED_ROUTING.critical.receiver], pagerduty: [SEED_ROUTING.critical.receiver], webhook: [SEED_ROUTING.critical.receiver] });
+      // Staging's copy of the alert stays quiet there: production's copy, on the same Alertmanager, pages.
+      expect(routeReceivers(mounted.configFile, { alertname: rule.alert!, ...rule.labels, environment: "staging", integration: "email" })).toEqual([NON_PAGING.receiver]);
+    });
+
+    it("GIVEN the heartbeat WHEN the inhibitions are read THEN failing email silences the Watchdog of its environment exactly when a heartbeat URL is set", () => {
+      const silencesWatchdog = mounted.parsed.inhibit_rules.filter((rule) => rule.target_matchers.includes('alertname="Watchdog"'));
+      const heartbeat = VARIANTS[variant].secrets?.heartbeatUrl !== undefined;
+      expect(silencesWatchdog).toEqual(
+        heartbeat
+          ? [{ source_matchers: ['alertname="AlertmanagerNotificationsFailing"', 'integration="email"', 'team="billing"'], target_matchers: ['alertname="Watchdog"', 'team="billing"'], equal: ["environment"] }]
+          : [],
+      );
     });
 
     it("GIVEN the SMTP login WHEN the global block is read THEN the username is the access key (smtp-token) or the server token (server-token)", () => {

@@ -43,8 +43,8 @@ describe("the runbooks in docs/runbooks/", () => {
     recorded = new Map(allRules(file).filter((rule) => rule.record).map((rule) => [rule.record!, recordedLabels(rule.record!)]));
   });
 
-  it("are the five alert families, the SLOs and the index", () => {
-    expect(RUNBOOKS).toEqual(["README.md", "credits.md", "monitoring-pipeline.md", "payment-failures.md", "slos.md", "stripe-webhook-failures.md", "subscriptions.md"]);
+  it("are the five alert families, the alerting pipeline, the SLOs and the index", () => {
+    expect(RUNBOOKS).toEqual(["README.md", "alerting-pipeline.md", "credits.md", "monitoring-pipeline.md", "payment-failures.md", "slos.md", "stripe-webhook-failures.md", "subscriptions.md"]);
   });
 
   it.each(RUNBOOKS)("%s: every promql block parses and uses only catalogue metrics, labels and recorded series", (file) => {

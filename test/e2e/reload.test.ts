@@ -118,7 +118,7 @@ test("the same measure on a restart (configReload: restart): evaluation stops fo
   writeGaps(interval);
 });
 
-test("a refused Alertmanager configuration: the old one keeps running", async () => {
+test("a refused Alertmanager configuration: the old one keeps running, and AlertmanagerConfigReloadFailed fires", async () => {
   const good = sandbox.rendered.get(ENVIRONMENT)!.alertmanager!;
   const before = await liveConfig();
   // A configuration Alertmanager refuses: its root route names a receiver it does not define.
@@ -129,6 +129,7 @@ test("a refused Alertmanager configuration: the old one keeps running", async ()
 
   expect(await sandbox.reloadSucceeded("alertmanager")).toEqual([false]);
   expect(await liveConfig()).toBe(before);
+  await waitFor("AlertmanagerConfigReloadFailed firing", async () => (await sandbox.firing(ENVIRONMENT)).includes("AlertmanagerConfigReloadFailed"), WAIT_MS);
 
   await sandbox.updateAlertmanager(good);
   expect(await sandbox.reloadSucceeded("alertmanager")).toEqual([true]);

@@ -2,10 +2,25 @@
 import { WATCHDOG } from "../../alerts/pipeline";
 import { METRICS } from "../../metrics";
 import { rate, select, sumBy } from "../../promql";
-import { type Sandbox, waitFor } from "../../sandbox/sandbox";
+import { Sandbox, type SandboxOptions, waitFor } from "../../sandbox/sandbox";
 import { sumSeries } from "../../verify/exposition";
 
 export const WAIT_MS = 120_000;
+
+/** A sandbox of the file's own, started before its tests and stopped after them; call the getter inside a test. */
+export function sandboxOfFile(options: SandboxOptions): () => Sandbox {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await Sandbox.start(options);
+  }, 120_000);
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+  return () => {
+    if (!sandbox) throw new Error("the sandbox did not start");
+    return sandbox;
+  };
+}
 
 /** Every environment scraped with payments flowing and its Watchdog firing (Prometheus scrapes a few seconds after it is ready). */
 export async function waitForTraffic(sandbox: Sandbox, environments: readonly string[]): Promise<void> {

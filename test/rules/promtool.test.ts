@@ -16,28 +16,8 @@ import { alerts, deployedRuleFile, type RuleFile } from "../helpers/rule-file";
 import type { Release } from "../../tools/servers";
 import { runTool, tempDir } from "../helpers/tools";
 import { groupOrder } from "../helpers/traffic";
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Series builders.
-
-type Labels = Record<string, string>;
-
-const series = (name: string, labels: Labels): string =>
-  `${name}{${Object.entries(labels)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(",")}}`;
-
-/** Cumulative counter samples, one a minute, from phases of [minutes, increase per minute]. */
-function counter(...phases: [number, number][]): string {
-  const values = [0];
-  for (const [minutes, perMinute] of phases) for (let i = 0; i < minutes; i++) values.push(values[values.length - 1] + perMinute);
-  return values.map((v) => Number(v.toFixed(6))).join(" ");
-}
-
-interface InputSeries {
-  series: string;
-  values: string;
-}
+import { type AlertCase, type Annotate, type CaseKind, counter, type ExpectedAlert, type InputSeries, type Labels, series, type StackFacts } from "../helpers/promtool-cases";
+import { alertingPipelineCases } from "./alerting-pipeline-cases";
 
 /** A histogram's cumulative `_bucket` series, with `perMinute` observations a minute all falling in the bucket ending at `le`. */
 function histogram(base: string, labels: Labels, bounds: readonly number[], le: number, minutes: number, perMinute: number): InputSeries[] {
@@ -50,12 +30,6 @@ function histogram(base: string, labels: Labels, bounds: readonly number[], le: 
 // ---------------------------------------------------------------------------------------------------------------------
 // What each stack's alerts must say, written out here rather than taken from the rules.
 
-interface StackFacts {
-  readonly stack: string;
-  readonly namespace: string;
-  readonly dashboardUid: string;
-}
-
 // Both stacks' rule files (staging's is production's with staging's names: test/rules/stack-equivalence.test.ts), each
 // on both ends of the supported range of promtool: the current release and the oldest (Debian 12's 2.42).
 const FACTS: (StackFacts & { readonly release: Release })[] = (["current", "oldest"] as const).flatMap((release) => [
@@ -64,28 +38,6 @@ const FACTS: (StackFacts & { readonly release: Release })[] = (["current", "olde
 ]);
 
 const RUNBOOKS = "https://github.com/rsolv-dev/billing-monitoring/blob/main/docs/runbooks";
-
-interface ExpectedAlert {
-  exp_labels: Labels;
-  exp_annotations: Labels;
-}
-
-/**
- * What a case shows: the alert firing; quiet (no firing, no pending); pending (the condition holds, its `for` has not
- * run out: promtool checks it is pending); low traffic (the guard keeps a ratio alert quiet).
- */
-type CaseKind = "fires" | "quiet" | "pending" | "low-traffic";
-
-interface AlertCase {
-  readonly name: string;
-  readonly kind: CaseKind;
-  readonly alert: string;
-  readonly minutes: number;
-  readonly input: InputSeries[];
-  readonly evalAt: string;
-  /** Empty: the alert must not be firing (pending is not firing). */
-  readonly expected: ExpectedAlert[];
-}
 
 interface RecordCase {
   readonly name: string;
@@ -98,7 +50,7 @@ interface RecordCase {
 function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; recordCases: RecordCase[] } {
   const ns = { namespace: f.namespace };
   const action = (alert: string): string => alerts(file).find((rule) => rule.alert === alert)!.annotations!.action; // static prose
-  const annotations = (alert: string, runbook: string, panel: number, summary: string, description: string): Labels => ({
+  const annotations: Annotate = (alert, runbook, panel, summary, description) => ({
     action: action(alert),
     dashboard_url: `https://grafana.rsolv.dev/d/${f.dashboardUid}?viewPanel=${panel}`,
     description,
@@ -329,6 +281,7 @@ function cases(f: StackFacts, file: RuleFile): { alertCases: AlertCase[]; record
     },
     { name: "billing metrics present stay quiet", kind: "quiet", alert: "BillingMetricsAbsent", minutes: 40, input: [{ series: activeSubscriptions, values: counter([40, 0]) }], evalAt: "35m", expected: [] },
     { name: "billing metrics gone for 5 minutes are still pending", kind: "pending", alert: "BillingMetricsAbsent", minutes: 20, input: [{ series: activeSubscriptions, values: `${counter([20, 0])} stale` }], evalAt: "26m", expected: [] },
+    ...alertingPipelineCases(f, annotations),
   ];
 
   const recordCases: RecordCase[] = [

@@ -94,7 +94,7 @@ describe("between a base and a revision with one change of each kind", () => {
   });
 
   it("who gets what: the repeat interval, for every alert it applies to", () => {
-    expect(production).toMatch(/- billing-critical \(critical\): repeated every 2h → 30m: `BillingPaymentFailureRateCritical`, .*`BillingMetricsAbsent`\n/);
+    expect(production).toMatch(/- billing-critical \(critical\): repeated every 2h → 30m: `BillingPaymentFailureRateCritical`, .*`BillingMetricsAbsent`, `AlertmanagerNotificationsFailing`, `PrometheusRuleEvaluationFailures`, `PrometheusAlertmanagerUnreachable`\n/);
   });
 
   it("receivers: recipients and the new Slack destination, never the secret", () => {

@@ -3,7 +3,7 @@
  * or the heartbeat URL is one, and setting it adds its file to the Secret and its part to its severity's receiver.
  */
 import { INTEGRATIONS } from "../../../alerts/integrations";
-import { alertmanagerPlacement, buildAlertmanagerConfig } from "../../../alerts/routing";
+import { alertmanagerPlacement, buildAlertmanagerConfig, uncoveredEmailFailure } from "../../../alerts/routing";
 import { parseConfig, SECRET_KEYS } from "../../../config";
 
 const VALUES = { imageTag: "v1", smtpUsername: "key", smtpPassword: "unused", grafanaToken: "unused", alertmanagerOwner: "true", alertmanagerSecretPath: "/secrets" };
@@ -28,6 +28,28 @@ describe("integrations", () => {
     const byName = Object.fromEntries(buildAlertmanagerConfig(cfg).receivers.map((r) => [r.name, r]));
     expect(byName["billing-critical"].pagerduty_configs).toEqual([{ routing_key_file: "/secrets/pagerduty-routing-key", send_resolved: true, severity: "critical", description: '{{ template "billing.subject.critical" . }}' }]);
     expect(byName["billing-warning"].slack_configs).toMatchObject([{ api_url_file: "/secrets/slack-webhook-url", channel: "#billing", send_resolved: true }]);
-    expect(Object.keys(byName).filter((name) => byName[name].pagerduty_configs || byName[name].slack_configs).sort()).toEqual(["billing-critical", "billing-warning"]);
+    // Besides its own severity's, each joins the receiver of failing email, which must not be told by email alone.
+    expect(Object.keys(byName).filter((name) => byName[name].pagerduty_configs || byName[name].slack_configs).sort()).toEqual(["billing-critical", "billing-email-failing", "billing-warning"]);
+  });
+
+  it("GIVEN email failing WHEN its receiver is read THEN it holds every integration set, titled as critical, beside the critical recipients' email", () => {
+    const cfg = config({ pagerdutyRoutingKey: "k", slackWebhookUrl: "https://hooks.slack.example/x", slackChannel: "#billing" });
+    const emailFailing = buildAlertmanagerConfig(cfg).receivers.find((r) => r.name === "billing-email-failing")!;
+    expect(emailFailing.pagerduty_configs).toEqual([{ routing_key_file: "/secrets/pagerduty-routing-key", send_resolved: true, severity: "critical", description: '{{ template "billing.subject.critical" . }}' }]);
+    expect(emailFailing.slack_configs).toMatchObject([{ api_url_file: "/secrets/slack-webhook-url", channel: "#billing", title: '{{ template "billing.subject.critical" . }}' }]);
+    expect(emailFailing.email_configs!.map((e) => e.to)).toEqual(["admin@rsolv.dev, billing-oncall@rsolv.dev"]);
+  });
+});
+
+describe("what nobody is told when email fails", () => {
+  it.each([
+    ["email only, no heartbeat", {}, /nobody is told/],
+    ["email only, with the heartbeat", { heartbeatUrl: "https://heartbeat.example/x" }, /told only by the heartbeat stopping/],
+    ["Slack set", { slackWebhookUrl: "https://hooks.slack.example/x" }, undefined],
+    ["PagerDuty set", { pagerdutyRoutingKey: "k" }, undefined],
+  ])("GIVEN %s WHEN asked THEN it says so plainly, or nothing when another channel covers email", (_what, extra, expected) => {
+    const text = uncoveredEmailFailure(config(extra));
+    if (expected === undefined) expect(text).toBeUndefined();
+    else expect(text).toMatch(expected);
   });
 });
