@@ -112,7 +112,9 @@ describe("the diff mode", () => {
     // What really differs stays: the app's Deployment name, and only production writes the Alertmanager files.
     expect(diff).toContain("-  name: <environment>-rsolv-platform\n+  name: rsolv-platform\n");
     expect(diff).toContain("--- /dev/null\n+++ production/alertmanager/alertmanager.yml\n@@ -0,0 +1,");
-    expect(diff.split("\n").length).toBeLessThan(700);
+    // Mostly the owner's Alertmanager files, which staging has none of (its configuration twice: the file and the
+    // ConfigMap holding it; the reloader sidecar's patch): 718 lines with the alerting-pipeline routes.
+    expect(diff.split("\n").length).toBeLessThan(800);
   });
 });
 
