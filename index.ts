@@ -27,8 +27,8 @@ import { OperatorRouting } from "./components/operator-routing";
 import { type BillingConfig, PROJECT, type SecretKey } from "./config";
 import { loadConfig, type Secrets, stackless } from "./config/load";
 import { billingDashboard, deploymentTags } from "./dashboards/billing";
-import { promotionProblem } from "./promotion";
-import { toJson, toYaml } from "./serialize";
+import { promotionProblem } from "./gates/promotion";
+import { toJson, toYaml } from "./common/serialize";
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
@@ -309,7 +309,7 @@ async function ownershipCheck(config: BillingConfig): Promise<void> {
  * Pulumi's language host (`@pulumi/pulumi/cmd/run`) `require`s this module and calls what it gets only when that is
  * a function; the function's result becomes the stack outputs. `export =` makes the function the module itself.
  * `export default` would compile to `exports.default = fn`, which is never called: the stack would declare nothing
- * (pulumi/pulumi#4017). test/program.test.ts guards this.
+ * (pulumi/pulumi#4017). test/program/entry.program.test.ts guards this.
  */
 export = billingMonitoring;
 

@@ -4,10 +4,10 @@
  * its queue filling up, and a configuration reload refused. Where each is routed so that a failing channel is not
  * the only one told: alerts/routing.ts (`emailFailingRoute`, the Watchdog inhibition).
  */
-import { describeDuration } from "../duration";
-import { percent } from "../format";
-import { SERVER_METRICS } from "../metrics";
-import { escapeRegex, literal, type Matchers, rate, regex, select, sumBy } from "../promql";
+import { describeDuration } from "../common/duration";
+import { percent } from "../common/format";
+import { SERVER_METRICS } from "../promql/metrics";
+import { escapeRegex, literal, type Matchers, rate, regex, select, sumBy } from "../promql/index";
 import { alertRule, annotations, labels, RUNBOOKS, type RuleContext } from "./common";
 import type { AlertRule, RuleGroup, Severity } from "./types";
 

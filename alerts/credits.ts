@@ -1,7 +1,7 @@
 /** Credits: unusually large grants. */
-import { describeDuration } from "../duration";
-import { METRICS } from "../metrics";
-import { countIn, histogramQuantile, literal, select, sumBy } from "../promql";
+import { describeDuration } from "../common/duration";
+import { METRICS } from "../promql/metrics";
+import { countIn, histogramQuantile, literal, select, sumBy } from "../promql/index";
 import { alertRule, annotations, labels, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 

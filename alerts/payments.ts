@@ -1,8 +1,8 @@
 /** Payment processing: failure ratio, warning and critical. */
-import { describeDuration } from "../duration";
-import { percent } from "../format";
-import { METRICS } from "../metrics";
-import { PAYMENT_LABELS } from "../records";
+import { describeDuration } from "../common/duration";
+import { percent } from "../common/format";
+import { METRICS } from "../promql/metrics";
+import { PAYMENT_LABELS } from "../promql/records";
 import { annotations, labels, lowTrafficNote, outcomeRatio, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 

@@ -1,7 +1,7 @@
 /** The alerting pipeline itself: a heartbeat that always fires, and missing billing metrics. */
-import { describeDuration, duration } from "../duration";
-import { METRICS } from "../metrics";
-import { select } from "../promql";
+import { describeDuration, duration } from "../common/duration";
+import { METRICS } from "../promql/metrics";
+import { select } from "../promql/index";
 import { alertRule, annotations, labels, RUNBOOKS, type RuleContext } from "./common";
 import { HEARTBEAT_SEVERITY, type RuleGroup } from "./types";
 

@@ -8,8 +8,8 @@ import * as path from "node:path";
 
 import type { BillingConfig, SecretKey } from "../config";
 import { atLeast, WEBHOOK_URL_FILE } from "../config/releases";
-import { escapeRegex } from "../promql";
-import { toYaml } from "../serialize";
+import { escapeRegex } from "../promql/index";
+import { toYaml } from "../common/serialize";
 import { enabledIntegrations } from "./integrations";
 import { EMAIL_INTEGRATION, NOTIFICATIONS_FAILING } from "./alerting-pipeline";
 import { METRICS_ABSENT, WATCHDOG } from "./pipeline";

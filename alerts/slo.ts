@@ -7,9 +7,9 @@
  * error ratio with the error budget, `1 - objective`.
  */
 import type { BillingConfig } from "../config";
-import { describeDuration, duration, durationFromSeconds, type Duration } from "../duration";
-import { METRICS, type BucketedHistogram } from "../metrics";
-import { countIn, escapeRegex, literal, type Matchers, recorded, regex, select, sumBy } from "../promql";
+import { describeDuration, duration, durationFromSeconds, type Duration } from "../common/duration";
+import { METRICS, type BucketedHistogram } from "../promql/metrics";
+import { countIn, escapeRegex, literal, type Matchers, recorded, regex, select, sumBy } from "../promql/index";
 import { alertRule, annotations, enoughTraffic, labels, RUNBOOKS, type RuleContext } from "./common";
 import type { AlertRule, RecordingRule, RuleGroup, Severity } from "./types";
 

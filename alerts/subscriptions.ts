@@ -1,9 +1,9 @@
 /** Subscriptions: cancellations as a share of creations. */
-import { describeDuration } from "../duration";
-import { percent } from "../format";
-import { METRICS } from "../metrics";
-import { countIn, perSecond, recorded, select, sumBy } from "../promql";
-import { SUBSCRIPTION_LABELS } from "../records";
+import { describeDuration } from "../common/duration";
+import { percent } from "../common/format";
+import { METRICS } from "../promql/metrics";
+import { countIn, perSecond, recorded, select, sumBy } from "../promql/index";
+import { SUBSCRIPTION_LABELS } from "../promql/records";
 import { annotations, labels, lowTrafficNote, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 

@@ -1,4 +1,4 @@
-import type { Duration } from "../duration";
+import type { Duration } from "../common/duration";
 
 /** Severities an alert can carry, most urgent first. Each has its own route and receiver. */
 export const SEVERITIES = ["critical", "warning", "info"] as const;

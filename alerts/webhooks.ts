@@ -1,9 +1,9 @@
 /** Stripe webhooks: failure ratio, processing time, and silence. */
-import { describeDuration } from "../duration";
-import { percent } from "../format";
-import { METRICS } from "../metrics";
-import { countIn, histogramQuantile, literal, select, sumBy } from "../promql";
-import { WEBHOOK_LABELS } from "../records";
+import { describeDuration } from "../common/duration";
+import { percent } from "../common/format";
+import { METRICS } from "../promql/metrics";
+import { countIn, histogramQuantile, literal, select, sumBy } from "../promql/index";
+import { WEBHOOK_LABELS } from "../promql/records";
 import { alertRule, annotations, labels, lowTrafficNote, outcomeRatio, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { toJson } from "../serialize";
+import { toJson } from "../common/serialize";
 
 /** A volume the sidecar mounts: the same ConfigMap or Secret the server mounts, by name. */
 export interface WatchedVolume {

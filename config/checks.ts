@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { RE2JS } from "re2js";
 
 import { SEVERITIES } from "../alerts/types";
-import { type Duration, parseDuration } from "../duration";
+import { type Duration, parseDuration } from "../common/duration";
 
 
 /** What a check returns: the value, or why the raw text is not allowed. */

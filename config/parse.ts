@@ -3,8 +3,8 @@
  * {@link ConfigError} listing every bad value at once.
  */
 import type { Severity } from "../alerts/types";
-import type { Duration } from "../duration";
-import { METRICS } from "../metrics";
+import type { Duration } from "../common/duration";
+import { METRICS } from "../promql/metrics";
 import { BILLING_RECEIVER_NAMES, BUSINESS_HOURS } from "../alerts/routing";
 import type { AlertmanagerBase } from "./base";
 import { OLDEST_SUPPORTED, type ReleaseFeature, releaseProblems } from "./releases";

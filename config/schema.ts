@@ -3,7 +3,7 @@
  * generated from it, and the secret keys' type is derived from it.
  */
 import type { Severity } from "../alerts/types";
-import { type Duration, parseDuration } from "../duration";
+import { type Duration, parseDuration } from "../common/duration";
 import { alertmanagerBase } from "./base";
 import { OLDEST_SUPPORTED, RELOADER_IMAGE, releaseOf } from "./releases";
 import { type Check, baseUrl, bool, labelMap, clock, clockEnd, dnsLabel, dnsLabelList, durationCheck, email, emailList, hostPort, imageDigest, imageRepository, imageTag, objectName, ok, oneOf, perSeverity, positiveNumber, problem, ratio, routePattern, stackReference, stackReferenceList, text, timezone, url, weekdayRange, wholeNumber } from "./checks";

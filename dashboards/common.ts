@@ -6,8 +6,8 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 
 import type { BillingConfig } from "../config";
-import type { MetricDefinition } from "../metrics";
-import { type HistogramPart, type Matchers, notRegex, regex, select } from "../promql";
+import type { MetricDefinition } from "../promql/metrics";
+import { type HistogramPart, type Matchers, notRegex, regex, select } from "../promql/index";
 import { DATASOURCE, VARIABLE_LABELS } from "./variables";
 
 export { DATASOURCE };

@@ -3,8 +3,8 @@ import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 
 import type { BillingConfig } from "../config";
-import { METRICS } from "../metrics";
-import { regex, select } from "../promql";
+import { METRICS } from "../promql/metrics";
+import { regex, select } from "../promql/index";
 
 export const DATASOURCE_VARIABLE = "datasource";
 

@@ -3,7 +3,7 @@
  * Builds the Prometheus and Alertmanager releases the tests run (tools/versions.json: `current`, or the release
  * BILLING_PROMETHEUS_VERSION / BILLING_ALERTMANAGER_VERSION names) and the config reloader the stack's sidecar runs
  * (prometheus-operator's prometheus-config-reloader) from their Go modules, once per version, into the cache
- * tools/servers.ts reads. `scripts/setup.sh` runs it after `npm ci`; it is plain JavaScript so that it
+ * tools/servers.ts reads. `tools/setup.sh` runs it after `npm ci`; it is plain JavaScript so that it
  * needs no build step of its own.
  *
  * Releases equal to Debian's packages (the oldest supported, config/oldest-supported.json) are not built: setup.sh

@@ -2,7 +2,7 @@
  * The Prometheus and Alertmanager releases the tests, the sandbox, `npm run verify`'s tests and the bench run, and
  * where their binaries are. Two ends of the supported range, each pinned in one place:
  *
- * - `current` (tools/versions.json): the newest releases, built from their Go modules by `scripts/setup.sh` into a cache folder per
+ * - `current` (tools/versions.json): the newest releases, built from their Go modules by `tools/setup.sh` into a cache folder per
  *   version (tools/build-servers.js). BILLING_PROMETHEUS_VERSION / BILLING_ALERTMANAGER_VERSION select another
  *   release for a whole run (setup.sh builds it the same way).
  * - `oldest` (config/oldest-supported.json, which the stack's config defaults to): Debian 12's packages (`prometheus` 2.42, `prometheus-alertmanager` 0.25), what a Debian user gets from
@@ -95,7 +95,7 @@ export function binaryPath(binary: Binary, release: Release = "current", env: No
   const debian = ranged(server) && version === OLDEST_SUPPORTED[server] ? { file: DEBIAN_PATH[binary]!, package: DEBIAN_PACKAGE[server] } : undefined;
   const candidates = [path.join(cacheRoot(env), `${server}-${version}`, binary), ...(debian ? [debian.file] : [])];
   const found = candidates.find(executable);
-  const setup = debian ? `./scripts/setup.sh installs it (Debian package ${debian.package})` : `./scripts/setup.sh builds it (${versions[server].module}, version ${version})`;
+  const setup = debian ? `./tools/setup.sh installs it (Debian package ${debian.package})` : `./tools/setup.sh builds it (${versions[server].module}, version ${version})`;
   if (!found) throw new Error(`${binary} ${version} is not installed (looked in ${candidates.join(", ")}): ${setup}`);
   const reported = reportedVersion(found);
   if (reported !== version) throw new Error(`${found} reports version ${reported ?? "(none)"}, but ${binary} ${version} is needed: ${setup}`);

@@ -6,10 +6,10 @@ import * as table from "@grafana/grafana-foundation-sdk/table";
 import { alertRules, buildRuleGroups } from "../../alerts";
 import type { Severity } from "../../alerts/types";
 import type { BillingConfig } from "../../config";
-import { SYNTHETIC_METRICS } from "../../metrics";
-import { regex, select } from "../../promql";
+import { SYNTHETIC_METRICS } from "../../promql/metrics";
+import { regex, select } from "../../promql/index";
 import { instantQuery } from "../common";
-import { PANEL_IDS } from "../../panel-ids";
+import { PANEL_IDS } from "../panel-ids";
 
 const SEVERITY_COLORS: Record<Severity, string> = { critical: "red", warning: "orange", info: "blue" };
 

@@ -2,9 +2,9 @@
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
 import type { BillingConfig } from "../../config";
-import { METRICS } from "../../metrics";
-import { PANEL_IDS } from "../../panel-ids";
-import { rate, sumBy } from "../../promql";
+import { METRICS } from "../../promql/metrics";
+import { PANEL_IDS } from "../panel-ids";
+import { rate, sumBy } from "../../promql/index";
 import { panelSelect, RATE_INTERVAL, rangeQuery } from "../common";
 
 export function creditsOverview(cfg: BillingConfig): timeseries.PanelBuilder {

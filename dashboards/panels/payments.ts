@@ -6,13 +6,13 @@ import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
 import * as piechart from "@grafana/grafana-foundation-sdk/piechart";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
-import { percent } from "../../format";
+import { percent } from "../../common/format";
 import type { BillingConfig } from "../../config";
-import { METRICS } from "../../metrics";
-import { histogramQuantile, increase, rate, recorded, recordedCount, sumBy } from "../../promql";
-import { records } from "../../records";
+import { METRICS } from "../../promql/metrics";
+import { histogramQuantile, increase, rate, recorded, recordedCount, sumBy } from "../../promql/index";
+import { records } from "../../promql/records";
 import { allCustomers, chosenCustomers, forCustomers, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
-import { PANEL_IDS } from "../../panel-ids";
+import { PANEL_IDS } from "../panel-ids";
 
 /** The seed's target: at least 95 % of payments succeed. */
 export const PAYMENT_SUCCESS_TARGET = 0.95;

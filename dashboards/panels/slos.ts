@@ -5,10 +5,10 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
 import { clean, SLO_NAMES, sloObjectives, sloRecords, sloWindows } from "../../alerts/slo";
 import type { BillingConfig } from "../../config";
-import { describeDuration } from "../../duration";
-import { recorded } from "../../promql";
+import { describeDuration } from "../../common/duration";
+import { recorded } from "../../promql/index";
 import { instantQuery, rangeQuery, thresholds } from "../common";
-import { PANEL_IDS } from "../../panel-ids";
+import { PANEL_IDS } from "../panel-ids";
 
 const refId = (i: number): string => String.fromCharCode(65 + i);
 

@@ -4,14 +4,14 @@ import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
-import { percent } from "../../format";
+import { percent } from "../../common/format";
 import type { BillingConfig } from "../../config";
-import { describeDuration } from "../../duration";
-import { METRICS } from "../../metrics";
-import { increase, rate, recorded, regex, sumBy } from "../../promql";
-import { records } from "../../records";
+import { describeDuration } from "../../common/duration";
+import { METRICS } from "../../promql/metrics";
+import { increase, rate, recorded, regex, sumBy } from "../../promql/index";
+import { records } from "../../promql/records";
 import { allCustomers, chosenCustomers, forCustomers, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
-import { PANEL_IDS } from "../../panel-ids";
+import { PANEL_IDS } from "../panel-ids";
 
 export function subscriptionCreationRate(cfg: BillingConfig): timeseries.PanelBuilder {
   return new timeseries.PanelBuilder()

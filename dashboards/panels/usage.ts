@@ -2,11 +2,11 @@
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
 import type { BillingConfig } from "../../config";
-import { METRICS } from "../../metrics";
-import { rate, recorded, sumBy } from "../../promql";
-import { records } from "../../records";
+import { METRICS } from "../../promql/metrics";
+import { rate, recorded, sumBy } from "../../promql/index";
+import { records } from "../../promql/records";
 import { allCustomers, chosenCustomers, forCustomers, RATE_INTERVAL, rangeQuery } from "../common";
-import { PANEL_IDS } from "../../panel-ids";
+import { PANEL_IDS } from "../panel-ids";
 
 export function fixesConsumed(cfg: BillingConfig): timeseries.PanelBuilder {
   return new timeseries.PanelBuilder()

@@ -3,10 +3,10 @@ import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
 import type { BillingConfig } from "../../config";
-import { METRICS } from "../../metrics";
-import { histogramQuantile, rate, sumBy } from "../../promql";
+import { METRICS } from "../../promql/metrics";
+import { histogramQuantile, rate, sumBy } from "../../promql/index";
 import { panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
-import { PANEL_IDS } from "../../panel-ids";
+import { PANEL_IDS } from "../panel-ids";
 
 export function webhookHealth(cfg: BillingConfig): timeseries.PanelBuilder {
   const { p95Seconds } = cfg.thresholds.webhookDuration;

@@ -4,7 +4,7 @@
  */
 import { alertRules, buildRuleGroups } from "../../alerts";
 import type { BillingConfig } from "../../config";
-import type { ReceivedEmail } from "../../sandbox/smtp-sink";
+import type { ReceivedEmail } from "../../tools/sandbox/smtp-sink";
 
 /** The seed's subject per severity (Alertmanager prefixes `[RESOLVED] ` when an incident ends). */
 const SUBJECTS: Record<string, (alert: string) => string> = {

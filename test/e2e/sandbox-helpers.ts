@@ -1,9 +1,9 @@
 /** Conditions the e2e tests wait on, shared by every file that starts a sandbox. */
 import { WATCHDOG } from "../../alerts/pipeline";
-import { METRICS } from "../../metrics";
-import { rate, select, sumBy } from "../../promql";
-import { Sandbox, type SandboxOptions, waitFor } from "../../sandbox/sandbox";
-import { sumSeries } from "../../verify/exposition";
+import { METRICS } from "../../promql/metrics";
+import { rate, select, sumBy } from "../../promql/index";
+import { Sandbox, type SandboxOptions, waitFor } from "../../tools/sandbox/sandbox";
+import { sumSeries } from "../../tools/verify/exposition";
 
 export const WAIT_MS = 120_000;
 

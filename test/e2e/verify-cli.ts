@@ -2,9 +2,9 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 
-import { ROOT } from "../../scripts/program";
+import { ROOT } from "../../tools/engine/program";
 
-export const VERIFY_SCRIPT = path.join(ROOT, "dist", "scripts", "verify.js");
+export const VERIFY_SCRIPT = path.join(ROOT, "dist", "tools", "cli", "verify.js");
 
 export interface Run {
   readonly code: number | null;

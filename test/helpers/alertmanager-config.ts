@@ -12,10 +12,10 @@ import * as path from "node:path";
 import { parse } from "yaml";
 
 import type { AlertmanagerConfig } from "../../alerts/routing";
-import { toYaml } from "../../serialize";
-import type { StackRun } from "../../scripts/program";
+import { toYaml } from "../../common/serialize";
+import type { StackRun } from "../../tools/engine/program";
 import { CONFIG_SCHEMA } from "../../config";
-import { readStackFile } from "../../scripts/program";
+import { readStackFile } from "../../tools/engine/program";
 import { runStack, single, TYPES, type Overrides } from "./stack";
 
 export interface MountedConfig {

@@ -5,10 +5,10 @@
  * Alertmanager's dispatch/route.go and timeinterval/timeinterval.go; it throws on any field it does not implement, so
  * a configuration using more than it knows cannot pass by accident.
  */
-import { type Labels, matchingRoutes } from "../../alerts/route-match";
+import { type Labels, matchingRoutes } from "../../tools/verify/route-match";
 import type { AlertmanagerConfig, Route, TimeInterval } from "../../alerts/routing";
 
-export { type Labels, matchingRoutes, parseMatcher } from "../../alerts/route-match";
+export { type Labels, matchingRoutes, parseMatcher } from "../../tools/verify/route-match";
 
 // --- Time intervals. -------------------------------------------------------------------------------------------------
 

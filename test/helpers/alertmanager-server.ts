@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { freePort, ManagedProcess } from "../../sandbox/process";
+import { freePort, ManagedProcess } from "../../tools/sandbox/process";
 import { binaryPath, type Release } from "../../tools/servers";
 import type { Labels } from "./alertmanager-semantics";
 

@@ -1,6 +1,6 @@
 /**
  * Bad config values, each with the one problem it must be refused with (exact). The values go over the smallest valid
- * config of the staging stack: test/unit/config.test.ts gives them to the parser, test/bad-inputs.test.ts to the program
+ * config of the staging stack: test/config/config.test.ts gives them to the parser, test/program/bad-inputs.program.test.ts to the program
  * as the language host runs it.
  */
 

@@ -1,5 +1,5 @@
 /** The billing dashboard a stack deploys, read back from the Dashboard resource index.ts declared. */
-import type { StackRun } from "../../scripts/program";
+import type { StackRun } from "../../tools/engine/program";
 import { runStack, single, TYPES, type Overrides } from "./stack";
 
 export interface GridPos {

@@ -5,7 +5,7 @@
  * server-side apply patch: checked against its object's schema with required fields left out, but with the type,
  * name and namespace a patch must carry.
  */
-import type { RecordedResource } from "../../scripts/program";
+import type { RecordedResource } from "../../tools/engine/program";
 
 interface Validatable {
   validate(): void;

@@ -15,8 +15,8 @@ import type { parser as LezerParser } from "@prometheus-io/lezer-promql" with { 
 const { parser } = require("@prometheus-io/lezer-promql") as { parser: typeof LezerParser };
 export { parser };
 
-import { ALL_METRICS, type MetricDefinition, SCRAPE_LABELS } from "../../metrics";
-import { parseDuration } from "../../duration";
+import { ALL_METRICS, type MetricDefinition, SCRAPE_LABELS } from "../../promql/metrics";
+import { parseDuration } from "../../common/duration";
 
 type SyntaxNode = ReturnType<typeof parser.parse>["topNode"];
 
@@ -31,7 +31,7 @@ export interface CheckOptions {
   readonly catalogue?: readonly MetricDefinition[];
 }
 
-/** Functions a counter may sit in: the rate family, and the two `countIn` (promql.ts) pairs them with for new series. */
+/** Functions a counter may sit in: the rate family, and the two `countIn` (promql/index.ts) pairs them with for new series. */
 const COUNTER_FUNCTIONS = new Set(["rate", "increase", "irate", "resets", "last_over_time", "present_over_time"]);
 /** Functions over a range of any type that make sense for gauges. */
 const RANGE_ON_COUNTERS_ONLY = new Set(["rate", "increase", "irate"]);

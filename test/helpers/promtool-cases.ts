@@ -1,5 +1,5 @@
 /**
- * The shape of the promtool alert cases (test/rules/promtool.test.ts and the case files beside it) and the series
+ * The shape of the promtool alert cases (test/alerts/rules/promtool.rules.test.ts and the case files beside it) and the series
  * builders they share: per-minute samples, so every expected number can be traced by hand.
  */
 

@@ -1,7 +1,7 @@
 /** The rule file and Alertmanager configuration a stack deploys, read back from what index.ts declared. */
 import { parse } from "yaml";
 
-import { declaredRuleFile, type StackRun } from "../../scripts/program";
+import { declaredRuleFile, type StackRun } from "../../tools/engine/program";
 import { runStack, type Overrides } from "./stack";
 
 export interface RuleFileRule {

@@ -1,10 +1,10 @@
 /**
  * The one program helper: runs index.ts for a stack through the local engine (Pulumi's own cmd/run, as the CLI
  * starts it), with test values for the settings each user sets by hand (the secrets and the Postmark access key),
- * and finds resources in the result. Runs are kept for reuse across test files (scripts/program.ts, RUN_CACHE).
+ * and finds resources in the result. Runs are kept for reuse across test files (tools/engine/program.ts, RUN_CACHE).
  */
-import { failureOf } from "../../engine/run";
-import { type Mode, type RecordedResource, runStack as runProgramStack, type StackRun } from "../../scripts/program";
+import { failureOf } from "../../tools/engine/run";
+import { type Mode, type RecordedResource, runStack as runProgramStack, type StackRun } from "../../tools/engine/program";
 
 /** Distinctive values, so a test can search every recorded input and output for them. */
 export const TEST_SECRETS = {

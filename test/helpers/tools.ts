@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { ROOT } from "../../scripts/program";
+import { ROOT } from "../../tools/engine/program";
 import { type Binary, binaryPath, type Release } from "../../tools/servers";
 
 export interface ToolResult {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 
 import { parse, stringify } from "yaml";
 
-import { METRICS } from "../../metrics";
+import { METRICS } from "../../promql/metrics";
 import type { Release } from "../../tools/servers";
 import { eventsAt, type Exposition, type InputSeries } from "./exposition";
 import { runTool, type ToolResult } from "./tools";

@@ -1,0 +1,44 @@
+/**
+ * The promotion gate's rule, pure: a gated stack (production) may only run the image its source stack (staging)
+ * exports. index.ts reads the source stack's `image` output and throws the problem this returns.
+ */
+import { PROJECT } from "../config";
+
+/** `repo:tag@sha256:…` → `repo@sha256:…`; a reference without a digest is returned as it is. */
+function pinned(reference: string): string {
+  const at = reference.indexOf("@");
+  if (at < 0) return reference;
+  const repositoryAndTag = reference.slice(0, at);
+  const lastSlash = repositoryAndTag.lastIndexOf("/");
+  const colon = repositoryAndTag.indexOf(":", lastSlash + 1);
+  return `${colon < 0 ? repositoryAndTag : repositoryAndTag.slice(0, colon)}${reference.slice(at)}`;
+}
+
+/**
+ * Whether two image references name the same image: when both carry a digest, repository and digest decide (the tag
+ * is only a label then); otherwise the references must be identical.
+ */
+export function sameImage(a: string, b: string): boolean {
+  return a.includes("@") && b.includes("@") ? pinned(a) === pinned(b) : a === b;
+}
+
+export interface PromotionCheck {
+  /** The stack being deployed. */
+  readonly stack: string;
+  /** The image reference it would run. */
+  readonly image: string;
+  /** organization/project/stack of the source stack. */
+  readonly sourceStack: string;
+  /** The source stack's `image` output as read; undefined when it has none. */
+  readonly sourceImage: unknown;
+}
+
+/** Why the image may not be deployed, or undefined when the source stack runs it. */
+export function promotionProblem(check: PromotionCheck): string | undefined {
+  const override = `in an emergency only: pulumi config set ${PROJECT}:skipPromotionGate true --stack ${check.stack}`;
+  if (typeof check.sourceImage !== "string" || check.sourceImage === "") {
+    return `Promotion gate: stack ${check.sourceStack} exports no image, so nothing is known to have run there; deploy the image there first (pulumi up --stack ${check.sourceStack}), or, ${override}`;
+  }
+  if (sameImage(check.image, check.sourceImage)) return undefined;
+  return `Promotion gate: ${check.image} has not run in ${check.sourceStack}, which runs ${check.sourceImage}; deploy it there first (pulumi up --stack ${check.sourceStack}), or, ${override}`;
+}

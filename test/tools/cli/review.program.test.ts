@@ -1,0 +1,167 @@
+/**
+ * `npm run review`: the change summary between two revisions of a scratch repository made from this project's
+ * tracked files, run as a reviewer runs it (tools/cli/review.ts in that repository, as a child process). One revision
+ * pair carries one change of each kind, each judged by its own line; a revision that changes no deployed file says so
+ * (through the pull-request workflow's own step).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { parse } from "yaml";
+
+import { ROOT } from "../../../tools/engine/program";
+import { scratchProject, tempDir } from "../../helpers/tools";
+
+let scratch: { dir: string; remove: () => void };
+const git = (...args: string[]) => {
+  const result = spawnSync("git", ["-c", "user.name=review-test", "-c", "user.email=review-test@example.invalid", ...args], { cwd: scratch.dir, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
+  return result.stdout.trim();
+};
+/** Renders keep their runs on disk (tools/engine/program.ts, RUN_CACHE): a revision whose program is the same renders once. */
+const RENDER_CACHE = { BILLING_MONITORING_RUN_CACHE: "render" };
+const review = (...args: string[]) => spawnSync(process.execPath, ["-r", "@swc-node/register", "tools/cli/review.ts", ...args], { cwd: scratch.dir, encoding: "utf8", env: { ...process.env, ...RENDER_CACHE } });
+const append = (file: string, text: string) => fs.appendFileSync(path.join(scratch.dir, file), text);
+const SLACK_CIPHERTEXT = "v1:dGVzdC1vbmx5:c2xhY2stY2lwaGVydGV4dA==";
+
+beforeAll(() => {
+  scratch = scratchProject("review");
+  git("init", "-q", "-b", "main");
+  fs.writeFileSync(path.join(scratch.dir, ".git", "info", "exclude"), "node_modules\n");
+  git("add", "-A");
+  git("commit", "-q", "-m", "base");
+  git("tag", "base");
+
+  // One change of each kind, in one commit.
+  append(
+    "Pulumi.production.yaml",
+    [
+      '  billing-monitoring:paymentFailureWarningRatio: "0.12"',
+      "  billing-monitoring:paymentFailureWarningFor: 10m",
+      `  billing-monitoring:repeatIntervals: '{"critical":"30m"}'`,
+      `  billing-monitoring:emailRecipients: '{"critical":["admin@rsolv.dev","payments-oncall@rsolv.dev"]}'`,
+      '  billing-monitoring:businessHoursStart: "08:00"',
+      '  billing-monitoring:sloAlerts: "false"',
+      "  billing-monitoring:slackWebhookUrl:",
+      `    secure: ${SLACK_CIPHERTEXT}`,
+      "",
+    ].join("\n"),
+  );
+  for (const stack of ["staging", "production"]) {
+    const file = path.join(scratch.dir, `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("imageTag: billing-monitoring-20251104", "imageTag: billing-monitoring-20251202"));
+  }
+  // Two renames: one without an alias, one with.
+  const index = path.join(scratch.dir, "index.ts");
+  fs.writeFileSync(
+    index,
+    fs
+      .readFileSync(index, "utf8")
+      .replace('new AppRollout(\n    "app-rollout",', 'new AppRollout(\n    "app-image-rollout",')
+      .replace(/new AlertRules\(\n    "billing-alert-rules",([\s\S]*?)\{ providers: \[kubernetes\] \}/, 'new AlertRules(\n    "billing-rules",$1{ providers: [kubernetes], aliases: [{ name: "billing-alert-rules" }] }'),
+  );
+  git("commit", "-q", "-am", "changes");
+  git("tag", "changed");
+  append("README.md", "\nA line of prose.\n");
+  git("commit", "-q", "-am", "prose only");
+  git("tag", "prose");
+});
+afterAll(() => scratch?.remove());
+
+describe("between a base and a revision with one change of each kind", () => {
+  let summary: string;
+  let production: string;
+  let staging: string;
+  beforeAll(() => {
+    const run = review("--base", "base", "--head", "changed");
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/^rendering base \([0-9a-f]{12}\)…\nrendering changed \([0-9a-f]{12}\)…\n$/) });
+    summary = run.stdout;
+    [staging, production] = summary.split("### production");
+  }, 60_000);
+
+  it("opens with the revisions", () => {
+    expect(summary.startsWith("## Monitoring change: base → changed\n")).toBe(true);
+  });
+
+  it("a threshold and its for: one line saying what changed", () => {
+    expect(production).toContain("- `BillingPaymentFailureRateHigh` (warning): threshold 10% → 12%; for 15m → 10m; description reworded\n");
+    expect(staging).not.toContain("BillingPaymentFailureRateHigh");
+  });
+
+  it("alerts removed", () => {
+    for (const alert of ["BillingPaymentSuccessErrorBudgetBurnPage", "BillingPaymentSuccessErrorBudgetBurnTicket"]) expect(production).toContain(`- \`${alert}\` removed\n`);
+  });
+
+  it("who gets what: the repeat interval, for every alert it applies to", () => {
+    expect(production).toMatch(/- billing-critical \(critical\): repeated every 2h → 30m: `BillingPaymentFailureRateCritical`, .*`BillingMetricsAbsent`, `AlertmanagerNotificationsFailing`, `PrometheusRuleEvaluationFailures`, `PrometheusAlertmanagerUnreachable`\n/);
+  });
+
+  it("receivers: recipients and the new Slack destination, never the secret", () => {
+    expect(production).toContain("- receiver `billing-critical`: now also email to admin@rsolv.dev, payments-oncall@rsolv.dev; no longer email to admin@rsolv.dev, billing-oncall@rsolv.dev\n");
+    expect(production).toContain("- receiver `billing-warning`: now also Slack #billing-alerts\n");
+    expect(summary).not.toContain(SLACK_CIPHERTEXT);
+  });
+
+  it("time intervals", () => {
+    expect(production).toMatch(/- time interval `business-hours`: monday:friday 09:00–17:00 UTC → monday:friday 08:00–17:00 UTC\n/);
+  });
+
+  it("dashboard thresholds that follow the alert's", () => {
+    expect(production).toContain('- panel "Payment Success Rate": thresholds red, orange ≥ 0.75, yellow ≥ 0.9, green ≥ 0.95 → red, orange ≥ 0.75, yellow ≥ 0.88, green ≥ 0.95\n');
+  });
+
+  it("a panel query, as the part that changed (the firing-alerts table lists the alerts of the rule file)", () => {
+    expect(production).toMatch(/- panel "Firing Billing Alerts": query `…[^`]*\|BillingPaymentSuccessErrorBudgetBurnPage\|[^`]*…` → `…[^`]*…`\n/);
+  });
+
+  it("the image, in both stacks", () => {
+    for (const part of [staging, production]) expect(part).toContain("**Image**\n\n- `ghcr.io/rsolv-dev/rsolv-platform:billing-monitoring-20251104` → `ghcr.io/rsolv-dev/rsolv-platform:billing-monitoring-20251202`\n");
+  });
+
+  it("resources added and removed (the deploy annotation is per image)", () => {
+    expect(production).toMatch(/\*\*Resources\*\*\n\n(- added .*\n)*- added `grafana:oss\/annotation:Annotation billing-dashboards-deploy-[0-9a-f]+`\n(- added .*\n)*- removed `billing-monitoring:alerts:AlertRules billing-alert-rules`\n(- removed .*\n)*- removed `grafana:oss\/annotation:Annotation billing-dashboards-deploy-[0-9a-f]+`\n/);
+  });
+
+  it("identities: a rename without an alias is breaking, naming the alias; one with an alias is a note; a new image is no identity change", () => {
+    const urn = (stack: string, rest: string) => `\`urn:pulumi:${stack}::billing-monitoring::${rest}\``;
+    for (const [stack, part] of [["staging", staging], ["production", production]]) {
+      const identities = part.slice(part.indexOf("**Identities**"));
+      expect(identities.split("\n").filter((line) => line.startsWith("- "))).toEqual([
+        `- breaking: ${urn(stack, "billing-monitoring:rollout:AppRollout::app-rollout")} → ${urn(stack, "billing-monitoring:rollout:AppRollout::app-image-rollout")} (variants default, operator, statefulset, restart, gated): pulumi up would delete and re-create it; add aliases: [{ name: "app-rollout" }] to billing-monitoring:rollout:AppRollout "app-image-rollout"`,
+        `- breaking: ${urn(stack, "billing-monitoring:rollout:AppRollout$kubernetes:apps/v1:DeploymentPatch::app-rollout-image")} → ${urn(stack, "billing-monitoring:rollout:AppRollout$kubernetes:apps/v1:DeploymentPatch::app-image-rollout-image")} (variants default, operator, statefulset, restart, gated): pulumi up would delete and re-create it; it follows its parent: add the alias to billing-monitoring:rollout:AppRollout "app-image-rollout" (was billing-monitoring:rollout:AppRollout "app-rollout")`,
+        `- kept by its alias: ${urn(stack, "billing-monitoring:alerts:AlertRules::billing-alert-rules")} → ${urn(stack, "billing-monitoring:alerts:AlertRules::billing-rules")}`,
+        `- kept by its alias: ${urn(stack, "billing-monitoring:alerts:AlertRules$kubernetes:core/v1:ConfigMap::billing-alert-rules-rules")} → ${urn(stack, "billing-monitoring:alerts:AlertRules$kubernetes:core/v1:ConfigMap::billing-rules-rules")}`,
+        `- kept by its alias: ${urn(stack, "billing-monitoring:alerts:AlertRules$kubernetes:monitoring.coreos.com/v1:PrometheusRule::billing-alert-rules-prometheus-rule")} → ${urn(stack, "billing-monitoring:alerts:AlertRules$kubernetes:monitoring.coreos.com/v1:PrometheusRule::billing-rules-prometheus-rule")}`,
+      ]);
+    }
+  });
+});
+
+it("the pull-request workflow's summary step, run as GitHub runs it, on a head that changes nothing deployed: the job summary and the comment's file say so", () => {
+  const workflow = parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", "pull-request.yml"), "utf8")) as { jobs: { review: { steps: { run?: string; env?: Record<string, string> }[] } } };
+  const step = workflow.jobs.review.steps.find((s) => s.run?.includes("npm run review"))!;
+  // GitHub checks out the pull request with the base branch fetched as origin/<base>; the working tree is the head
+  // (here "prose", which changes only the README over "changed").
+  git("update-ref", "refs/remotes/origin/main", "changed");
+  const runner = tempDir("runner");
+  try {
+    const summaryFile = path.join(runner.dir, "step-summary.md");
+    const result = spawnSync("bash", ["-e", "-c", step.run!], { cwd: scratch.dir, encoding: "utf8", env: { ...process.env, ...RENDER_CACHE, BASE_REF: "main", RUNNER_TEMP: runner.dir, GITHUB_STEP_SUMMARY: summaryFile } });
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 0, stdout: "" });
+    const summary = fs.readFileSync(summaryFile, "utf8");
+    expect(summary).toBe("## Monitoring change: origin/main → working tree\n\nNo change to what any stack deploys (staging, production).\n");
+    expect(fs.readFileSync(path.join(runner.dir, "review.md"), "utf8")).toBe(summary);
+  } finally {
+    runner.remove();
+  }
+}, 60_000);
+
+it("an unknown revision is refused before anything renders, exit 2", () => {
+  const run = review("--base", "no-such-ref");
+  expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+    status: 2,
+    stdout: "",
+    stderr: 'unknown revision "no-such-ref" (git rev-parse found no commit; fetch it first, e.g. git fetch origin main)\nRun: npm run review -- --help\n',
+  });
+});
