@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { BILLING_RECEIVER_NAMES, BUSINESS_HOURS, OTHER_ALERTS_RECEIVER, RECEIVERS } from "../config/alertmanager-names";
 import type { BillingConfig, SecretKey } from "../config";
 import { atLeast, WEBHOOK_URL_FILE } from "../config/releases";
 import { escapeRegex } from "../promql/index";
@@ -90,28 +91,7 @@ export interface Receiver {
 
 // --- Names shared with components and tests. ------------------------------------------------------------------------
 
-/** Receiver names, one per severity plus the catch-all and the heartbeat. */
-export const RECEIVERS = {
-  critical: "billing-critical",
-  warning: "billing-warning",
-  info: "billing-info",
-  default: "billing-default",
-  heartbeat: "heartbeat",
-  /** Every alert of an environment that does not page (staging), whatever its severity. */
-  nonPaging: "billing-non-paging",
-  /** The Watchdog of an environment that does not page: the heartbeat is the paging environments' own. */
-  nonPagingWatchdog: "non-paging-watchdog",
-  /** Email failing: told by every other channel configured (Slack, PagerDuty), not by email alone. */
-  emailFailing: "billing-email-failing",
-} as const;
-
-/** Every receiver of the billing subtree: a base configuration may name none of them. */
-export const BILLING_RECEIVER_NAMES: readonly string[] = Object.values(RECEIVERS);
-
-/** Without a base configuration: every alert that is not billing's, with Alertmanager's neutral email. */
-export const OTHER_ALERTS_RECEIVER = "other-alerts";
-
-export const BUSINESS_HOURS = "business-hours";
+export { BILLING_RECEIVER_NAMES, BUSINESS_HOURS, OTHER_ALERTS_RECEIVER, RECEIVERS };
 
 /**
  * The credentials Secret's files for the SMTP password and the heartbeat URL (read by Alertmanager 0.26+ and by the

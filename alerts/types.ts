@@ -1,8 +1,8 @@
 import type { Duration } from "../common/duration";
 
-/** Severities an alert can carry, most urgent first. Each has its own route and receiver. */
-export const SEVERITIES = ["critical", "warning", "info"] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import type { Severity } from "../config/severity";
+
+export { SEVERITIES, type Severity } from "../config/severity";
 
 /** The Watchdog's severity: routed to the heartbeat receiver, never to people. */
 export const HEARTBEAT_SEVERITY = "none";

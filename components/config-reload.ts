@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
-
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
+import { sha256 } from "../common/hash";
 import { toJson } from "../common/serialize";
 
 /** A volume the sidecar mounts: the same ConfigMap or Secret the server mounts, by name. */
@@ -55,7 +54,7 @@ export interface ConfigReloadArgs {
 export function filesHash(files: Readonly<Record<string, string>>): string {
   const entries = Object.entries(files).sort(([a], [b]) => a.localeCompare(b));
   const text = entries.length === 1 ? entries[0][1] : toJson(entries);
-  return createHash("sha256").update(text).digest("hex");
+  return sha256(text);
 }
 
 /** Where the sidecar mounts each watched object: its own read-only volume, named after the container. */

@@ -8,7 +8,7 @@ import * as path from "node:path";
 
 import { RE2JS } from "re2js";
 
-import { SEVERITIES } from "../alerts/types";
+import { SEVERITIES } from "./severity";
 import { type Duration, parseDuration } from "../common/duration";
 
 

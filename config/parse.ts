@@ -2,10 +2,10 @@
  * {@link parseConfig}, pure: the raw strings Pulumi holds for a stack in, a {@link BillingConfig} out, or one
  * {@link ConfigError} listing every bad value at once.
  */
-import type { Severity } from "../alerts/types";
+import type { Severity } from "./severity";
 import type { Duration } from "../common/duration";
 import { METRICS } from "../promql/metrics";
-import { BILLING_RECEIVER_NAMES, BUSINESS_HOURS } from "../alerts/routing";
+import { BILLING_RECEIVER_NAMES, BUSINESS_HOURS } from "./alertmanager-names";
 import type { AlertmanagerBase } from "./base";
 import { OLDEST_SUPPORTED, type ReleaseFeature, releaseProblems } from "./releases";
 import { CONFIG_SCHEMA, type ConfigKey, type FieldSpec, PRODUCTION, PROJECT, type RawValues, RENAMED_KEYS, SECRET_KEYS, type SecretKey } from "./schema";

@@ -2,7 +2,7 @@
  * The schema: every key the program reads, with its meaning, default and check. The README's config reference is
  * generated from it, and the secret keys' type is derived from it.
  */
-import type { Severity } from "../alerts/types";
+import type { Severity } from "./severity";
 import { type Duration, parseDuration } from "../common/duration";
 import { alertmanagerBase } from "./base";
 import { OLDEST_SUPPORTED, RELOADER_IMAGE, releaseOf } from "./releases";

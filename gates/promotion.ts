@@ -1,8 +1,13 @@
 /**
- * The promotion gate's rule, pure: a gated stack (production) may only run the image its source stack (staging)
- * exports. index.ts reads the source stack's `image` output and throws the problem this returns.
+ * The promotion gate: a gated stack (production) may only run the image its source stack (staging) exports. The
+ * rule is pure (promotionProblem); promotionGate reads the source stack's `image` output and throws the problem, before
+ * the program declares anything.
  */
-import { PROJECT } from "../config";
+import * as pulumi from "@pulumi/pulumi";
+
+import { type BillingConfig, PROJECT } from "../config";
+import { stackless } from "../config/load";
+import { stackReference } from "./stack-references";
 
 /** `repo:tag@sha256:…` → `repo@sha256:…`; a reference without a digest is returned as it is. */
 function pinned(reference: string): string {
@@ -41,4 +46,19 @@ export function promotionProblem(check: PromotionCheck): string | undefined {
   }
   if (sameImage(check.image, check.sourceImage)) return undefined;
   return `Promotion gate: ${check.image} has not run in ${check.sourceStack}, which runs ${check.sourceImage}; deploy it there first (pulumi up --stack ${check.sourceStack}), or, ${override}`;
+}
+
+/** Reads the source stack's image and throws unless it is this stack's; says how the gate was passed. */
+export async function promotionGate(config: BillingConfig): Promise<string> {
+  if (!config.promotion) return "ungated";
+  const { sourceStack, skip } = config.promotion;
+  if (skip) {
+    pulumi.log.warn(`Promotion gate skipped (skipPromotionGate): ${config.app.image.reference} is deployed without checking that ${sourceStack} runs it`);
+    return `skipped: ${sourceStack} not consulted`;
+  }
+  const source = stackReference(sourceStack, "promotion-source");
+  const exported = await source.getOutputDetails("image");
+  const problem = promotionProblem({ stack: config.stack, image: config.app.image.reference, sourceStack, sourceImage: exported.value ?? exported.secretValue });
+  if (problem) throw stackless(new pulumi.RunError(problem));
+  return `verified: ${sourceStack} runs it`;
 }
