@@ -164,8 +164,8 @@ export function alertmanagerPlacement(cfg: BillingConfig): AlertmanagerPlacement
     inline: { smtpServerToken: serverToken ? "smtpPassword" : undefined, heartbeatUrl: a.heartbeat ? "heartbeatUrl" : undefined },
     configFile: `${m.alertmanagerSecretPath}/${CONFIG_FILE}`,
     warning: serverToken
-      ? `The Alertmanager configuration holds a secret (the server token as SMTP username, which no Alertmanager reads from a file), so it goes into the Secret; Alertmanager still shows it in clear on /api/v2/status and its Status page. Limit access to Alertmanager's HTTP port, or use smtpLogin smtp-token; see README.md, "Postmark login".`
-      : `The Alertmanager configuration holds a secret (the heartbeat URL: alertmanagerVersion ${cfg.settings.alertmanagerVersion} reads no webhook URL from a file), so it goes into the Secret; Alertmanager 0.25 still shows it in clear on /api/v2/status and its Status page. With Alertmanager ${WEBHOOK_URL_FILE} or later, run: pulumi config set alertmanagerVersion <its version>; see README.md, "Postmark login".`,
+      ? `The Alertmanager configuration holds a secret (the server token as SMTP username, which no Alertmanager reads from a file), so it goes into the Secret; Alertmanager still shows it in clear on /api/v2/status and its Status page. Limit access to Alertmanager's HTTP port, or use smtpLogin smtp-token; see docs/environments-and-routing.md, "Postmark login".`
+      : `The Alertmanager configuration holds a secret (the heartbeat URL: alertmanagerVersion ${cfg.settings.alertmanagerVersion} reads no webhook URL from a file), so it goes into the Secret; Alertmanager 0.25 still shows it in clear on /api/v2/status and its Status page. With Alertmanager ${WEBHOOK_URL_FILE} or later, run: pulumi config set alertmanagerVersion <its version>; see docs/environments-and-routing.md, "Postmark login".`,
   };
 }
 
@@ -319,7 +319,7 @@ function emailFailingStopsHeartbeat(): InhibitRule {
 
 /**
  * What nobody is told when email fails, given the channels configured; undefined when another channel covers it.
- * The README's "When alerting itself fails" says the same.
+ * docs/environments-and-routing.md, "When alerting itself fails", says the same.
  */
 export function uncoveredEmailFailure(cfg: BillingConfig): string | undefined {
   if (enabledIntegrations(cfg).length > 0) return undefined;

@@ -97,7 +97,7 @@ export function declareOperatorRouting(config: BillingConfig, secrets: Secrets, 
     alertmanagerConfigHash: sha256(toYaml(spec)),
     ...(routing.templatesConfigMapName
       ? {
-          // What the operator's Alertmanager must be given (README, "On kube-prometheus-stack").
+          // What the operator's Alertmanager must be given (docs/operator-mode.md).
           alertmanagerTemplates: { configMap: routing.templatesConfigMapName, glob: `/etc/alertmanager/configmaps/${m.alertmanagerConfigMap}/*.tmpl` },
         }
       : {}),

@@ -239,7 +239,7 @@ function readValues(raw: RawConfig, problems: string[]): RawValues {
   for (const key of Object.keys(raw.values)) {
     if (!(key in CONFIG_SCHEMA)) {
       const near = nearestKey(key);
-      problems.push(`${PROJECT}:${key} is not a setting of this project${near ? ` (did you mean ${near}?)` : ""}; see the config reference in README.md`);
+      problems.push(`${PROJECT}:${key} is not a setting of this project${near ? ` (did you mean ${near}?)` : ""}; see the config reference in docs/config-reference.md`);
     }
   }
   for (const key of Object.keys(CONFIG_SCHEMA) as ConfigKey[]) {

@@ -1,5 +1,5 @@
 /**
- * The schema: every key the program reads, with its meaning, default and check. The README's config reference is
+ * The schema: every key the program reads, with its meaning, default and check. The config reference (docs/config-reference.md) is
  * generated from it, and the secret keys' type is derived from it.
  */
 import type { Severity } from "./severity";
@@ -25,7 +25,7 @@ export const KNOWN_STACKS = ["staging", "production"] as const;
 export const PRODUCTION = "production";
 
 export interface FieldSpec<T> {
-  /** Meaning and unit, for the README's config reference. */
+  /** Meaning and unit, for the config reference (docs/config-reference.md). */
   readonly doc: string;
   readonly check: (raw: string) => Check<T>;
   /** Used when the key is unset; a function derives it from the stack name. Absent: the key is required. */
@@ -75,7 +75,7 @@ export const CONFIG_SCHEMA = {
   monitoringNamespace: field({ doc: "Namespace where Prometheus and Alertmanager run.", check: dnsLabel, default: "monitoring" }),
   rulesConfigMap: field({ doc: "ConfigMap holding the billing rule file; the stack owns it whole (never a shared one).", check: objectName, default: (stack) => `prometheus-billing-rules-${stack}` }),
   prometheusOperator: field({
-    doc: "Operator mode, for a Prometheus and an Alertmanager run by prometheus-operator (kube-prometheus-stack): the rules as a `PrometheusRule`, the routing as an `AlertmanagerConfig` with its credentials Secret in the app namespace, the owner's email templates in a ConfigMap for the Alertmanager to mount; no rules or routing ConfigMaps and no reload patches (the operator reloads). See README.md, \"On kube-prometheus-stack\".",
+    doc: "Operator mode, for a Prometheus and an Alertmanager run by prometheus-operator (kube-prometheus-stack): the rules as a `PrometheusRule`, the routing as an `AlertmanagerConfig` with its credentials Secret in the app namespace, the owner's email templates in a ConfigMap for the Alertmanager to mount; no rules or routing ConfigMaps and no reload patches (the operator reloads). See docs/operator-mode.md.",
     check: bool,
     default: false,
   }),

@@ -85,7 +85,7 @@ export const BAD_CONFIG: readonly (readonly [what: string, values: Readonly<Reco
   ["smarthost without port", { smtpSmarthost: "smtp.postmarkapp.com" }, 'billing-monitoring:smtpSmarthost: "smtp.postmarkapp.com" is not allowed: must be host:port, e.g. smtp.postmarkapp.com:587'],
   ["unknown time zone", { businessHoursTimezone: "Mars/Olympus_Mons" }, 'billing-monitoring:businessHoursTimezone: "Mars/Olympus_Mons" is not allowed: must be an IANA time zone such as UTC or Europe/Berlin'],
   ["bad Grafana URL", { grafanaUrl: "grafana.rsolv.dev" }, 'billing-monitoring:grafanaUrl: "grafana.rsolv.dev" is not allowed: must be an http:// or https:// URL'],
-  ["misspelt key", { paymentFailureWarningRatoi: "0.2" }, "billing-monitoring:paymentFailureWarningRatoi is not a setting of this project (did you mean paymentFailureWarningRatio?); see the config reference in README.md"],
+  ["misspelt key", { paymentFailureWarningRatoi: "0.2" }, "billing-monitoring:paymentFailureWarningRatoi is not a setting of this project (did you mean paymentFailureWarningRatio?); see the config reference in docs/config-reference.md"],
   [
     "critical not above warning",
     { paymentFailureCriticalRatio: "0.05" },

@@ -3,7 +3,7 @@
  * durations, business hours, paths and the smarthost differ from a deployed stack; thresholds, the low-traffic guard,
  * recipients, repeat intervals, routes, inhibitions and templates are the defaults every stack ships with.
  *
- * Each value is the shortest that keeps the property the production value protects (see README "Test profile").
+ * Each value is the shortest that keeps the property the production value protects (see docs/sandbox.md, "Test profile").
  */
 import { parseConfig, PROJECT, type BillingConfig } from "../../config";
 
