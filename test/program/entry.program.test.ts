@@ -11,7 +11,7 @@ import { UNKNOWN } from "../../tools/engine/wire";
 import { ROOT } from "../../tools/engine/program";
 import { attemptStack, runStack, single, TEST_SECRETS, TYPES } from "../helpers/stack";
 
-const FIXTURES = path.join(__dirname, "fixtures");
+const FIXTURES = path.join(__dirname, "..", "fixtures");
 const types = (run: ProgramRun): string[] => run.resources.map((resource) => resource.type);
 const errors = (run: ProgramRun): string[] => run.logs.filter((entry) => entry.severity === "error").map((entry) => entry.message);
 

@@ -59,8 +59,8 @@ export function programRunCommands(outDir: string, typeCheckedTsconfig: string):
   const node = process.execPath;
   return [
     { name: "floor: load @pulumi/pulumi, @pulumi/kubernetes, @pulumiverse/grafana", command: node, args: ["-e", 'require("@pulumi/pulumi");require("@pulumi/kubernetes");require("@pulumiverse/grafana")'] },
-    { name: "preview staging through the local engine", command: node, args: ["dist/scripts/preview.js", "--stack", "staging"] },
-    { name: "preview staging, ts-node type-checking", command: node, args: ["dist/scripts/preview.js", "--stack", "staging"], env: { PULUMI_NODEJS_TSCONFIG_PATH: typeCheckedTsconfig } },
-    { name: "render both stacks", command: node, args: ["dist/scripts/render.js", "--out", outDir] },
+    { name: "preview staging through the local engine", command: node, args: ["dist/tools/cli/preview.js", "--stack", "staging"] },
+    { name: "preview staging, ts-node type-checking", command: node, args: ["dist/tools/cli/preview.js", "--stack", "staging"], env: { PULUMI_NODEJS_TSCONFIG_PATH: typeCheckedTsconfig } },
+    { name: "render both stacks", command: node, args: ["dist/tools/cli/render.js", "--out", outDir] },
   ];
 }

@@ -67,7 +67,7 @@ export interface SandboxPlacement {
 }
 
 /** The stack an owner reads for a routed sandbox environment (its outputs are given to the run, not deployed). */
-export const routedStack = (environment: string): string => `tools/sandbox/${PROJECT}/${environment}`;
+export const routedStack = (environment: string): string => `sandbox/${PROJECT}/${environment}`;
 
 /**
  * The thresholds a stack file may set that the sandbox takes over: ratios, quantile thresholds and the low-traffic

@@ -206,7 +206,7 @@ describe("the rules from before counting saw new series", () => {
   it("fail every new-series case (the cases bite)", () => {
     const work = tempDir("real-traffic-before");
     try {
-      fs.copyFileSync(path.join(__dirname, "..", "fixtures", "rules-before-new-series.yml"), path.join(work.dir, "before.yml"));
+      fs.copyFileSync(path.join(__dirname, "..", "..", "fixtures", "rules-before-new-series.yml"), path.join(work.dir, "before.yml"));
       const newSeries = cases("rsolv-production").filter((c) => c.newSeries);
       expect(newSeries.length).toBeGreaterThanOrEqual(4);
       const failed = newSeries.filter((c) => runCases(work.dir, "before.yml", [c], "before").status !== 0).map((c) => c.name);

@@ -53,13 +53,15 @@ beforeAll(() => {
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("imageTag: billing-monitoring-20251104", "imageTag: billing-monitoring-20251202"));
   }
   // Two renames: one without an alias, one with.
-  const index = path.join(scratch.dir, "index.ts");
-  fs.writeFileSync(
-    index,
-    fs
-      .readFileSync(index, "utf8")
-      .replace('new AppRollout(\n    "app-rollout",', 'new AppRollout(\n    "app-image-rollout",')
-      .replace(/new AlertRules\(\n    "billing-alert-rules",([\s\S]*?)\{ providers: \[kubernetes\] \}/, 'new AlertRules(\n    "billing-rules",$1{ providers: [kubernetes], aliases: [{ name: "billing-alert-rules" }] }'),
+  const rewrite = (file: string, change: (text: string) => string): void => {
+    const at = path.join(scratch.dir, file);
+    const [before, after] = [fs.readFileSync(at, "utf8"), change(fs.readFileSync(at, "utf8"))];
+    if (after === before) throw new Error(`${file} did not change: the test's edit no longer matches it`);
+    fs.writeFileSync(at, after);
+  };
+  rewrite("index.ts", (text) => text.replace('new AppRollout(\n    "app-rollout",', 'new AppRollout(\n    "app-image-rollout",'));
+  rewrite("components/alerting.ts", (text) =>
+    text.replace(/new AlertRules\(\n    "billing-alert-rules",([\s\S]*?)\{ providers: \[kubernetes\] \}/, 'new AlertRules(\n    "billing-rules",$1{ providers: [kubernetes], aliases: [{ name: "billing-alert-rules" }] }'),
   );
   git("commit", "-q", "-am", "changes");
   git("tag", "changed");
