@@ -13,6 +13,7 @@ import { HISTORY_SHAPE } from "../bench/history";
 import { benchRuleFiles, measureScale, PANEL_STEP_SECONDS, type ScaleResult } from "../bench/rule-cost";
 import { baselineCheckout, runSuite, type SuiteRun } from "../bench/suites";
 import { ROOT } from "../engine/program";
+import { type CommandSpec, type OptionSpec, type Parsed, runCommand, UsageError } from "./args";
 import { median, programRunCommands, timeSideBySide, type Timing } from "../bench/timing";
 import { serverVersion } from "../servers";
 
@@ -328,10 +329,23 @@ function table(rows: readonly Row[]): string {
   return lines.join("\n");
 }
 
-async function main(argv: string[]): Promise<void> {
+const BENCH = {
+  name: "bench",
+  usage: `usage: npm run bench [-- --rounds <n>]
+
+Measures what the stack costs to run, to test, and to evaluate in Prometheus, side by side in one run, and writes
+BENCHMARKS.md. About 10 minutes on 2 cores.
+
+  --rounds <n>   rounds of the program-run timing (default 3); the suites run once each, the program suite cold and
+                 with kept runs
+  --help         this text`,
+  options: { rounds: { type: "string" } },
+} as const satisfies CommandSpec<Record<string, OptionSpec>>;
+
+async function bench({ options }: Parsed<typeof BENCH.options>): Promise<number> {
   const started = Date.now();
-  const roundsAt = argv.indexOf("--rounds");
-  const rounds = roundsAt >= 0 ? Number(argv[roundsAt + 1]) : 3;
+  const rounds = options.rounds === undefined ? 3 : Number(options.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds: ${JSON.stringify(options.rounds)} is not a whole number of rounds, 1 or more`);
   const log = (what: string) => process.stderr.write(`bench: ${what} (${Math.round((Date.now() - started) / 1000)} s)\n`);
 
   const setup = setupRows(log);
@@ -400,9 +414,10 @@ async function main(argv: string[]): Promise<void> {
   fs.writeFileSync(path.join(ROOT, "BENCHMARKS.md"), text);
   process.stdout.write(text);
   log("done");
+  return 0;
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+runCommand(BENCH, process.argv.slice(2), bench).then((code) => process.exit(code), (error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

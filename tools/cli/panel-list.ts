@@ -1,14 +1,15 @@
 /**
  * The panel list of docs/panels.md, generated from the dashboard the production stack deploys (no Grafana server runs here to
  * look at it), with the alerts whose dashboard link opens each panel.
- *   node -r @swc-node/register tools/cli/panel-list.ts          print the list
- *   node -r @swc-node/register tools/cli/panel-list.ts --write  replace it in docs/panels.md (npm run docs)
+ *   npm run panel-list               print the list
+ *   npm run panel-list -- --write    replace it in docs/panels.md (npm run docs)
  */
 import { parse } from "yaml";
 
 import { type GeneratedBlock, readBlock, tableCell, writeBlock } from "./doc-block";
 import { renderStack } from "./render";
 import { declaredRuleFile, type StackRun } from "../engine/program";
+import { type CommandSpec, type OptionSpec, type Parsed, runAsScript, runCommand } from "./args";
 
 export const PANEL_LIST_BLOCK: GeneratedBlock = {
   file: "docs/panels.md",
@@ -73,12 +74,23 @@ export function committedPanelList(): string | undefined {
   return readBlock(PANEL_LIST_BLOCK);
 }
 
-if (require.main === module) {
-  panelList().then(
-    (list) => (process.argv.includes("--write") ? writeBlock(PANEL_LIST_BLOCK, list) : process.stdout.write(`${list}\n`)),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
+const PANEL_LIST = {
+  name: "panel-list",
+  usage: `usage: npm run panel-list [-- --write]   (npm run docs runs it with --write)
+
+Prints the panel list, generated from the dashboard the ${PANEL_LIST_STACK} stack deploys, with the alerts whose
+dashboard link opens each panel.
+
+  --write   replace the list in ${PANEL_LIST_BLOCK.file} instead
+  --help    this text`,
+  options: { write: { type: "boolean" } },
+} as const satisfies CommandSpec<Record<string, OptionSpec>>;
+
+async function printOrWrite({ options }: Parsed<typeof PANEL_LIST.options>): Promise<number> {
+  const list = await panelList();
+  if (options.write) writeBlock(PANEL_LIST_BLOCK, list);
+  else process.stdout.write(`${list}\n`);
+  return 0;
 }
+
+if (require.main === module) runAsScript((argv) => runCommand(PANEL_LIST, argv, printOrWrite));

@@ -9,7 +9,7 @@ import { failureOf } from "../engine/run";
 import { UNKNOWN } from "../engine/wire";
 import { PLACEHOLDER_SECRETS, PLACEHOLDER_SETTINGS } from "./render";
 import { localStack, readStackFile, type RecordedResource, ROOT, runStack, type StackRun } from "../engine/program";
-import { runAsScript } from "./cli";
+import { type CommandSpec, type OptionSpec, type Parsed, runAsScript, runCommand, UsageError } from "./args";
 
 const USAGE = `usage: npm run preview -- --stack <name>
 
@@ -52,22 +52,13 @@ function shown(value: unknown, secret: boolean): string {
   return JSON.stringify(value);
 }
 
-async function main(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const at = argv.indexOf("--stack");
-  const stack = at >= 0 ? argv[at + 1] : undefined;
+const PREVIEW = { name: "preview", usage: USAGE, options: { stack: { type: "string" } } } as const satisfies CommandSpec<Record<string, OptionSpec>>;
+
+async function preview({ options }: Parsed<typeof PREVIEW.options>): Promise<number> {
+  const { stack } = options;
   const known = stacks();
-  if (!stack || stack.startsWith("--")) {
-    process.stderr.write(`--stack needs a stack name; this project has: ${known.join(", ")}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (!known.includes(stack)) {
-    process.stderr.write(`no stack "${stack}": there is no Pulumi.${stack}.yaml; this project has: ${known.join(", ")}\n`);
-    return 2;
-  }
+  if (!stack) throw new UsageError(`--stack needs a stack name; this project has: ${known.join(", ")}`);
+  if (!known.includes(stack)) throw new UsageError(`no stack "${stack}": there is no Pulumi.${stack}.yaml; this project has: ${known.join(", ")}`);
   const file = readStackFile(stack);
   const placeholders = [...Object.keys(PLACEHOLDER_SETTINGS), ...Object.keys(PLACEHOLDER_SECRETS)].filter((key) => !(key in file));
   const source = file.promotionSourceStack ? localStack(file.promotionSourceStack) : undefined;
@@ -101,4 +92,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) runAsScript(main);
+if (require.main === module) runAsScript((argv) => runCommand(PREVIEW, argv, preview));

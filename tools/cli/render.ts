@@ -29,7 +29,7 @@ import { toJson, toYaml } from "../../common/serialize";
 import { failureOf } from "../engine/run";
 import type { SecretKey } from "../../config/schema";
 import { encryptedStackKeys, localStack, readStackFile, type RecordedResource, ROOT, runStack, type StackRun, type StackRunOptions } from "../engine/program";
-import { runAsScript } from "./cli";
+import { type CommandSpec, type OptionSpec, type Parsed, runAsScript, runCommand, UsageError } from "./args";
 
 /** Stands in for every secret value in rendered files. */
 export const REDACTED = "<redacted: pulumi secret>";
@@ -330,23 +330,26 @@ export async function renderAll(outDir: string, stacks: readonly string[] = KNOW
   }
 }
 
-export class UsageError extends Error {}
+const RENDER = {
+  name: "render",
+  usage: `usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir> | --removed <URN | output:<name> | config:<key>>…]
 
-const USAGE = "usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir> | --removed <URN | output:<name> | config:<key>>…]";
-
-/** The value after a flag, refused with the usage line when it is missing or is another flag. */
-function flagValue(argv: readonly string[], flag: string): string | undefined {
-  const at = argv.indexOf(flag);
-  if (at < 0) return undefined;
-  const value = argv[at + 1];
-  if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value. ${USAGE}`);
-  return value;
-}
+  (no option)                  render every stack, and each example, into rendered/
+  --check                      fail when rendered/ is stale (exit 1), naming the stale files
+  --diff <stack> <stack>       show how two stacks differ, each stack's own names read as placeholders
+  --stacks <stack>[,<stack>…]  render only these stacks (${KNOWN_STACKS.join(", ")})
+  --out <dir>                  render somewhere else
+  --removed <identity>         drop an identity from rendered/identities.yaml on purpose: a resource's URN,
+                               output:<name> or config:<key>; repeat the option for more
+  --help                       this text`,
+  options: { check: { type: "boolean" }, diff: { type: "boolean" }, stacks: { type: "string" }, out: { type: "string" }, removed: { type: "string", multiple: true } },
+  positionals: true,
+} as const satisfies CommandSpec<Record<string, OptionSpec>>;
 
 function knownStacks(list: string): string[] {
   const stacks = list.split(",").map((stack) => stack.trim());
   const unknown = stacks.filter((stack) => !(KNOWN_STACKS as readonly string[]).includes(stack));
-  if (unknown.length > 0 || stacks.length === 0) throw new UsageError(`unknown stack ${unknown.join(", ")}: the stacks are ${KNOWN_STACKS.join(", ")} (Pulumi.<stack>.yaml). ${USAGE}`);
+  if (unknown.length > 0 || stacks.length === 0) throw new UsageError(`unknown stack ${unknown.join(", ")}: the stacks are ${KNOWN_STACKS.join(", ")} (Pulumi.<stack>.yaml)`);
   return stacks;
 }
 
@@ -418,14 +421,11 @@ export async function diffStacks(left: string, right: string): Promise<string> {
   return [`# ${left} vs ${right}: each stack's own names read as placeholders\n`, ...header, ...patches].join("");
 }
 
-async function main(argv: string[]): Promise<number> {
-  const known = new Set(["--check", "--diff", "--stacks", "--out", "--removed"]);
-  const unknownFlag = argv.find((arg) => arg.startsWith("--") && !known.has(arg));
-  if (unknownFlag) throw new UsageError(`unknown option ${unknownFlag}. ${USAGE}`);
-  const out = flagValue(argv, "--out");
-  const outDir = out ? path.resolve(out) : RENDERED;
-  const removed = new Set(argv.flatMap((arg, at) => (arg === "--removed" ? [flagValue(argv.slice(at), "--removed")!] : [])));
-  if (argv.includes("--check")) {
+async function render({ options, positionals }: Parsed<typeof RENDER.options>): Promise<number> {
+  const outDir = options.out ? path.resolve(options.out) : RENDERED;
+  const removed = new Set(options.removed);
+  if (positionals.length > 0 && !options.diff) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  if (options.check) {
     const scratch = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "billing-render-"));
     try {
       await renderAll(scratch, KNOWN_STACKS, { previousIdentities: path.join(RENDERED, IDENTITIES_FILE) });
@@ -440,19 +440,17 @@ async function main(argv: string[]): Promise<number> {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
   }
-  const diffAt = argv.indexOf("--diff");
-  if (diffAt >= 0) {
-    const [left, right] = [argv[diffAt + 1], argv[diffAt + 2]];
-    if (!left || !right || left.startsWith("--") || right.startsWith("--")) throw new UsageError(`--diff needs two stacks. ${USAGE}`);
+  if (options.diff) {
+    if (positionals.length !== 2) throw new UsageError("--diff needs two stacks");
+    const [left, right] = positionals;
     knownStacks(`${left},${right}`);
     process.stdout.write(await diffStacks(left, right));
     return 0;
   }
-  const list = flagValue(argv, "--stacks");
-  const stacks = list !== undefined ? knownStacks(list) : KNOWN_STACKS;
+  const stacks = options.stacks !== undefined ? knownStacks(options.stacks) : KNOWN_STACKS;
   await renderAll(outDir, stacks, { removed });
   process.stdout.write(`rendered ${stacks.join(", ")} into ${path.relative(process.cwd(), outDir) || "."}/\n`);
   return 0;
 }
 
-if (require.main === module) runAsScript(main);
+if (require.main === module) runAsScript((argv) => runCommand(RENDER, argv, render));

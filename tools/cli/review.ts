@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { KNOWN_STACKS } from "../../config";
 import { readStackModel, type StackModel } from "../review/model";
 import { summarize } from "../review/summary";
-import { runAsScript } from "./cli";
+import { type CommandSpec, type OptionSpec, type Parsed, runAsScript, runCommand, UsageError } from "./args";
 import { ROOT } from "../engine/program";
 
 const HELP = `usage: npm run review -- --base <git ref> [--head <git ref>] [--out <file>]
@@ -30,26 +30,21 @@ changes without an alias as breaking (pulumi up would delete and re-create it), 
 
 Exit codes: 0 summary printed, 1 a revision did not render, 2 a wrong command line or an unknown revision.`;
 
-export class UsageError extends Error {}
-
 interface Options {
   readonly base: string;
   readonly head?: string;
   readonly out?: string;
 }
 
-function parseArgs(argv: readonly string[]): Options | "help" {
-  const values: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--help") return "help";
-    if (!["--base", "--head", "--out"].includes(arg)) throw new UsageError(`unknown argument ${arg}`);
-    const value = argv[++i];
-    if (value === undefined || value.startsWith("--")) throw new UsageError(`${arg} needs a value`);
-    values[arg] = value;
-  }
-  if (!values["--base"]) throw new UsageError("--base <git ref> is required (e.g. --base origin/main)");
-  return { base: values["--base"], head: values["--head"], out: values["--out"] };
+const REVIEW = {
+  name: "review",
+  usage: HELP,
+  options: { base: { type: "string" }, head: { type: "string" }, out: { type: "string" } },
+} as const satisfies CommandSpec<Record<string, OptionSpec>>;
+
+function checkedOptions({ options }: Parsed<typeof REVIEW.options>): Options {
+  if (!options.base) throw new UsageError("--base <git ref> is required (e.g. --base origin/main)");
+  return { base: options.base, head: options.head, out: options.out };
 }
 
 const git = (args: readonly string[]) => spawnSync("git", [...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
@@ -111,29 +106,20 @@ export function review(options: { readonly base: string; readonly head?: string 
   }
 }
 
-export async function main(argv: string[]): Promise<number> {
-  let options: Options | "help";
-  try {
-    options = parseArgs(argv);
-    if (options === "help") {
-      process.stdout.write(`${HELP}\n`);
+export function main(argv: readonly string[]): Promise<number> {
+  return runCommand(REVIEW, argv, async (parsed) => {
+    const options = checkedOptions(parsed);
+    try {
+      const markdown = review(options, (line) => process.stderr.write(`${line}\n`));
+      process.stdout.write(markdown);
+      if (options.out) fs.writeFileSync(options.out, markdown);
       return 0;
-    }
-    const markdown = review(options, (line) => process.stderr.write(`${line}\n`));
-    process.stdout.write(markdown);
-    if (options.out) fs.writeFileSync(options.out, markdown);
-    return 0;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\nRun: npm run review -- --help\n`);
-      return 2;
-    }
-    if (error instanceof RenderError) {
+    } catch (error) {
+      if (!(error instanceof RenderError)) throw error;
       process.stderr.write(`${error.message}\n`);
       return 1;
     }
-    throw error;
-  }
+  });
 }
 
 if (require.main === module) runAsScript(main);

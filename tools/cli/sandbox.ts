@@ -15,6 +15,7 @@ import { stackThresholds } from "../sandbox/profile";
 import { isScenario, SCENARIOS, type ScenarioName } from "../sandbox/scenarios";
 import { Sandbox } from "../sandbox/sandbox";
 import { readStackFile } from "../engine/program";
+import { type CommandSpec, type OptionSpec, type Parsed, runAsScript, runCommand, UsageError } from "./args";
 
 /**
  * The two environments, by the name a person types and the environment label the sandbox gives them (not the bare
@@ -25,31 +26,44 @@ const ENVIRONMENTS = Object.values(ENVIRONMENT_LABELS);
 /** Staging does not page: the production-like environment's configuration sends its alerts to alerts@ only. */
 const NON_PAGING = [ENVIRONMENT_LABELS.staging];
 
-function parseArgs(argv: string[]): { scenario: ScenarioName; environment: string; stack?: string } {
-  const value = (flag: string): string | undefined => {
-    const at = argv.indexOf(flag);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  const scenario = value("--scenario") ?? "healthy";
-  if (!isScenario(scenario)) throw new Error(`--scenario must be one of: ${SCENARIOS.join(", ")}`);
-  const environment = value("--environment") ?? "production";
-  if (!(environment in ENVIRONMENT_LABELS)) throw new Error(`--environment must be one of: ${Object.keys(ENVIRONMENT_LABELS).join(", ")}`);
-  const stack = value("--stack");
-  if (stack !== undefined && !(KNOWN_STACKS as readonly string[]).includes(stack)) throw new Error(`--stack must be one of: ${KNOWN_STACKS.join(", ")} (its Pulumi.<stack>.yaml gives the thresholds)`);
+const SANDBOX = {
+  name: "sandbox",
+  usage: `usage: npm run sandbox [-- --scenario <scenario>] [--environment ${Object.keys(ENVIRONMENT_LABELS).join("|")}] [--stack <stack>]
+
+Starts production and staging as the stacks deploy them on one local Prometheus and Alertmanager, with a simulator
+each, an SMTP sink, webhook sinks and a page showing it all; prints their URLs, then each alert and email. Ctrl-C stops.
+
+  --scenario <scenario>      what the environment's simulator plays (default healthy): ${SCENARIOS.join(", ")}
+  --environment <name>       which environment plays it (default production)
+  --stack <stack>            take the thresholds from Pulumi.<stack>.yaml (${KNOWN_STACKS.join(", ")}; default: the defaults)
+  --help                     this text`,
+  options: { scenario: { type: "string" }, environment: { type: "string" }, stack: { type: "string" } },
+} as const satisfies CommandSpec<Record<string, OptionSpec>>;
+
+function checkedOptions({ options }: Parsed<typeof SANDBOX.options>): { scenario: ScenarioName; environment: string; stack?: string } {
+  const scenario = options.scenario ?? "healthy";
+  if (!isScenario(scenario)) throw new UsageError(`--scenario must be one of: ${SCENARIOS.join(", ")}`);
+  const environment = options.environment ?? "production";
+  if (!(environment in ENVIRONMENT_LABELS)) throw new UsageError(`--environment must be one of: ${Object.keys(ENVIRONMENT_LABELS).join(", ")}`);
+  const stack = options.stack;
+  if (stack !== undefined && !(KNOWN_STACKS as readonly string[]).includes(stack)) throw new UsageError(`--stack must be one of: ${KNOWN_STACKS.join(", ")} (its Pulumi.<stack>.yaml gives the thresholds)`);
   return { scenario, environment: ENVIRONMENT_LABELS[environment as keyof typeof ENVIRONMENT_LABELS], stack };
 }
 
 const time = (): string => new Date().toISOString().slice(11, 19);
 const say = (line: string): void => void process.stdout.write(`${time()} ${line}\n`);
 
-async function main(): Promise<void> {
-  const { scenario, environment, stack } = parseArgs(process.argv.slice(2));
+/** Runs until stopped; then resolves with exit code 0. */
+async function runSandbox(parsed: Parsed<typeof SANDBOX.options>): Promise<number> {
+  const { scenario, environment, stack } = checkedOptions(parsed);
   const fromStack = stack ? stackThresholds(readStackFile(stack)) : { values: {}, scaled: [] };
   const sandbox = await Sandbox.start({ environments: ENVIRONMENTS, nonPaging: NON_PAGING, log: say, thresholds: fromStack.values });
   const log = new AlertLog(sandbox.prometheusUrl, sandbox.alertmanagerUrl);
   const thresholdSource = stack ? `Pulumi.${stack}.yaml` : "the defaults (--stack <name> takes them from Pulumi.<name>.yaml)";
   const page = new SandboxPage({ sandbox, log, environments: Object.entries(ENVIRONMENT_LABELS).map(([name, label]) => ({ name, label })), thresholds: { source: thresholdSource, values: fromStack.values } });
   let stopping = false;
+  let stopped: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (stopped = resolve));
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
@@ -58,7 +72,7 @@ async function main(): Promise<void> {
     await page.stop();
     await sandbox.stop();
     say("stopped");
-    process.exit(0);
+    stopped(0);
   };
   // However it ends, nothing stays behind: Ctrl-C, a kill, the terminal closing (SIGHUP), or the parent dying, which
   // re-parents this process (the parent's id changes) without sending it anything.
@@ -92,9 +106,7 @@ async function main(): Promise<void> {
 
   await sandbox.setScenario(environment, scenario);
   say(`scenario: ${scenario} in ${environment} (Ctrl-C to stop)`);
+  return done;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runAsScript((argv) => runCommand(SANDBOX, argv, runSandbox));

@@ -15,10 +15,10 @@ import { parseDuration } from "../../common/duration";
 import { alertmanagerChecks, alertmanagerLoadedFile, type CheckResult, defaultTestReceiver, liveRulesHash, metricsPresent, planTestAlert, noDuplicateDashboards, noLeftoverAlerts, prometheusReachable, prometheusRelease, prometheusSendsAlerts, rulesLoaded, sendTestAlert } from "../verify/checks";
 import { type Expected, ExpectedError, readExpected } from "../verify/expected";
 import { type Credentials, Server } from "../verify/http";
-import { runAsScript } from "./cli";
+import { type CommandSpec, EXIT_USAGE, type OptionSpec, type Parsed, runAsScript, runCommand, UsageError } from "./args";
 import { ROOT } from "../engine/program";
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: EXIT_USAGE, unreachable: 3 } as const;
 
 /** Environment variables that carry credentials; their values are never printed. */
 export const CREDENTIAL_VARIABLES = {
@@ -62,8 +62,6 @@ Credentials (never printed): user:password in the URL, or the environment variab
 
 Exit codes: 0 all passed, 1 a check failed, 2 bad command line, 3 a server unreachable or refusing the credentials.`;
 
-export class UsageError extends Error {}
-
 interface Options {
   readonly dir: string;
   readonly prometheus?: string;
@@ -77,34 +75,41 @@ interface Options {
   readonly settings: Readonly<Record<string, string>>;
 }
 
-function parseArgs(argv: readonly string[]): Options | "help" {
-  const valued = new Set(["--stack", "--rendered", "--prometheus", "--alertmanager", "--grafana", "--receiver", "--timeout", "--wait", "--lookback", "--setting"]);
-  const flags = new Set(["--send-test-alert", "--help"]);
-  const values: Record<string, string> = {};
+const VERIFY = {
+  name: "verify",
+  usage: HELP,
+  options: {
+    stack: { type: "string" },
+    rendered: { type: "string" },
+    prometheus: { type: "string" },
+    alertmanager: { type: "string" },
+    grafana: { type: "string" },
+    receiver: { type: "string" },
+    timeout: { type: "string" },
+    wait: { type: "string" },
+    lookback: { type: "string" },
+    setting: { type: "string", multiple: true },
+    "send-test-alert": { type: "boolean" },
+  },
+} as const satisfies CommandSpec<Record<string, OptionSpec>>;
+
+/** The checks across options the parser cannot make, each refused as a UsageError. */
+function checkedOptions({ options }: Parsed<typeof VERIFY.options>): Options {
   const settings: Record<string, string> = {};
-  const seen = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (flags.has(arg)) seen.add(arg);
-    else if (valued.has(arg)) {
-      const value = argv[++i];
-      if (value === undefined || value.startsWith("--")) throw new UsageError(`${arg} needs a value`);
-      if (arg === "--setting") {
-        const setting = /^(\w+)=(.*)$/s.exec(value);
-        if (!setting) throw new UsageError(`--setting: give key=value, e.g. smtpUsername=<the Postmark SMTP access key>`);
-        settings[setting[1]] = setting[2];
-      } else values[arg] = value;
-    } else throw new UsageError(`unknown argument ${arg}`);
+  for (const value of options.setting) {
+    const setting = /^(\w+)=(.*)$/s.exec(value);
+    if (!setting) throw new UsageError(`--setting: give key=value, e.g. smtpUsername=<the Postmark SMTP access key>`);
+    settings[setting[1]] = setting[2];
   }
-  if (seen.has("--help")) return "help";
-  const stack = values["--stack"];
+  const { stack, rendered, receiver } = options;
+  const sendTestAlert = options["send-test-alert"];
   if (stack !== undefined && !(KNOWN_STACKS as readonly string[]).includes(stack)) throw new UsageError(`--stack: unknown stack ${JSON.stringify(stack)}; the stacks are ${KNOWN_STACKS.join(", ")}`);
-  if (!stack && !values["--rendered"]) throw new UsageError("--stack (or --rendered) is required");
-  if (!values["--prometheus"] && !values["--alertmanager"] && !values["--grafana"]) throw new UsageError("--prometheus or --alertmanager (or both) is required");
-  if (seen.has("--send-test-alert") && !values["--alertmanager"]) throw new UsageError("--send-test-alert needs --alertmanager");
-  if (values["--receiver"] && !seen.has("--send-test-alert")) throw new UsageError("--receiver is for --send-test-alert");
-  for (const flag of ["--prometheus", "--alertmanager", "--grafana"]) {
-    const url = values[flag];
+  if (!stack && !rendered) throw new UsageError("--stack (or --rendered) is required");
+  if (!options.prometheus && !options.alertmanager && !options.grafana) throw new UsageError("--prometheus or --alertmanager (or both) is required");
+  if (sendTestAlert && !options.alertmanager) throw new UsageError("--send-test-alert needs --alertmanager");
+  if (receiver && !sendTestAlert) throw new UsageError("--receiver is for --send-test-alert");
+  for (const server of ["prometheus", "alertmanager", "grafana"] as const) {
+    const url = options[server];
     if (url === undefined) continue;
     let parsed: URL | undefined;
     try {
@@ -112,26 +117,26 @@ function parseArgs(argv: readonly string[]): Options | "help" {
     } catch {
       parsed = undefined;
     }
-    if (!parsed || !["http:", "https:"].includes(parsed.protocol)) throw new UsageError(`${flag}: must be an http:// or https:// URL`);
+    if (!parsed || !["http:", "https:"].includes(parsed.protocol)) throw new UsageError(`--${server}: must be an http:// or https:// URL`);
   }
-  const duration = (flag: string, fallback: string): number => {
-    const parsed = parseDuration(values[flag] ?? fallback);
-    if (!parsed || parsed.seconds <= 0) throw new UsageError(`${flag}: ${JSON.stringify(values[flag])} is not a duration such as 30s, 2m or 1h`);
+  const seconds = (option: "timeout" | "wait" | "lookback", fallback: string): number => {
+    const parsed = parseDuration(options[option] ?? fallback);
+    if (!parsed || parsed.seconds <= 0) throw new UsageError(`--${option}: ${JSON.stringify(options[option])} is not a duration such as 30s, 2m or 1h`);
     return parsed.seconds;
   };
-  const timeoutSeconds = duration("--timeout", "2m");
-  const waitSeconds = values["--wait"] === undefined ? 0 : duration("--wait", "0s");
-  duration("--lookback", "1h");
+  const timeoutSeconds = seconds("timeout", "2m");
+  const waitSeconds = options.wait === undefined ? 0 : seconds("wait", "0s");
+  seconds("lookback", "1h");
   return {
-    dir: path.resolve(values["--rendered"] ?? path.join(ROOT, "rendered", stack!)),
-    prometheus: values["--prometheus"],
-    alertmanager: values["--alertmanager"],
-    grafana: values["--grafana"],
-    sendTestAlert: seen.has("--send-test-alert"),
-    receiver: values["--receiver"],
+    dir: path.resolve(rendered ?? path.join(ROOT, "rendered", stack!)),
+    prometheus: options.prometheus,
+    alertmanager: options.alertmanager,
+    grafana: options.grafana,
+    sendTestAlert,
+    receiver,
     timeoutMs: timeoutSeconds * 1000,
     waitMs: waitSeconds * 1000,
-    lookback: values["--lookback"] ?? "1h",
+    lookback: options.lookback ?? "1h",
     settings,
   };
 }
@@ -187,25 +192,23 @@ function line(result: CheckResult): string {
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out: (text: string) => void = (text) => process.stdout.write(text)): Promise<number> {
-  let options: Options | "help";
+  return runCommand(VERIFY, argv, (parsed) => verify(checkedOptions(parsed), env, out), { out });
+}
+
+async function verify(options: Options, env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<number> {
   let expected;
   let prometheus: Server | undefined;
   let alertmanager: Server | undefined;
   let grafana: Server | undefined;
   try {
-    options = parseArgs(argv);
-    if (options === "help") {
-      out(`${HELP}\n`);
-      return EXIT.ok;
-    }
     expected = readExpected(options.dir);
     const requestTimeout = Math.min(options.timeoutMs, 30_000);
     prometheus = options.prometheus ? new Server("Prometheus", options.prometheus, credentials("Prometheus", env), requestTimeout) : undefined;
     alertmanager = options.alertmanager ? new Server("Alertmanager", options.alertmanager, credentials("Alertmanager", env), requestTimeout) : undefined;
     grafana = options.grafana ? new Server("Grafana", options.grafana, credentials("Grafana", env), requestTimeout) : undefined;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ExpectedError) {
-      process.stderr.write(`${error.message}\n${error instanceof UsageError ? "Run: npm run verify -- --help\n" : ""}`);
+    if (error instanceof ExpectedError) {
+      process.stderr.write(`${error.message}\n`);
       return EXIT.usage;
     }
     throw error;

@@ -265,13 +265,15 @@ describe("the staleness check", () => {
   });
 
   it.each([
-    [["--stacks", "qa"], "unknown stack qa: the stacks are staging, production (Pulumi.<stack>.yaml). usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir> | --removed <URN | output:<name> | config:<key>>…]\n"],
-    [["--stacks"], "--stacks needs a value. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir> | --removed <URN | output:<name> | config:<key>>…]\n"],
-    [["--out"], "--out needs a value. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir> | --removed <URN | output:<name> | config:<key>>…]\n"],
-    [["--diff", "staging"], "--diff needs two stacks. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir> | --removed <URN | output:<name> | config:<key>>…]\n"],
-    [["--stack", "staging"], "unknown option --stack. usage: npm run render [-- --check | --diff <stack> <stack> | --stacks <stack>[,<stack>…] | --out <dir> | --removed <URN | output:<name> | config:<key>>…]\n"],
-  ])("a command-line mistake %j is one line with the usage, exit 1, nothing rendered", (args, message) => {
+    [["--stacks", "qa"], "unknown stack qa: the stacks are staging, production (Pulumi.<stack>.yaml)"],
+    [["--stacks"], "--stacks needs a value"],
+    [["--out"], "--out needs a value"],
+    [["--diff", "staging"], "--diff needs two stacks"],
+    [["--stack", "staging"], "unknown option --stack"],
+    [["--check=yes"], "--check takes no value"],
+    [["staging"], "unexpected argument staging"],
+  ])("a command-line mistake %j is one line naming it and the pointer to --help, exit 2, nothing rendered", (args, message) => {
     const result = spawnSync(process.execPath, ["-r", "@swc-node/register", "tools/cli/render.ts", ...args], { cwd: scratch.dir, encoding: "utf8" });
-    expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({ status: 1, stderr: message, stdout: "" });
+    expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({ status: 2, stderr: `${message}\nRun: npm run render -- --help\n`, stdout: "" });
   });
 });

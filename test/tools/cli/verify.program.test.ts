@@ -30,7 +30,9 @@ test.each([
   [["--stack", "staging", "--alertmanager", URL, "--receiver", "billing-info"], "--receiver is for --send-test-alert"],
   [["--stack", "staging", "--prometheus", URL, "--timeout", "soon"], '--timeout: "soon" is not a duration such as 30s, 2m or 1h'],
   [["--stack", "staging", "--prometheus", URL, "--lookback", "0s"], '--lookback: "0s" is not a duration such as 30s, 2m or 1h'],
-  [["--stack", "staging", "--prometheus", URL, "--verbose"], "unknown argument --verbose"],
+  [["--stack", "staging", "--prometheus", URL, "--verbose"], "unknown option --verbose"],
+  [["--stack", "staging", "--prometheus", URL, "extra"], "unexpected argument extra"],
+  [["--stack", "staging", "--prometheus", URL, "--setting", "smtpUsername"], "--setting: give key=value, e.g. smtpUsername=<the Postmark SMTP access key>"],
 ])("%j is refused: %s, exit 2", (args, message) => {
   const run = verify(args);
   expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 2, stdout: "", stderr: `${message}\n${HINT}` });
