@@ -3,11 +3,11 @@
  * factory for ratio alerts with a low-traffic guard.
  */
 import type { BillingConfig } from "../config";
-import { PANEL_IDS, type PanelKey } from "../dashboards/panel-ids";
+import { PANEL_IDS, type PanelKey } from "../common/panel-ids";
 import { type Duration, describeDuration } from "../common/duration";
 import type { MetricDefinition } from "../promql/metrics";
 import { countIn, literal, type Matchers, perSecond, recorded, select, sumBy } from "../promql/index";
-import { BY_NAMESPACE, records, type Records } from "../promql/records";
+import { BY_NAMESPACE, records, type Records } from "./records";
 import type { AlertAnnotations, AlertLabels, AlertRule, HEARTBEAT_SEVERITY, RecordingRule, Severity } from "./types";
 
 /** Runbook files in docs/runbooks/, one per alert family. Each holds a section named after each of its alerts. */

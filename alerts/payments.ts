@@ -2,7 +2,7 @@
 import { describeDuration } from "../common/duration";
 import { percent } from "../common/format";
 import { METRICS } from "../promql/metrics";
-import { PAYMENT_LABELS } from "../promql/records";
+import { PAYMENT_LABELS } from "./records";
 import { annotations, labels, lowTrafficNote, outcomeRatio, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 

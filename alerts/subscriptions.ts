@@ -3,7 +3,7 @@ import { describeDuration } from "../common/duration";
 import { percent } from "../common/format";
 import { METRICS } from "../promql/metrics";
 import { countIn, perSecond, recorded, select, sumBy } from "../promql/index";
-import { SUBSCRIPTION_LABELS } from "../promql/records";
+import { SUBSCRIPTION_LABELS } from "./records";
 import { annotations, labels, lowTrafficNote, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 

@@ -1,7 +1,7 @@
 /** Usage: no alert, only the fixes-consumed rate the dashboard reads over 24 h. */
 import { METRICS } from "../promql/metrics";
 import { countIn, perSecond, select, sumBy } from "../promql/index";
-import { USAGE_LABELS } from "../promql/records";
+import { USAGE_LABELS } from "./records";
 import type { RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 

@@ -3,7 +3,7 @@ import { describeDuration } from "../common/duration";
 import { percent } from "../common/format";
 import { METRICS } from "../promql/metrics";
 import { countIn, histogramQuantile, literal, select, sumBy } from "../promql/index";
-import { WEBHOOK_LABELS } from "../promql/records";
+import { WEBHOOK_LABELS } from "./records";
 import { alertRule, annotations, labels, lowTrafficNote, outcomeRatio, ratioAlert, RUNBOOKS, type RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 

@@ -2,7 +2,7 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 
 import type { BillingConfig } from "../config";
-import { ROW_IDS } from "./panel-ids";
+import { ROW_IDS } from "../common/panel-ids";
 import { DATASOURCE, HEIGHT } from "./common";
 import { firingAlerts } from "./panels/alerts";
 import { creditsOverview } from "./panels/credits";

@@ -9,7 +9,7 @@ import type { BillingConfig } from "../../config";
 import { SYNTHETIC_METRICS } from "../../promql/metrics";
 import { regex, select } from "../../promql/index";
 import { instantQuery } from "../common";
-import { PANEL_IDS } from "../panel-ids";
+import { PANEL_IDS } from "../../common/panel-ids";
 
 const SEVERITY_COLORS: Record<Severity, string> = { critical: "red", warning: "orange", info: "blue" };
 

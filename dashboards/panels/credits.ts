@@ -3,7 +3,7 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
 import type { BillingConfig } from "../../config";
 import { METRICS } from "../../promql/metrics";
-import { PANEL_IDS } from "../panel-ids";
+import { PANEL_IDS } from "../../common/panel-ids";
 import { rate, sumBy } from "../../promql/index";
 import { panelSelect, RATE_INTERVAL, rangeQuery } from "../common";
 

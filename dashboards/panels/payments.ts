@@ -10,9 +10,9 @@ import { percent } from "../../common/format";
 import type { BillingConfig } from "../../config";
 import { METRICS } from "../../promql/metrics";
 import { histogramQuantile, increase, rate, recorded, recordedCount, sumBy } from "../../promql/index";
-import { records } from "../../promql/records";
+import { records } from "../../alerts/records";
 import { allCustomers, chosenCustomers, forCustomers, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
-import { PANEL_IDS } from "../panel-ids";
+import { PANEL_IDS } from "../../common/panel-ids";
 
 /** The seed's target: at least 95 % of payments succeed. */
 export const PAYMENT_SUCCESS_TARGET = 0.95;

@@ -8,7 +8,7 @@ import type { BillingConfig } from "../../config";
 import { describeDuration } from "../../common/duration";
 import { recorded } from "../../promql/index";
 import { instantQuery, rangeQuery, thresholds } from "../common";
-import { PANEL_IDS } from "../panel-ids";
+import { PANEL_IDS } from "../../common/panel-ids";
 
 const refId = (i: number): string => String.fromCharCode(65 + i);
 

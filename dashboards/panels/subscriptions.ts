@@ -9,9 +9,9 @@ import type { BillingConfig } from "../../config";
 import { describeDuration } from "../../common/duration";
 import { METRICS } from "../../promql/metrics";
 import { increase, rate, recorded, regex, sumBy } from "../../promql/index";
-import { records } from "../../promql/records";
+import { records } from "../../alerts/records";
 import { allCustomers, chosenCustomers, forCustomers, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
-import { PANEL_IDS } from "../panel-ids";
+import { PANEL_IDS } from "../../common/panel-ids";
 
 export function subscriptionCreationRate(cfg: BillingConfig): timeseries.PanelBuilder {
   return new timeseries.PanelBuilder()

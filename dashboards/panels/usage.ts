@@ -4,9 +4,9 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import type { BillingConfig } from "../../config";
 import { METRICS } from "../../promql/metrics";
 import { rate, recorded, sumBy } from "../../promql/index";
-import { records } from "../../promql/records";
+import { records } from "../../alerts/records";
 import { allCustomers, chosenCustomers, forCustomers, RATE_INTERVAL, rangeQuery } from "../common";
-import { PANEL_IDS } from "../panel-ids";
+import { PANEL_IDS } from "../../common/panel-ids";
 
 export function fixesConsumed(cfg: BillingConfig): timeseries.PanelBuilder {
   return new timeseries.PanelBuilder()

@@ -6,7 +6,7 @@ import type { BillingConfig } from "../../config";
 import { METRICS } from "../../promql/metrics";
 import { histogramQuantile, rate, sumBy } from "../../promql/index";
 import { panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
-import { PANEL_IDS } from "../panel-ids";
+import { PANEL_IDS } from "../../common/panel-ids";
 
 export function webhookHealth(cfg: BillingConfig): timeseries.PanelBuilder {
   const { p95Seconds } = cfg.thresholds.webhookDuration;

@@ -9,7 +9,7 @@
  * every problem at once. The others run alone.
  */
 import type { ProgramRun } from "../../tools/engine/run";
-import { readTree, RENDERED } from "../../tools/cli/render";
+import { readTree, RENDERED } from "../../tools/render/render";
 import { BAD_CONFIG } from "../helpers/bad-config";
 import { attemptStack, type Overrides } from "../helpers/stack";
 

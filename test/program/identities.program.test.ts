@@ -10,7 +10,7 @@ import { parse } from "yaml";
 
 import { runProgram, type ProgramRun } from "../../tools/engine/run";
 import { buildContract, checkContract, type Contract, IDENTITIES_FILE, partOf, readContract } from "../../tools/review/identities";
-import { PLACEHOLDER_SECRETS, PLACEHOLDER_SETTINGS, RENDERED, renderContract } from "../../tools/cli/render";
+import { PLACEHOLDER_SECRETS, PLACEHOLDER_SETTINGS, RENDERED, renderContract } from "../../tools/render/render";
 import { declaredRuleFile } from "../../tools/engine/program";
 import { scratchProject } from "../helpers/tools";
 

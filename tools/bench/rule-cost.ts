@@ -15,7 +15,7 @@ import { billingDashboard } from "../../dashboards/billing";
 import { freePort, ManagedProcess } from "../sandbox/process";
 import { toYaml } from "../../common/serialize";
 import { binaryPath, type Release } from "../servers";
-import { PLACEHOLDER_SETTINGS, REDACTED } from "../cli/render";
+import { PLACEHOLDER_SETTINGS, REDACTED } from "../render/render";
 import { declaredRuleFile, readStackFile, ROOT, runStack } from "../engine/program";
 import { succeeded } from "../engine/run";
 import { median } from "./timing";

@@ -7,7 +7,7 @@
 import { parse } from "yaml";
 
 import { type GeneratedBlock, readBlock, tableCell, writeBlock } from "./doc-block";
-import { renderStack } from "./render";
+import { renderStack } from "../render/render";
 import { declaredRuleFile, type StackRun } from "../engine/program";
 import { type CommandSpec, type OptionSpec, type Parsed, runAsScript, runCommand } from "./args";
 

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 
 import { failureOf } from "../engine/run";
 import { UNKNOWN } from "../engine/wire";
-import { PLACEHOLDER_SECRETS, PLACEHOLDER_SETTINGS } from "./render";
+import { PLACEHOLDER_SECRETS, PLACEHOLDER_SETTINGS } from "../render/render";
 import { localStack, readStackFile, type RecordedResource, ROOT, runStack, type StackRun } from "../engine/program";
 import { type CommandSpec, type OptionSpec, type Parsed, runAsScript, runCommand, UsageError } from "./args";
 

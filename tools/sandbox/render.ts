@@ -15,7 +15,7 @@ import type { AlertmanagerConfig } from "../../alerts/routing";
 import { toYaml } from "../../common/serialize";
 import { succeeded } from "../engine/run";
 import { declaredRuleFile, runStack, type StackRun } from "../engine/program";
-import { renderFiles } from "../cli/render";
+import { renderFiles } from "../render/render";
 import { routedStack, SANDBOX_STACK, sandboxConfigValues, type SandboxPlacement } from "./profile";
 import { type RenderedSidecar, renderedSidecars } from "./reloader";
 import { KubeletVolume } from "./volume";

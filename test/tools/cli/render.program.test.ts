@@ -8,7 +8,7 @@ import * as path from "node:path";
 
 import { parse } from "yaml";
 
-import { diffStacks, readTree, REDACTED, renderAll, renderFiles, RENDERED, staleFiles } from "../../../tools/cli/render";
+import { diffStacks, readTree, REDACTED, renderAll, renderFiles, RENDERED, staleFiles } from "../../../tools/render/render";
 import { runStack, TEST_SECRETS } from "../../helpers/stack";
 import { runTool, scratchProject, tempDir } from "../../helpers/tools";
 

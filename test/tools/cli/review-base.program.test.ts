@@ -7,7 +7,7 @@ import * as path from "node:path";
 
 import { readStackModel } from "../../../tools/review/model";
 import { stackSections } from "../../../tools/review/summary";
-import { renderFiles } from "../../../tools/cli/render";
+import { renderFiles } from "../../../tools/render/render";
 import { runStack } from "../../helpers/stack";
 import { tempDir } from "../../helpers/tools";
 

@@ -6,7 +6,7 @@
  * `_total`), the operation and its window. They are derived from the catalogue, never spelled by hand.
  */
 import type { BillingConfig } from "../config";
-import { METRICS, type MetricDefinition } from "./metrics";
+import { METRICS, type MetricDefinition } from "../promql/metrics";
 
 /** `level:metric:operation`: `namespace_status:rsolv_billing_payment_processed:rate5m`. */
 export function recordName(level: readonly string[], metric: MetricDefinition | string, operation: string): string {
