@@ -6,6 +6,7 @@ import type { Severity } from "./severity";
 import type { Duration } from "../common/duration";
 import { METRICS } from "../promql/metrics";
 import { BILLING_RECEIVER_NAMES, BUSINESS_HOURS } from "./alertmanager-names";
+import { sloWindows } from "./slo-windows";
 import type { AlertmanagerBase } from "./base";
 import { OLDEST_SUPPORTED, type ReleaseFeature, releaseProblems } from "./releases";
 import { CONFIG_SCHEMA, type ConfigKey, type FieldSpec, PRODUCTION, PROJECT, type RawValues, RENAMED_KEYS, SECRET_KEYS, type SecretKey } from "./schema";
@@ -307,49 +308,46 @@ function baseProblems(base: AlertmanagerBase, config: BillingConfig): string[] {
 }
 
 /**
- * Checks across keys. Each runs on its own, also when other keys are bad: a check whose input failed its own check
- * meets an undefined value and is skipped (that key's problem is reported already), so every problem is reported at once.
+ * Runs a check across keys only when every value it reads is there: a value that failed its own check is undefined,
+ * and its problem is reported already. So every check runs on its own, also when other keys are bad, and every problem
+ * is reported at once.
  */
+function when<T extends readonly unknown[]>(values: { readonly [K in keyof T]: T[K] | undefined }, check: (...values: T) => void): void {
+  if (values.every((value) => value !== undefined)) check(...(values as unknown as T));
+}
+
+/** Checks across keys (see {@link when}). */
 function crossChecks(config: BillingConfig, problems: string[]): void {
   const { thresholds: t, monitoring: m, alerting: a } = config;
-  const check = (run: () => void): void => {
-    try {
-      run();
-    } catch (error) {
-      if (!(error instanceof TypeError)) throw error;
-    }
-  };
-  check(() => {
-    if (t.paymentFailureCritical.ratio <= t.paymentFailureWarning.ratio) {
-      problems.push(`${PROJECT}:paymentFailureCriticalRatio (${t.paymentFailureCritical.ratio}) must be greater than ${PROJECT}:paymentFailureWarningRatio (${t.paymentFailureWarning.ratio})`);
-    }
+  when([t.paymentFailureCritical?.ratio, t.paymentFailureWarning?.ratio], (critical, warning) => {
+    if (critical <= warning) problems.push(`${PROJECT}:paymentFailureCriticalRatio (${critical}) must be greater than ${PROJECT}:paymentFailureWarningRatio (${warning})`);
   });
-  const minWindow = 4 * m.scrapeInterval?.seconds;
-  const windows = { rateWindow: () => t.rateWindow, cancellationWindow: () => t.cancellation.window, creditGrantWindow: () => t.creditGrant.window, webhookStalledWindow: () => t.webhookStalled.window, alertingPipelineWindow: () => t.alertingPipeline.window };
-  for (const [key, windowOf] of Object.entries(windows)) {
-    check(() => {
-      const window = windowOf();
+  const scrape = m.scrapeInterval;
+  const windows = { rateWindow: t.rateWindow, cancellationWindow: t.cancellation?.window, creditGrantWindow: t.creditGrant?.window, webhookStalledWindow: t.webhookStalled?.window, alertingPipelineWindow: t.alertingPipeline?.window };
+  for (const [key, window] of Object.entries(windows)) {
+    when([window, scrape], (window, scrape) => {
+      const minWindow = 4 * scrape.seconds;
       if (window.seconds < minWindow) {
-        problems.push(`${PROJECT}:${key}: "${window.text}" is not allowed: a rate window must be at least 4× scrapeInterval (${m.scrapeInterval.text}), i.e. ${minWindow}s, or a single missed scrape empties it`);
+        problems.push(`${PROJECT}:${key}: "${window.text}" is not allowed: a rate window must be at least 4× scrapeInterval (${scrape.text}), i.e. ${minWindow}s, or a single missed scrape empties it`);
       }
     });
   }
-  check(() => {
+  when([config.slos?.period, scrape], (period, scrape) => {
     // The SLIs are counted over the shortest burn window, 5 minutes at a 30-day period.
-    const sloBase = Math.round((300 * config.slos.period.seconds) / (30 * 86400));
+    const [sloBase, minWindow] = [sloWindows(config).base.seconds, 4 * scrape.seconds];
     if (sloBase < minWindow) {
-      problems.push(`${PROJECT}:sloPeriod: "${config.slos.period.text}" is not allowed: its shortest burn window (5m at 30d, scaled) would be ${sloBase}s, under 4× scrapeInterval (${m.scrapeInterval.text}); use at least ${Math.ceil((minWindow * 30 * 86400) / 300 / 3600)}h`);
+      problems.push(`${PROJECT}:sloPeriod: "${period.text}" is not allowed: its shortest burn window (5m at 30d, scaled) would be ${sloBase}s, under 4× scrapeInterval (${scrape.text}); use at least ${Math.ceil((minWindow * 30 * 86400) / 300 / 3600)}h`);
     }
   });
-  check(() => {
+  when([t.alertingPipeline?.window, a.groupInterval], (window, groupInterval) => {
     // Alertmanager retries a failed notification once a group interval: a shorter window sees one failure at a time.
-    if (t.alertingPipeline.window.seconds < 3 * a.groupInterval.seconds) {
-      problems.push(`${PROJECT}:alertingPipelineWindow: "${t.alertingPipeline.window.text}" is not allowed: it must be at least 3× groupInterval (${a.groupInterval.text}), or a channel that keeps failing looks healthy between Alertmanager's retries`);
+    if (window.seconds < 3 * groupInterval.seconds) {
+      problems.push(`${PROJECT}:alertingPipelineWindow: "${window.text}" is not allowed: it must be at least 3× groupInterval (${groupInterval.text}), or a channel that keeps failing looks healthy between Alertmanager's retries`);
     }
   });
-  check(() => {
-    if (t.metricsAbsentFor.seconds < 2 * m.scrapeInterval.seconds) {
-      problems.push(`${PROJECT}:metricsAbsentFor: "${t.metricsAbsentFor.text}" is not allowed: it must be at least 2× scrapeInterval (${m.scrapeInterval.text}) so one failed scrape does not fire it`);
+  when([t.metricsAbsentFor, scrape], (absentFor, scrape) => {
+    if (absentFor.seconds < 2 * scrape.seconds) {
+      problems.push(`${PROJECT}:metricsAbsentFor: "${absentFor.text}" is not allowed: it must be at least 2× scrapeInterval (${scrape.text}) so one failed scrape does not fire it`);
     }
   });
   for (const [key, metric, thresholdSeconds] of [
@@ -361,10 +359,8 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
       problems.push(`${PROJECT}:${key}: ${thresholdSeconds} is not allowed: ${metric.name} only tells requests apart between its bucket bounds, ${bounds[0]} s and ${bounds[bounds.length - 1]} s`);
     }
   }
-  check(() => {
-    if (a.businessHours.start >= a.businessHours.end) {
-      problems.push(`${PROJECT}:businessHoursStart (${a.businessHours.start}) must be before ${PROJECT}:businessHoursEnd (${a.businessHours.end})`);
-    }
+  when([a.businessHours?.start, a.businessHours?.end], (start, end) => {
+    if (start >= end) problems.push(`${PROJECT}:businessHoursStart (${start}) must be before ${PROJECT}:businessHoursEnd (${end})`);
   });
   if (a.smtpLogin === "smtp-token" && !a.smtpUsername) {
     problems.push(`${PROJECT}:smtpUsername is required with smtpLogin smtp-token (the Postmark SMTP token's access key); run: pulumi config set smtpUsername <access key> --stack ${config.stack}`);
@@ -376,9 +372,9 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
     if (a.smtpLogin === "server-token") {
       problems.push(`${PROJECT}:smtpLogin: "server-token" is not allowed with prometheusOperator: the server token would be the SMTP username, and an AlertmanagerConfig holds the username in plain text (only the password is a Secret reference); allowed: smtp-token`);
     }
-    check(() => {
-      if (a.businessHours.timezone !== "UTC") {
-        problems.push(`${PROJECT}:businessHoursTimezone: "${a.businessHours.timezone}" is not allowed with prometheusOperator: an AlertmanagerConfig's time intervals (v1alpha1) have no time zone and Alertmanager reads them as UTC; allowed: UTC (give businessHoursStart and businessHoursEnd in UTC)`);
+    when([a.businessHours?.timezone], (timezone) => {
+      if (timezone !== "UTC") {
+        problems.push(`${PROJECT}:businessHoursTimezone: "${timezone}" is not allowed with prometheusOperator: an AlertmanagerConfig's time intervals (v1alpha1) have no time zone and Alertmanager reads them as UTC; allowed: UTC (give businessHoursStart and businessHoursEnd in UTC)`);
       }
     });
   }
@@ -386,10 +382,10 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
     const value = m[key];
     if (value !== undefined && !value.startsWith("/")) problems.push(`${PROJECT}:${key}: "${value}" is not allowed: it must be an absolute path (a mount path in the Alertmanager pod)`);
   }
-  check(() => {
-    const [config, secret] = [m.alertmanagerConfigPath.replace(/\/+$/, ""), m.alertmanagerSecretPath.replace(/\/+$/, "")];
+  when([m.alertmanagerConfigPath, m.alertmanagerSecretPath], (configPath, secretPath) => {
+    const [config, secret] = [configPath.replace(/\/+$/, ""), secretPath.replace(/\/+$/, "")];
     if (config === secret || config.startsWith(`${secret}/`) || secret.startsWith(`${config}/`)) {
-      problems.push(`${PROJECT}:alertmanagerConfigPath ("${m.alertmanagerConfigPath}") and ${PROJECT}:alertmanagerSecretPath ("${m.alertmanagerSecretPath}") must be separate directories: two volumes cannot be mounted at one path, nor one inside the other`);
+      problems.push(`${PROJECT}:alertmanagerConfigPath ("${configPath}") and ${PROJECT}:alertmanagerSecretPath ("${secretPath}") must be separate directories: two volumes cannot be mounted at one path, nor one inside the other`);
     }
   });
 }

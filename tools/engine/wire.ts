@@ -3,7 +3,7 @@
  * Pulumi's special signatures), turned into plain values for recording, and the values the engine sends back.
  *
  * The signatures are the SDK's (`@pulumi/pulumi/runtime/rpc.js`); they are written out here because loading that
- * module loads most of the SDK into every test process. test/engine/wire.test.ts compares them with the SDK's.
+ * module loads most of the SDK into every test process. test/tools/engine/wire.test.ts compares them with the SDK's.
  */
 
 /** The wire's marker for a value not known yet (a preview's computed output). Recorded inputs keep it as is. */
