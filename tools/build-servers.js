@@ -119,7 +119,8 @@ function placeholderUi(source) {
  * hold, so it is dropped and Go takes the nested modules at the versions go.mod requires (the same release).
  */
 async function dropMissingReplacements(go, source, env) {
-  const { Replace: replacements = [] } = JSON.parse(await run(go, ["mod", "edit", "-json"], { cwd: source, env }));
+  // `go mod edit -json` gives `"Replace": null` for a go.mod without replacements.
+  const replacements = JSON.parse(await run(go, ["mod", "edit", "-json"], { cwd: source, env })).Replace ?? [];
   const missing = replacements.filter(({ New }) => New.Path.startsWith(".") && !fs.existsSync(path.join(source, New.Path)));
   if (missing.length > 0) await run(go, ["mod", "edit", ...missing.map(({ Old }) => `-dropreplace=${Old.Path}`)], { cwd: source, env });
 }
@@ -180,11 +181,15 @@ async function main() {
   for (const [server, version] of toBuild) await build(server, version, go);
 }
 
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    inFlight.child?.kill("SIGKILL");
-    removeWork();
-    fail(`interrupted (${signal}); nothing half-built is kept`);
-  });
+if (require.main === module) {
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () => {
+      inFlight.child?.kill("SIGKILL");
+      removeWork();
+      fail(`interrupted (${signal}); nothing half-built is kept`);
+    });
+  }
+  main();
+} else {
+  module.exports = { dropMissingReplacements, goBinary };
 }
-main();

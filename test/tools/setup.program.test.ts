@@ -38,3 +38,36 @@ describe("tools/setup.sh", () => {
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 1, stderr: 'setup: BILLING_ALERTMANAGER_VERSION is "0.28": give a release as MAJOR.MINOR.PATCH, e.g. 0.35.0\n' });
   });
 });
+
+describe("tools/build-servers.js on a module's go.mod", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { dropMissingReplacements, goBinary } = require("../../tools/build-servers.js") as {
+    dropMissingReplacements: (go: string, source: string, env: NodeJS.ProcessEnv) => Promise<void>;
+    goBinary: () => string;
+  };
+  let work: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    work = tempDir("go-mod");
+  });
+  afterEach(() => work.remove());
+  const env = { ...process.env, GOWORK: "off", GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" };
+
+  it("GIVEN a go.mod without replacements (Prometheus', Alertmanager's) WHEN prepared THEN it is left as it is", async () => {
+    const goMod = "module example.com/server\n\ngo 1.22\n";
+    fs.writeFileSync(path.join(work.dir, "go.mod"), goMod);
+    await dropMissingReplacements(goBinary(), work.dir, env);
+    expect(fs.readFileSync(path.join(work.dir, "go.mod"), "utf8")).toBe(goMod);
+  });
+
+  it("GIVEN replacements by folders the module zip left out (prometheus-operator's nested modules) WHEN prepared THEN those are dropped, the others kept", async () => {
+    fs.mkdirSync(path.join(work.dir, "pkg", "kept"), { recursive: true });
+    fs.writeFileSync(
+      path.join(work.dir, "go.mod"),
+      "module example.com/operator\n\ngo 1.22\n\nreplace (\n\texample.com/operator/pkg/client => ./pkg/client\n\texample.com/operator/pkg/kept => ./pkg/kept\n)\n",
+    );
+    await dropMissingReplacements(goBinary(), work.dir, env);
+    const goMod = fs.readFileSync(path.join(work.dir, "go.mod"), "utf8");
+    expect(goMod).not.toContain("pkg/client");
+    expect(goMod).toContain("example.com/operator/pkg/kept => ./pkg/kept");
+  });
+});
