@@ -45,22 +45,22 @@ async function billingMonitoring() {
   const { rules, ruleFileHash } = declareAlertRules(config, labels, kubernetes);
 
   // 2. Alertmanager routing, by the one stack that owns the shared Alertmanager's configuration
-  const alertmanager = config.operator
+  const alertmanager = config.prometheusOperator
     ? declareOperatorRouting(config, secrets, labels, kubernetes)
-    : config.alerting.owner
+    : config.alertmanagerOwner
       ? declareAlertmanagerRouting(config, secrets, labels, kubernetes)
       : undefined;
 
   // 3. Grafana
   const dashboards = new Dashboards("billing-dashboards", {
-    url: config.grafana.url,
+    url: config.grafanaUrl,
     token: secrets.grafanaToken,
-    folderTitle: config.grafana.folder,
-    dashboards: [{ uid: config.grafana.dashboardUid, json: toJson(billingDashboard(config)) }],
+    folderTitle: config.grafanaFolder,
+    dashboards: [{ uid: config.dashboardUid, json: toJson(billingDashboard(config)) }],
     deployment: {
-      text: `Deployed ${config.app.image.reference} to ${config.app.namespace}`,
+      text: `Deployed ${config.image.reference} to ${config.appNamespace}`,
       tags: deploymentTags(config),
-      id: sha256(config.app.image.reference).slice(0, 12),
+      id: sha256(config.image.reference).slice(0, 12),
     },
   });
 
@@ -68,11 +68,11 @@ async function billingMonitoring() {
   const rollout = new AppRollout(
     "app-rollout",
     {
-      namespace: config.app.namespace,
-      deployment: config.app.deployment,
-      container: config.app.container,
-      image: config.app.image.reference,
-      timeoutSeconds: config.app.rolloutTimeout.seconds,
+      namespace: config.appNamespace,
+      deployment: config.appDeployment,
+      container: config.appContainer,
+      image: config.image.reference,
+      timeoutSeconds: config.rolloutTimeout.seconds,
     },
     { providers: [kubernetes] },
   );
@@ -81,16 +81,16 @@ async function billingMonitoring() {
     environment: config.environment,
     image: rollout.image,
     promotion,
-    appNamespace: config.app.namespace,
-    ...(config.operator ? { prometheusRule: rules.objectName } : { rulesConfigMap: rules.objectName }),
+    appNamespace: config.appNamespace,
+    ...(config.prometheusOperator ? { prometheusRule: rules.objectName } : { rulesConfigMap: rules.objectName }),
     ruleFileHash,
     // Read by the owner of the Alertmanager configuration from every stack it routes (gates/ownership.ts).
-    alertmanagerOwner: config.alerting.owner !== undefined,
+    alertmanagerOwner: config.alertmanagerOwner,
     ...(alertmanager ?? {}),
-    dashboardUrl: `${config.grafana.url}/d/${config.grafana.dashboardUid}`,
+    dashboardUrl: `${config.grafanaUrl}/d/${config.dashboardUid}`,
     grafanaFolderUid: dashboards.folderUid,
     // The releases the rules and routing are written for: `npm run verify` fails on a live server older than these.
-    targetReleases: { prometheus: config.settings.prometheusVersion!, alertmanager: config.settings.alertmanagerVersion! },
+    targetReleases: { prometheus: config.prometheusVersion, alertmanager: config.alertmanagerVersion },
   };
 }
 

@@ -48,14 +48,13 @@ const SEVERITY: Readonly<Record<string, Severity>> = {
  */
 export function alertingPipelineGroup(ctx: RuleContext, watchedGroups: readonly string[]): RuleGroup {
   const { cfg } = ctx;
-  const p = cfg.thresholds.alertingPipeline;
-  const prometheus: Matchers = { job: cfg.monitoring.prometheusJob };
-  const alertmanager: Matchers = { job: cfg.monitoring.alertmanagerJob };
-  const window = p.window.text;
-  const over = `over the last ${describeDuration(p.window)}`;
-  const lasting = `for ${describeDuration(p.for)}`;
+  const prometheus: Matchers = { job: cfg.prometheusJob };
+  const alertmanager: Matchers = { job: cfg.alertmanagerJob };
+  const window = cfg.alertingPipelineWindow.text;
+  const over = `over the last ${describeDuration(cfg.alertingPipelineWindow)}`;
+  const lasting = `for ${describeDuration(cfg.alertingPipelineFor)}`;
   const rule = (alert: string, expr: string, text: { summary: string; description: string; action: readonly string[] }): AlertRule =>
-    alertRule({ alert, expr, for: p.for, labels: labels(ctx, SEVERITY[alert]), annotations: annotations(ctx, text, RUNBOOKS.alertingPipeline, "firingAlerts") });
+    alertRule({ alert, expr, for: cfg.alertingPipelineFor, labels: labels(ctx, SEVERITY[alert]), annotations: annotations(ctx, text, RUNBOOKS.alertingPipeline, "firingAlerts") });
   const reloadFailed = (alert: string, server: string, metric: typeof SERVER_METRICS.prometheusConfigReloadSuccessful | typeof SERVER_METRICS.alertmanagerConfigReloadSuccessful, job: Matchers) =>
     rule(alert, `${select(metric, job)} == 0`, {
       summary: `${server} refused its new configuration`,
@@ -66,16 +65,16 @@ export function alertingPipelineGroup(ctx: RuleContext, watchedGroups: readonly 
   const billingGroups = regex(`.+;(${watchedGroups.map(escapeRegex).join("|")})`);
   return {
     name: ALERTING_PIPELINE_GROUP,
-    interval: cfg.monitoring.ruleEvaluationInterval,
+    interval: cfg.ruleEvaluationInterval,
     rules: [
       rule(
         NOTIFICATIONS_FAILING,
         // Failed is counted once a notification's retries ran out, so the share is of notifications lost, per channel.
-        `${sumBy(["integration"], rate(select(SERVER_METRICS.notificationsFailed, alertmanager), window))}\n/\n${sumBy(["integration"], rate(select(SERVER_METRICS.notifications, alertmanager), window))}\n> ${literal(p.notificationFailureRatio)}`,
+        `${sumBy(["integration"], rate(select(SERVER_METRICS.notificationsFailed, alertmanager), window))}\n/\n${sumBy(["integration"], rate(select(SERVER_METRICS.notifications, alertmanager), window))}\n> ${literal(cfg.notificationFailureRatio)}`,
         {
           summary: "Alertmanager notifications are failing",
           description:
-            `{{ $value | humanizePercentage }} of Alertmanager's {{ $labels.integration }} notifications failed ${over}, above ${percent(p.notificationFailureRatio)} ${lasting}. ` +
+            `{{ $value | humanizePercentage }} of Alertmanager's {{ $labels.integration }} notifications failed ${over}, above ${percent(cfg.notificationFailureRatio)} ${lasting}. ` +
             "Alerts routed only to that channel reach nobody. A failing email is told through Slack and PagerDuty when configured, and silences the Watchdog so the heartbeat service pages; any other failing channel is told by email.",
           action: ["Read Alertmanager's log for the failing integration's error (authentication, TLS, HTTP status).", "Check the channel's credentials and the provider's status page.", "Follow the runbook."],
         },
@@ -93,9 +92,9 @@ export function alertingPipelineGroup(ctx: RuleContext, watchedGroups: readonly 
         action: ["Check PrometheusAlertmanagerUnreachable and PrometheusNotificationQueueFull.", "Read Prometheus' log for 'Error sending alert'.", "Follow the runbook."],
       }),
       // Prometheus 3's queue lengths are per Alertmanager, its capacity is not: the emptiest queue, over the capacity.
-      rule(NOTIFICATION_QUEUE_FULL, `min without (alertmanager) (${select(SERVER_METRICS.notificationsQueueLength, prometheus)})\n/\n${select(SERVER_METRICS.notificationsQueueCapacity, prometheus)}\n> ${literal(p.queueFullRatio)}`, {
+      rule(NOTIFICATION_QUEUE_FULL, `min without (alertmanager) (${select(SERVER_METRICS.notificationsQueueLength, prometheus)})\n/\n${select(SERVER_METRICS.notificationsQueueCapacity, prometheus)}\n> ${literal(cfg.notificationQueueFullRatio)}`, {
         summary: "Prometheus' alert queue is nearly full",
-        description: `Prometheus {{ $labels.instance }}'s queue of alerts for Alertmanager is {{ $value | humanizePercentage }} full, above ${percent(p.queueFullRatio)} ${lasting}. A full queue drops the oldest alerts.`,
+        description: `Prometheus {{ $labels.instance }}'s queue of alerts for Alertmanager is {{ $value | humanizePercentage }} full, above ${percent(cfg.notificationQueueFullRatio)} ${lasting}. A full queue drops the oldest alerts.`,
         action: ["Check whether Alertmanager answers slowly or a rule fires a flood of alerts.", "Follow the runbook."],
       }),
       reloadFailed(PROMETHEUS_RELOAD_FAILED, "Prometheus", SERVER_METRICS.prometheusConfigReloadSuccessful, prometheus),
@@ -103,11 +102,11 @@ export function alertingPipelineGroup(ctx: RuleContext, watchedGroups: readonly 
       rule(
         ALERTMANAGER_UNREACHABLE,
         // Every Alertmanager failing (min across them), not one replica: the others deliver, and the cluster dedups.
-        `min without (alertmanager) (\n  ${rate(select(SERVER_METRICS.notificationErrors, prometheus), window)}\n  /\n  ${rate(select(SERVER_METRICS.notificationsSent, prometheus), window)}\n) > ${literal(p.notificationFailureRatio)}\nor\n${select(SERVER_METRICS.alertmanagersDiscovered, prometheus)} < 1`,
+        `min without (alertmanager) (\n  ${rate(select(SERVER_METRICS.notificationErrors, prometheus), window)}\n  /\n  ${rate(select(SERVER_METRICS.notificationsSent, prometheus), window)}\n) > ${literal(cfg.notificationFailureRatio)}\nor\n${select(SERVER_METRICS.alertmanagersDiscovered, prometheus)} < 1`,
         {
           summary: "Prometheus cannot reach any Alertmanager",
           description:
-            `Prometheus {{ $labels.instance }} has discovered no Alertmanager, or failed to send more than ${percent(p.notificationFailureRatio)} of its alerts to each one ${over}, ${lasting}. ` +
+            `Prometheus {{ $labels.instance }} has discovered no Alertmanager, or failed to send more than ${percent(cfg.notificationFailureRatio)} of its alerts to each one ${over}, ${lasting}. ` +
             "No billing alert reaches anyone, and this one only arrives if some Alertmanager still takes it: the heartbeat service is what tells.",
           action: ["Open Prometheus' Status > Runtime page and its log for 'Error sending alert'.", "Check Alertmanager's pods and Service, and the network between them.", "Follow the runbook."],
         },

@@ -42,7 +42,7 @@ export interface RuleContext {
 }
 
 export function ruleContext(cfg: BillingConfig): RuleContext {
-  return { cfg, app: { namespace: cfg.app.namespace }, by: BY_NAMESPACE, window: cfg.thresholds.rateWindow.text, records: records(cfg) };
+  return { cfg, app: { namespace: cfg.appNamespace }, by: BY_NAMESPACE, window: cfg.rateWindow.text, records: records(cfg) };
 }
 
 /**
@@ -51,7 +51,7 @@ export function ruleContext(cfg: BillingConfig): RuleContext {
  * routes by it (alerts/operator.ts).
  */
 export function labels(ctx: RuleContext, severity: Severity | typeof HEARTBEAT_SEVERITY, family?: string): AlertLabels {
-  return { severity, ...(family ? { family } : {}), environment: ctx.cfg.environment, namespace: ctx.cfg.app.namespace, team: ctx.cfg.settings.teamLabel! };
+  return { severity, ...(family ? { family } : {}), environment: ctx.cfg.environment, namespace: ctx.cfg.appNamespace, team: ctx.cfg.teamLabel };
 }
 
 /** An alert's annotations, given its name: the prose, and the links made from the name. */
@@ -63,8 +63,8 @@ export type Describe = (alertName: string) => AlertAnnotations;
  * name is written once.
  */
 export function annotations(ctx: RuleContext, text: { summary: string; description: string; action: readonly string[] }, runbook: RunbookFile, panel: PanelKey): Describe {
-  const { runbookBaseUrl } = ctx.cfg.alerting;
-  const { url, dashboardUid } = ctx.cfg.grafana;
+  const { runbookBaseUrl } = ctx.cfg;
+  const { grafanaUrl: url, dashboardUid } = ctx.cfg;
   return (alertName) => ({
     summary: text.summary,
     description: text.description,
@@ -95,18 +95,17 @@ export interface OutcomeRatio {
  * counted, and its failure ratio; the ratio alert and its guard read those.
  */
 export function outcomeRatio(ctx: RuleContext, metric: MetricDefinition, keep: readonly string[], names: { readonly rate: string; readonly ratio: string }): OutcomeRatio {
-  const t = ctx.cfg.thresholds;
   const failed = { ...ctx.app, status: "failed" };
   const all = sumBy(ctx.by, recorded(names.rate, ctx.app));
   const failures = sumBy(ctx.by, recorded(names.rate, failed));
   return {
     rules: [
-      { record: names.rate, expr: perSecond(sumBy(keep, countIn(select(metric, ctx.app), ctx.window)), t.rateWindow) },
+      { record: names.rate, expr: perSecond(sumBy(keep, countIn(select(metric, ctx.app), ctx.window)), ctx.cfg.rateWindow) },
       { record: names.ratio, expr: `${failures}\n/\n${all}` },
     ],
     ratio: recorded(names.ratio, ctx.app),
-    events: `${all} * ${t.rateWindow.seconds}`,
-    failures: `${failures} * ${t.rateWindow.seconds}`,
+    events: `${all} * ${ctx.cfg.rateWindow.seconds}`,
+    failures: `${failures} * ${ctx.cfg.rateWindow.seconds}`,
   };
 }
 
@@ -130,8 +129,7 @@ export interface RatioAlertSpec {
  * the second lets a total outage through at volumes where the window never holds enough events.
  */
 export function enoughTraffic(ctx: RuleContext, events: string, failures: string): string {
-  const t = ctx.cfg.thresholds;
-  return `(\n  ${events} >= ${t.minEventsPerWindow}\n  or\n  ${failures} >= ${t.minFailuresPerWindow}\n)`;
+  return `(\n  ${events} >= ${ctx.cfg.minEventsPerWindow}\n  or\n  ${failures} >= ${ctx.cfg.minFailuresPerWindow}\n)`;
 }
 
 /** A ratio alert that stays quiet on low traffic: it fires only when the ratio is above the threshold and the guard passes. */
@@ -150,6 +148,5 @@ export function ratioAlert(ctx: RuleContext, spec: RatioAlertSpec): AlertRule {
  * `failures` reads "failed".
  */
 export function lowTrafficNote(ctx: RuleContext, window: Duration, events: string, failures: string): string {
-  const t = ctx.cfg.thresholds;
-  return `(only counted when at least ${t.minEventsPerWindow} ${events}, or ${t.minFailuresPerWindow} ${failures}, in the last ${describeDuration(window)})`;
+  return `(only counted when at least ${ctx.cfg.minEventsPerWindow} ${events}, or ${ctx.cfg.minFailuresPerWindow} ${failures}, in the last ${describeDuration(window)})`;
 }

@@ -6,23 +6,22 @@ import { alertRule, annotations, labels, RUNBOOKS, type RuleContext } from "./co
 import type { RuleGroup } from "./types";
 
 export function creditsGroup(ctx: RuleContext): RuleGroup {
-  const { creditGrant } = ctx.cfg.thresholds;
   return {
     name: "billing-credits",
-    interval: ctx.cfg.monitoring.ruleEvaluationInterval,
+    interval: ctx.cfg.ruleEvaluationInterval,
     rules: [
       alertRule({
         alert: "BillingCreditGrantAnomalyDetected",
-        expr: `${histogramQuantile(0.99, sumBy(["namespace", "le"], countIn(select(METRICS.creditsAdded, ctx.app, "bucket"), creditGrant.window.text)))} > ${literal(creditGrant.p99)}`,
-        for: creditGrant.for,
+        expr: `${histogramQuantile(0.99, sumBy(["namespace", "le"], countIn(select(METRICS.creditsAdded, ctx.app, "bucket"), ctx.cfg.creditGrantWindow.text)))} > ${literal(ctx.cfg.creditGrantP99Threshold)}`,
+        for: ctx.cfg.creditGrantFor,
         labels: labels(ctx, "info"),
         annotations: annotations(
           ctx,
           {
             summary: "Unusually large credit grants",
             description:
-              `p99 of credits per grant in {{ $labels.namespace }} is {{ $value | humanize }} over the last ${describeDuration(creditGrant.window)}, ` +
-              `above ${creditGrant.p99} for ${describeDuration(creditGrant.for)}.`,
+              `p99 of credits per grant in {{ $labels.namespace }} is {{ $value | humanize }} over the last ${describeDuration(ctx.cfg.creditGrantWindow)}, ` +
+              `above ${ctx.cfg.creditGrantP99Threshold} for ${describeDuration(ctx.cfg.creditGrantFor)}.`,
             action: [
               "List the largest recent grants in the credit ledger and their source (purchase, admin, refund).",
               "Confirm admin grants with whoever made them; a bug in a signup bonus shows as many equal grants.",

@@ -39,7 +39,7 @@ export const INTEGRATIONS: readonly Integration[] = [
       slack_configs: [
         {
           api_url_file: secretFile,
-          channel: cfg.settings.slackChannel!,
+          channel: cfg.slackChannel,
           send_resolved: true,
           title: `{{ template "billing.subject.${subject}" . }}`,
           text: "{{ range .Alerts }}{{ .Annotations.description }}\n{{ .Annotations.runbook_url }}\n{{ end }}",
@@ -51,5 +51,5 @@ export const INTEGRATIONS: readonly Integration[] = [
 
 /** The integrations this stack's config switches on. */
 export function enabledIntegrations(cfg: BillingConfig): Integration[] {
-  return INTEGRATIONS.filter((integration) => cfg.alerting.secretsSet.includes(integration.secret));
+  return INTEGRATIONS.filter((integration) => cfg.secretsSet.includes(integration.secret));
 }

@@ -111,12 +111,11 @@ function crdRoute(route: Route): CrdRoute {
  */
 function crdReceiver(cfg: BillingConfig, receiver: Receiver, secretName: string): CrdReceiver {
   const selector = (file: string): SecretKeySelector => ({ name: secretName, key: file.slice(file.lastIndexOf("/") + 1) });
-  const { alerting: a } = cfg;
   const email = (config: EmailConfig) => ({
     to: config.to,
-    from: a.emailFrom,
-    smarthost: a.smtpSmarthost,
-    authUsername: a.smtpUsername!,
+    from: cfg.emailFrom,
+    smarthost: cfg.smtpSmarthost,
+    authUsername: cfg.smtpUsername!,
     authPassword: { name: secretName, key: SECRET_FILES.smtpPassword },
     // Postmark's port 587 offers STARTTLS; never send credentials in clear.
     requireTLS: config.require_tls,
@@ -150,7 +149,7 @@ function routeReceivers(route: CrdRoute): Set<string> {
  * (pagingEnvironments), else all to the non-paging receiver. Only the receivers its routes use are declared.
  */
 export function alertmanagerConfigSpec(cfg: BillingConfig, secretName: string): AlertmanagerConfigSpec {
-  if (cfg.alerting.smtpLogin !== "smtp-token") throw new Error("an AlertmanagerConfig needs smtpLogin smtp-token (its username is plain text)");
+  if (cfg.smtpLogin !== "smtp-token") throw new Error("an AlertmanagerConfig needs smtpLogin smtp-token (its username is plain text)");
   const environment = [matcher("environment", "=", cfg.environment)];
   const paging = pages(cfg);
   const route: CrdRoute = crdRoute(
@@ -164,7 +163,7 @@ export function alertmanagerConfigSpec(cfg: BillingConfig, secretName: string): 
     .filter((receiver) => used.has(receiver.name))
     .map((receiver) => crdReceiver(cfg, receiver, secretName))
     .map((receiver) =>
-      receiver.name === RECEIVERS.heartbeat && cfg.alerting.heartbeat ? { ...receiver, webhookConfigs: [{ urlSecret: { name: secretName, key: HEARTBEAT_FILE }, sendResolved: false }] } : receiver,
+      receiver.name === RECEIVERS.heartbeat && cfg.secretsSet.includes("heartbeatUrl") ? { ...receiver, webhookConfigs: [{ urlSecret: { name: secretName, key: HEARTBEAT_FILE }, sendResolved: false }] } : receiver,
     );
   const hours = businessHours(cfg);
   return {

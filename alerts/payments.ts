@@ -13,13 +13,12 @@ export const PAYMENT_FAILURE_FAMILY = "billing-payment-failure-rate";
 export const PAYMENT_FAILURE_CRITICAL = "BillingPaymentFailureRateCritical";
 
 export function paymentsGroup(ctx: RuleContext): RuleGroup {
-  const { thresholds: t } = ctx.cfg;
   const records = ctx.records;
   const outcomes = outcomeRatio(ctx, METRICS.paymentProcessed, PAYMENT_LABELS, { rate: records.payments, ratio: records.paymentFailureRatio });
-  const guard = lowTrafficNote(ctx, t.rateWindow, "payments were processed", "failed");
+  const guard = lowTrafficNote(ctx, ctx.cfg.rateWindow, "payments were processed", "failed");
   return {
     name: "billing-payments",
-    interval: ctx.cfg.monitoring.ruleEvaluationInterval,
+    interval: ctx.cfg.ruleEvaluationInterval,
     rules: [
       ...outcomes.rules,
       ratioAlert(ctx, {
@@ -27,16 +26,16 @@ export function paymentsGroup(ctx: RuleContext): RuleGroup {
         ratio: outcomes.ratio,
         events: outcomes.events,
         failures: outcomes.failures,
-        threshold: t.paymentFailureWarning.ratio,
-        for: t.paymentFailureWarning.for,
+        threshold: ctx.cfg.paymentFailureWarningRatio,
+        for: ctx.cfg.paymentFailureWarningFor,
         labels: labels(ctx, "warning", PAYMENT_FAILURE_FAMILY),
         annotations: annotations(
           ctx,
           {
             summary: "Payment failure rate is high",
             description:
-              `{{ $value | humanizePercentage }} of payments in {{ $labels.namespace }} failed over the last ${describeDuration(t.rateWindow)}, ` +
-              `above ${percent(t.paymentFailureWarning.ratio)} for ${describeDuration(t.paymentFailureWarning.for)} ${guard}.`,
+              `{{ $value | humanizePercentage }} of payments in {{ $labels.namespace }} failed over the last ${describeDuration(ctx.cfg.rateWindow)}, ` +
+              `above ${percent(ctx.cfg.paymentFailureWarningRatio)} for ${describeDuration(ctx.cfg.paymentFailureWarningFor)} ${guard}.`,
             action: [
               "Open the dashboard's Failed Payments by Reason panel: one dominant failure code points at its cause.",
               "Check the Stripe status page and the Stripe dashboard's failed payments list.",
@@ -52,16 +51,16 @@ export function paymentsGroup(ctx: RuleContext): RuleGroup {
         ratio: outcomes.ratio,
         events: outcomes.events,
         failures: outcomes.failures,
-        threshold: t.paymentFailureCritical.ratio,
-        for: t.paymentFailureCritical.for,
+        threshold: ctx.cfg.paymentFailureCriticalRatio,
+        for: ctx.cfg.paymentFailureCriticalFor,
         labels: labels(ctx, "critical", PAYMENT_FAILURE_FAMILY),
         annotations: annotations(
           ctx,
           {
             summary: "Payment failure rate is critical",
             description:
-              `{{ $value | humanizePercentage }} of payments in {{ $labels.namespace }} failed over the last ${describeDuration(t.rateWindow)}, ` +
-              `above ${percent(t.paymentFailureCritical.ratio)} for ${describeDuration(t.paymentFailureCritical.for)} ${guard}. Revenue is being lost.`,
+              `{{ $value | humanizePercentage }} of payments in {{ $labels.namespace }} failed over the last ${describeDuration(ctx.cfg.rateWindow)}, ` +
+              `above ${percent(ctx.cfg.paymentFailureCriticalRatio)} for ${describeDuration(ctx.cfg.paymentFailureCriticalFor)} ${guard}. Revenue is being lost.`,
             action: [
               "Acknowledge within 15 minutes and post in the incident channel.",
               "Check the Stripe status page and the app's recent deploys: roll back a deploy that coincides with the rise.",

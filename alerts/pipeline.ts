@@ -14,7 +14,7 @@ export function pipelineGroup(ctx: RuleContext): RuleGroup {
     // Named before the family was called the pipeline; kept, since Prometheus keys its rule-group metrics (and
     // whoever graphs them) on the name.
     name: "billing-meta",
-    interval: cfg.monitoring.ruleEvaluationInterval,
+    interval: cfg.ruleEvaluationInterval,
     rules: [
       alertRule({
         alert: WATCHDOG,
@@ -38,17 +38,17 @@ export function pipelineGroup(ctx: RuleContext): RuleGroup {
         // The polled gauge exists whenever the billing plugin is scraped, so its absence means the scrape target is
         // down, gone, or no longer exports billing metrics: every other billing alert is blind then.
         expr: `absent(${select(METRICS.subscriptionsActive, ctx.app)})`,
-        for: cfg.thresholds.metricsAbsentFor,
+        for: cfg.metricsAbsentFor,
         labels: labels(ctx, "critical"),
         annotations: annotations(
           ctx,
           {
             summary: "Billing metrics are missing",
             description:
-              `Prometheus has had no billing metrics from ${cfg.app.namespace} for ${describeDuration(cfg.thresholds.metricsAbsentFor)}: ` +
+              `Prometheus has had no billing metrics from ${cfg.appNamespace} for ${describeDuration(cfg.metricsAbsentFor)}: ` +
               "the app is down, not scraped, or its billing plugin is off. Every other billing alert is blind until this clears.",
             action: [
-              `Check the pods of ${cfg.app.deployment} in ${cfg.app.namespace} and their /metrics endpoint.`,
+              `Check the pods of ${cfg.appDeployment} in ${cfg.appNamespace} and their /metrics endpoint.`,
               "Check the scrape target's state on Prometheus' Targets page.",
               "Follow the runbook.",
             ],

@@ -24,8 +24,8 @@ export const SUBSCRIPTION_LABELS = ["namespace", "plan", "status"] as const;
 export const USAGE_LABELS = ["namespace", "plan"] as const;
 
 export function records(cfg: BillingConfig) {
-  const rate = `rate${cfg.thresholds.rateWindow.text}`;
-  const cancellation = `increase${cfg.thresholds.cancellation.window.text}`;
+  const rate = `rate${cfg.rateWindow.text}`;
+  const cancellation = `increase${cfg.cancellationWindow.text}`;
   return {
     /** Payments per second over the rate window, new series counted. */
     payments: recordName(PAYMENT_LABELS, METRICS.paymentProcessed, rate),

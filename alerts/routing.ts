@@ -111,7 +111,7 @@ export const GROUP_BY = ["alertname", "severity", "environment"];
  * has `url_file` from 0.26 on; on an older declared release (`alertmanagerVersion`) it must be inline.
  */
 export function heartbeatFromFile(cfg: BillingConfig): boolean {
-  return cfg.alerting.heartbeat && atLeast(cfg.settings.alertmanagerVersion!, WEBHOOK_URL_FILE);
+  return cfg.secretsSet.includes("heartbeatUrl") && atLeast(cfg.alertmanagerVersion, WEBHOOK_URL_FILE);
 }
 
 /**
@@ -120,7 +120,7 @@ export function heartbeatFromFile(cfg: BillingConfig): boolean {
  * before 0.26 a heartbeat URL must be inline ({@link heartbeatFromFile}).
  */
 export function configHoldsSecrets(cfg: BillingConfig): boolean {
-  return cfg.alerting.smtpLogin === "server-token" || (cfg.alerting.heartbeat && !heartbeatFromFile(cfg));
+  return cfg.smtpLogin === "server-token" || (cfg.secretsSet.includes("heartbeatUrl") && !heartbeatFromFile(cfg));
 }
 
 /** Secret values that must be written into the configuration itself (only when {@link configHoldsSecrets}). */
@@ -150,22 +150,21 @@ export interface AlertmanagerPlacement {
  * the Secret (see {@link configHoldsSecrets}).
  */
 export function alertmanagerPlacement(cfg: BillingConfig): AlertmanagerPlacement {
-  const { alerting: a, monitoring: m } = cfg;
   const secretFiles: Record<string, SecretKey> = { [SECRET_FILES.smtpPassword]: "smtpPassword" };
   for (const integration of enabledIntegrations(cfg)) secretFiles[integration.file] = integration.secret;
   if (heartbeatFromFile(cfg)) secretFiles[SECRET_FILES.heartbeatUrl] = "heartbeatUrl";
   if (!configHoldsSecrets(cfg)) {
-    return { configMapFiles: { ...emailTemplates(), [CONFIG_FILE]: toYaml(buildAlertmanagerConfig(cfg)) }, secretFiles, configFile: `${m.alertmanagerConfigPath}/${CONFIG_FILE}` };
+    return { configMapFiles: { ...emailTemplates(), [CONFIG_FILE]: toYaml(buildAlertmanagerConfig(cfg)) }, secretFiles, configFile: `${cfg.alertmanagerConfigPath}/${CONFIG_FILE}` };
   }
-  const serverToken = a.smtpLogin === "server-token";
+  const serverToken = cfg.smtpLogin === "server-token";
   return {
     configMapFiles: emailTemplates(),
     secretFiles,
-    inline: { smtpServerToken: serverToken ? "smtpPassword" : undefined, heartbeatUrl: a.heartbeat ? "heartbeatUrl" : undefined },
-    configFile: `${m.alertmanagerSecretPath}/${CONFIG_FILE}`,
+    inline: { smtpServerToken: serverToken ? "smtpPassword" : undefined, heartbeatUrl: cfg.secretsSet.includes("heartbeatUrl") ? "heartbeatUrl" : undefined },
+    configFile: `${cfg.alertmanagerSecretPath}/${CONFIG_FILE}`,
     warning: serverToken
       ? `The Alertmanager configuration holds a secret (the server token as SMTP username, which no Alertmanager reads from a file), so it goes into the Secret; Alertmanager still shows it in clear on /api/v2/status and its Status page. Limit access to Alertmanager's HTTP port, or use smtpLogin smtp-token; see docs/environments-and-routing.md, "Postmark login".`
-      : `The Alertmanager configuration holds a secret (the heartbeat URL: alertmanagerVersion ${cfg.settings.alertmanagerVersion} reads no webhook URL from a file), so it goes into the Secret; Alertmanager 0.25 still shows it in clear on /api/v2/status and its Status page. With Alertmanager ${WEBHOOK_URL_FILE} or later, run: pulumi config set alertmanagerVersion <its version>; see docs/environments-and-routing.md, "Postmark login".`,
+      : `The Alertmanager configuration holds a secret (the heartbeat URL: alertmanagerVersion ${cfg.alertmanagerVersion} reads no webhook URL from a file), so it goes into the Secret; Alertmanager 0.25 still shows it in clear on /api/v2/status and its Status page. With Alertmanager ${WEBHOOK_URL_FILE} or later, run: pulumi config set alertmanagerVersion <its version>; see docs/environments-and-routing.md, "Postmark login".`,
   };
 }
 
@@ -187,7 +186,6 @@ interface SmtpLogin {
  * (with the integrations that join it), the catch-all, the non-paging pair and the heartbeat (its webhook given, if any).
  */
 export function receivers(cfg: BillingConfig, secretFile: (name: string) => string, heartbeat?: HeartbeatWebhook): Receiver[] {
-  const { alerting: a } = cfg;
   const email = (severity: Severity | "default" | "nonpaging", recipients: readonly string[]): EmailConfig => ({
     to: recipients.join(", "),
     // Email defaults to false; people must learn that an incident ended.
@@ -195,7 +193,7 @@ export function receivers(cfg: BillingConfig, secretFile: (name: string) => stri
     require_tls: true,
     headers: {
       Subject: `{{ template "billing.subject.${severity}" . }}`,
-      "X-PM-Message-Stream": a.postmarkMessageStream,
+      "X-PM-Message-Stream": cfg.postmarkMessageStream,
     },
     html: '{{ template "billing.email.html" . }}',
     text: '{{ template "billing.email.text" . }}',
@@ -203,13 +201,13 @@ export function receivers(cfg: BillingConfig, secretFile: (name: string) => stri
   const integrations = enabledIntegrations(cfg);
   const joined = (severity: Severity): Partial<Receiver> => Object.assign({}, ...integrations.filter((i) => i.severity === severity).map((i) => i.receiver(cfg, secretFile(i.file))));
   return [
-    { name: RECEIVERS.critical, email_configs: [email("critical", a.recipients.critical)], ...joined("critical") },
-    { name: RECEIVERS.warning, email_configs: [email("warning", a.recipients.warning)], ...joined("warning") },
-    { name: RECEIVERS.info, email_configs: [email("info", a.recipients.info)], ...joined("info") },
+    { name: RECEIVERS.critical, email_configs: [email("critical", cfg.emailRecipients.critical)], ...joined("critical") },
+    { name: RECEIVERS.warning, email_configs: [email("warning", cfg.emailRecipients.warning)], ...joined("warning") },
+    { name: RECEIVERS.info, email_configs: [email("info", cfg.emailRecipients.info)], ...joined("info") },
     // Every integration at once, each with the critical subject; email stays, for the case where it fails only in part.
-    { name: RECEIVERS.emailFailing, email_configs: [email("critical", a.recipients.critical)], ...Object.assign({}, ...integrations.map((i) => i.receiver(cfg, secretFile(i.file), "critical"))) },
-    { name: RECEIVERS.default, email_configs: [email("default", a.recipients.default)] },
-    { name: RECEIVERS.nonPaging, email_configs: [email("nonpaging", a.paging.nonPagingRecipients)] },
+    { name: RECEIVERS.emailFailing, email_configs: [email("critical", cfg.emailRecipients.critical)], ...Object.assign({}, ...integrations.map((i) => i.receiver(cfg, secretFile(i.file), "critical"))) },
+    { name: RECEIVERS.default, email_configs: [email("default", cfg.emailRecipients.default)] },
+    { name: RECEIVERS.nonPaging, email_configs: [email("nonpaging", cfg.nonPagingRecipients)] },
     { name: RECEIVERS.nonPagingWatchdog },
     // Without a heartbeat URL the Watchdog still needs a route that never reaches people: a receiver with no configs.
     { name: RECEIVERS.heartbeat, ...(heartbeat ? { webhook_configs: [heartbeat] } : {}) },
@@ -218,19 +216,17 @@ export function receivers(cfg: BillingConfig, secretFile: (name: string) => stri
 
 /** The grouping and timing every environment's alerts share (the root route's, in the one configuration). */
 export function groupTiming(cfg: BillingConfig): Pick<Route, "group_by" | "group_wait" | "group_interval" | "repeat_interval"> {
-  const { alerting: a } = cfg;
-  return { group_by: GROUP_BY, group_wait: a.groupWait.text, group_interval: a.groupInterval.text, repeat_interval: a.repeatIntervals.warning.text };
+  return { group_by: GROUP_BY, group_wait: cfg.groupWait.text, group_interval: cfg.groupInterval.text, repeat_interval: cfg.repeatIntervals.warning.text };
 }
 
 /** The Watchdog of a paging environment to the heartbeat, at the heartbeat's own pace. */
 export function heartbeatRoute(cfg: BillingConfig, matchers: readonly string[]): Route {
-  const { alerting: a } = cfg;
   return {
     receiver: RECEIVERS.heartbeat,
     matchers: [matcher("alertname", "=", WATCHDOG), matcher("severity", "=", HEARTBEAT_SEVERITY), ...matchers],
     group_wait: "0s",
-    group_interval: a.heartbeatRepeatInterval.text,
-    repeat_interval: a.heartbeatRepeatInterval.text,
+    group_interval: cfg.heartbeatRepeatInterval.text,
+    repeat_interval: cfg.heartbeatRepeatInterval.text,
   };
 }
 
@@ -239,20 +235,19 @@ export function heartbeatRoute(cfg: BillingConfig, matchers: readonly string[]):
  * business hours, then by severity.
  */
 export function severityRoutes(cfg: BillingConfig): Route[] {
-  const { alerting: a } = cfg;
   return [
     {
       receiver: RECEIVERS.emailFailing,
       matchers: [matcher("alertname", "=", NOTIFICATIONS_FAILING), matcher("integration", "=", EMAIL_INTEGRATION)],
-      repeat_interval: a.repeatIntervals.critical.text,
+      repeat_interval: cfg.repeatIntervals.critical.text,
     },
     {
       receiver: RECEIVERS.info,
       matchers: [matcher("alertname", "=", WEBHOOKS_STALLED)],
       active_time_intervals: [BUSINESS_HOURS],
-      repeat_interval: a.repeatIntervals.info.text,
+      repeat_interval: cfg.repeatIntervals.info.text,
     },
-    ...SEVERITIES.map((severity) => ({ receiver: RECEIVERS[severity], matchers: [matcher("severity", "=", severity)], repeat_interval: a.repeatIntervals[severity].text })),
+    ...SEVERITIES.map((severity) => ({ receiver: RECEIVERS[severity], matchers: [matcher("severity", "=", severity)], repeat_interval: cfg.repeatIntervals[severity].text })),
   ];
 }
 
@@ -261,7 +256,7 @@ export function nonPagingRoute(cfg: BillingConfig, matchers: readonly string[]):
   return {
     receiver: RECEIVERS.nonPaging,
     matchers: [...matchers],
-    repeat_interval: cfg.alerting.paging.nonPagingRepeatInterval.text,
+    repeat_interval: cfg.nonPagingRepeatInterval.text,
     routes: [{ receiver: RECEIVERS.nonPagingWatchdog, matchers: [matcher("alertname", "=", WATCHDOG)] }],
   };
 }
@@ -272,12 +267,12 @@ export function nonPagingRoute(cfg: BillingConfig, matchers: readonly string[]):
  */
 export function inhibitRules(cfg: BillingConfig): InhibitRule[] {
   const team = teamMatcher(cfg);
-  return [...billingInhibitRules(), ...(cfg.alerting.heartbeat ? [emailFailingStopsHeartbeat()] : [])].map((rule) => ({ ...rule, source_matchers: [...rule.source_matchers, team], target_matchers: [...rule.target_matchers, team] }));
+  return [...billingInhibitRules(), ...(cfg.secretsSet.includes("heartbeatUrl") ? [emailFailingStopsHeartbeat()] : [])].map((rule) => ({ ...rule, source_matchers: [...rule.source_matchers, team], target_matchers: [...rule.target_matchers, team] }));
 }
 
 /** The `team` label every billing alert carries (teamLabel): the billing subtree and inhibitions match it. */
 export function teamMatcher(cfg: BillingConfig): string {
-  return matcher("team", "=", cfg.settings.teamLabel!);
+  return matcher("team", "=", cfg.teamLabel);
 }
 
 function billingInhibitRules(): InhibitRule[] {
@@ -323,19 +318,19 @@ function emailFailingStopsHeartbeat(): InhibitRule {
  */
 export function uncoveredEmailFailure(cfg: BillingConfig): string | undefined {
   if (enabledIntegrations(cfg).length > 0) return undefined;
-  return cfg.alerting.heartbeat
+  return cfg.secretsSet.includes("heartbeatUrl")
     ? `Only email reaches people: when email fails, ${NOTIFICATIONS_FAILING} is told only by the heartbeat stopping (its inhibition of the Watchdog), as fast as the heartbeat service notices. Set slackWebhookUrl or pagerdutyRoutingKey for a direct second channel.`
     : `Only email reaches people and no heartbeatUrl is set: when email fails, nobody is told (${NOTIFICATIONS_FAILING} fires in Prometheus, and its email fails too). Set heartbeatUrl, slackWebhookUrl or pagerdutyRoutingKey.`;
 }
 
 export function businessHours(cfg: BillingConfig): TimeInterval {
-  const { start, end, days, timezone } = cfg.alerting.businessHours;
+  const { businessHoursStart: start, businessHoursEnd: end, businessDays: days, businessHoursTimezone: timezone } = cfg;
   return { name: BUSINESS_HOURS, time_intervals: [{ times: [{ start_time: start, end_time: end }], weekdays: [days], location: timezone }] };
 }
 
 /** Whether this stack's own alerts take the severity routes. */
 export function pages(cfg: BillingConfig): boolean {
-  return cfg.alerting.paging.environments.includes(cfg.environment);
+  return cfg.pagingEnvironments.includes(cfg.environment);
 }
 
 /**
@@ -345,17 +340,16 @@ export function pages(cfg: BillingConfig): boolean {
  * an alert without an `environment` label reaches the default receiver.
  */
 export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecrets = {}): AlertmanagerConfig {
-  const { alerting: a, monitoring: m } = cfg;
-  if (!a.owner) throw new Error(`stack ${cfg.stack} does not own the Alertmanager configuration (alertmanagerOwner is false)`);
-  const secretFile = (name: string): string => `${m.alertmanagerSecretPath}/${name}`;
-  if (a.smtpLogin === "server-token" && !inline.smtpServerToken) throw new Error("smtpLogin server-token needs the server token inline");
-  if (a.heartbeat && !heartbeatFromFile(cfg) && !inline.heartbeatUrl) throw new Error(`a heartbeat receiver needs its URL inline before Alertmanager ${WEBHOOK_URL_FILE}`);
-  const login: SmtpLogin = { username: a.smtpLogin === "server-token" ? inline.smtpServerToken! : a.smtpUsername!, passwordFile: secretFile(SECRET_FILES.smtpPassword) };
-  const paging = matcher("environment", "=~", a.paging.environments.map(escapeRegex).join("|"));
-  const base = cfg.settings.alertmanagerBase?.config;
+  if (!cfg.alertmanagerOwner) throw new Error(`stack ${cfg.stack} does not own the Alertmanager configuration (alertmanagerOwner is false)`);
+  const secretFile = (name: string): string => `${cfg.alertmanagerSecretPath}/${name}`;
+  if (cfg.smtpLogin === "server-token" && !inline.smtpServerToken) throw new Error("smtpLogin server-token needs the server token inline");
+  if (cfg.secretsSet.includes("heartbeatUrl") && !heartbeatFromFile(cfg) && !inline.heartbeatUrl) throw new Error(`a heartbeat receiver needs its URL inline before Alertmanager ${WEBHOOK_URL_FILE}`);
+  const login: SmtpLogin = { username: cfg.smtpLogin === "server-token" ? inline.smtpServerToken! : cfg.smtpUsername!, passwordFile: secretFile(SECRET_FILES.smtpPassword) };
+  const paging = matcher("environment", "=~", cfg.pagingEnvironments.map(escapeRegex).join("|"));
+  const base = cfg.alertmanagerBase?.config;
   const postmark = {
-    smtp_smarthost: a.smtpSmarthost,
-    smtp_from: a.emailFrom,
+    smtp_smarthost: cfg.smtpSmarthost,
+    smtp_from: cfg.emailFrom,
     smtp_auth_username: login.username,
     smtp_auth_password_file: login.passwordFile,
     // Postmark's port 587 offers STARTTLS; never send credentials in clear.
@@ -376,19 +370,19 @@ export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecret
   const billingReceivers = receivers(
     cfg,
     secretFile,
-    !a.heartbeat ? undefined : heartbeatFromFile(cfg) ? { url_file: secretFile(SECRET_FILES.heartbeatUrl), send_resolved: false } : { url: inline.heartbeatUrl!, send_resolved: false },
+    !cfg.secretsSet.includes("heartbeatUrl") ? undefined : heartbeatFromFile(cfg) ? { url_file: secretFile(SECRET_FILES.heartbeatUrl), send_resolved: false } : { url: inline.heartbeatUrl!, send_resolved: false },
   );
   if (!base) {
     return {
       global: { resolve_timeout: "5m", ...postmark },
-      templates: [`${m.alertmanagerConfigPath}/*.tmpl`],
+      templates: [`${cfg.alertmanagerConfigPath}/*.tmpl`],
       route: { receiver: OTHER_ALERTS_RECEIVER, ...groupTiming(cfg), routes: [billing] },
       inhibit_rules: inhibitRules(cfg),
       time_intervals: [businessHours(cfg)],
       receivers: [
         ...billingReceivers,
         // Another team's alert on this Alertmanager: Alertmanager's own subject and body, nothing billing's.
-        { name: OTHER_ALERTS_RECEIVER, email_configs: [{ to: cfg.settings.otherAlertsRecipients!.join(", "), send_resolved: true, require_tls: true, headers: { "X-PM-Message-Stream": a.postmarkMessageStream } }] },
+        { name: OTHER_ALERTS_RECEIVER, email_configs: [{ to: cfg.otherAlertsRecipients.join(", "), send_resolved: true, require_tls: true, headers: { "X-PM-Message-Stream": cfg.postmarkMessageStream } }] },
       ],
     };
   }
@@ -398,7 +392,7 @@ export function buildAlertmanagerConfig(cfg: BillingConfig, inline: InlineSecret
   return {
     ...base,
     global: { ...(base.global ?? {}) },
-    templates: [...(base.templates ?? []), `${m.alertmanagerConfigPath}/*.tmpl`],
+    templates: [...(base.templates ?? []), `${cfg.alertmanagerConfigPath}/*.tmpl`],
     route: { ...base.route, routes: [billing, ...((base.route.routes ?? []) as Route[])] },
     inhibit_rules: [...((base.inhibit_rules ?? []) as InhibitRule[]), ...inhibitRules(cfg)],
     time_intervals: [...((base.time_intervals ?? []) as TimeInterval[]), businessHours(cfg)],

@@ -86,43 +86,43 @@ function latencySli(ctx: RuleContext, metric: BucketedHistogram, matchers: Match
 }
 
 export function slis(ctx: RuleContext, windows: SloWindows): Sli[] {
-  const { slos, thresholds: t } = ctx.cfg;
+  const { cfg } = ctx;
   const base = windows.base;
   const paymentRate = (matchers: Matchers) => sumBy(ctx.by, recorded(ctx.records.payments, { ...ctx.app, ...matchers }));
   const payments = (matchers: Matchers): string =>
     // The payments group records the same count when its window is the SLI's: read it rather than count again.
-    t.rateWindow.seconds === base.seconds ? `${paymentRate(matchers)} * ${base.seconds}` : sumBy(ctx.by, countIn(select(METRICS.paymentProcessed, { ...ctx.app, ...matchers }), base.text));
+    cfg.rateWindow.seconds === base.seconds ? `${paymentRate(matchers)} * ${base.seconds}` : sumBy(ctx.by, countIn(select(METRICS.paymentProcessed, { ...ctx.app, ...matchers }), base.text));
   const paymentEvents = payments({});
   return [
     {
       slo: "payment-success",
       alertStem: "BillingPaymentSuccess",
       title: "Payment success",
-      objective: slos.paymentSuccess.objective,
+      objective: cfg.paymentSuccessObjective,
       events: "payments",
       bad: "failed",
       eventCount: paymentEvents,
       errorCount: `${payments({ status: "failed" })}\nor\n${paymentEvents} * 0`,
       // The payment alerts' own guard (alerts/payments.ts): where it passes, BillingPaymentFailureRateCritical decides.
-      pagedBySeedAlerts: enoughTraffic(ctx, `${paymentRate({})} * ${t.rateWindow.seconds}`, `${paymentRate({ status: "failed" })} * ${t.rateWindow.seconds}`),
+      pagedBySeedAlerts: enoughTraffic(ctx, `${paymentRate({})} * ${cfg.rateWindow.seconds}`, `${paymentRate({ status: "failed" })} * ${cfg.rateWindow.seconds}`),
     },
     {
       slo: "webhook-latency",
       alertStem: "StripeWebhookLatency",
       title: "Stripe webhook latency",
-      objective: slos.webhookLatency.objective,
+      objective: cfg.webhookLatencyObjective,
       events: "Stripe webhooks",
-      bad: `took longer than ${slos.webhookLatency.thresholdSeconds}s`,
-      ...latencySli(ctx, METRICS.webhookDuration, ctx.app, slos.webhookLatency.thresholdSeconds, base),
+      bad: `took longer than ${cfg.webhookLatencyThresholdSeconds}s`,
+      ...latencySli(ctx, METRICS.webhookDuration, ctx.app, cfg.webhookLatencyThresholdSeconds, base),
     },
     {
       slo: "api-latency",
       alertStem: "BillingApiLatency",
       title: "Billing API latency",
-      objective: slos.apiLatency.objective,
+      objective: cfg.apiLatencyObjective,
       events: "billing API requests",
-      bad: `took longer than ${slos.apiLatency.thresholdSeconds * 1000}ms`,
-      ...latencySli(ctx, METRICS.phoenixRequestDuration, { ...ctx.app, path: regex(slos.apiLatency.routes) }, slos.apiLatency.thresholdSeconds, base),
+      bad: `took longer than ${cfg.apiLatencyThresholdSeconds * 1000}ms`,
+      ...latencySli(ctx, METRICS.phoenixRequestDuration, { ...ctx.app, path: regex(cfg.apiLatencyRoutes) }, cfg.apiLatencyThresholdSeconds, base),
     },
   ];
 }
@@ -134,8 +134,7 @@ function burnAlert(ctx: RuleContext, windows: SloWindows, sli: Sli, kind: AlertK
   const budget = 1 - sli.objective;
   const records = sloRecords(windows);
   const selector = { ...ctx.app, slo: sli.slo };
-  const evaluationsPerWindow = windows.base.seconds / ctx.cfg.monitoring.ruleEvaluationInterval.seconds;
-  const t = ctx.cfg.thresholds;
+  const evaluationsPerWindow = windows.base.seconds / ctx.cfg.ruleEvaluationInterval.seconds;
   // A count recorded every evaluation over a window `evaluationsPerWindow` evaluations long counts each event
   // that many times: the sum over a range, divided by it, is the events in the range. The guard reads the short
   // window: a page needs evidence now, so a third of a handful of payments failing all day is a ticket, not a page.
@@ -143,7 +142,7 @@ function burnAlert(ctx: RuleContext, windows: SloWindows, sli: Sli, kind: AlertK
   const pair = (w: BurnWindow): string =>
     `(\n  ${recorded(records.errorRatio(w.long), selector)} / ${clean(budget)} > ${clean(w.burnRate)}\n` +
     `  and\n  ${recorded(records.errorRatio(w.short), selector)} / ${clean(budget)} > ${clean(w.burnRate)}\n` +
-    `  and\n  (${inRange(records.events, w.short)} >= ${t.minEventsPerWindow} or ${inRange(records.errors, w.short)} >= ${t.minFailuresPerWindow})\n)`;
+    `  and\n  (${inRange(records.events, w.short)} >= ${ctx.cfg.minEventsPerWindow} or ${inRange(records.errors, w.short)} >= ${ctx.cfg.minFailuresPerWindow})\n)`;
   const pairs = windows[kind];
   const burning = pairs.map(pair).join("\nor\n");
   const standsDown = kind === "page" && sli.pagedBySeedAlerts;
@@ -162,7 +161,7 @@ function burnAlert(ctx: RuleContext, windows: SloWindows, sli: Sli, kind: AlertK
         description:
           `In {{ $labels.namespace }}, ${sli.events} that ${sli.bad} use the ${describeDuration(windows.period)} error budget of the ${sli.title.toLowerCase()} SLO ` +
           `(${clean(sli.objective * 100)} %) {{ $value | humanize }} times as fast as it allows, over ${spend} ` +
-          `(only counted when the short window holds at least ${t.minEventsPerWindow} ${sli.events}, or ${t.minFailuresPerWindow} that ${sli.bad})` +
+          `(only counted when the short window holds at least ${ctx.cfg.minEventsPerWindow} ${sli.events}, or ${ctx.cfg.minFailuresPerWindow} that ${sli.bad})` +
           (standsDown ? `; at traffic the payment alerts can judge, BillingPaymentFailureRateCritical pages instead.` : "."),
         action:
           kind === "page"
@@ -191,13 +190,13 @@ export function sloGroups(ctx: RuleContext): RuleGroup[] {
           };
     return {
       name: `billing-slo-${sli.slo}`,
-      interval: ctx.cfg.monitoring.ruleEvaluationInterval,
+      interval: ctx.cfg.ruleEvaluationInterval,
       rules: [
         { record: records.events, expr: sli.eventCount, labels: sloLabels },
         { record: records.errors, expr: sli.errorCount, labels: sloLabels },
         ...windows.recorded.map(ratio),
         { record: records.budgetRemaining, expr: `1 - ${recorded(records.errorRatio(windows.period), selector)} / ${clean(1 - sli.objective)}`, labels: sloLabels },
-        ...(ctx.cfg.slos.alerts ? [burnAlert(ctx, windows, sli, "page"), burnAlert(ctx, windows, sli, "ticket")] : []),
+        ...(ctx.cfg.sloAlerts ? [burnAlert(ctx, windows, sli, "page"), burnAlert(ctx, windows, sli, "ticket")] : []),
       ],
     };
   });
@@ -205,5 +204,5 @@ export function sloGroups(ctx: RuleContext): RuleGroup[] {
 
 /** Each SLO's objective, from the config alone (the dashboard reads them without building rules). */
 export function sloObjectives(cfg: BillingConfig): Record<SloName, number> {
-  return { "payment-success": cfg.slos.paymentSuccess.objective, "webhook-latency": cfg.slos.webhookLatency.objective, "api-latency": cfg.slos.apiLatency.objective };
+  return { "payment-success": cfg.paymentSuccessObjective, "webhook-latency": cfg.webhookLatencyObjective, "api-latency": cfg.apiLatencyObjective };
 }

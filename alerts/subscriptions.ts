@@ -8,20 +8,18 @@ import { annotations, labels, lowTrafficNote, ratioAlert, RUNBOOKS, type RuleCon
 import type { RuleGroup } from "./types";
 
 export function subscriptionsGroup(ctx: RuleContext): RuleGroup {
-  const { cancellation } = ctx.cfg.thresholds;
   const records = ctx.records;
-  const t = ctx.cfg.thresholds;
-  const window = cancellation.window;
+  const window = ctx.cfg.cancellationWindow;
   return {
     name: "billing-subscriptions",
-    interval: ctx.cfg.monitoring.ruleEvaluationInterval,
+    interval: ctx.cfg.ruleEvaluationInterval,
     rules: [
       // The dashboard's creation panel, by plan and initial status.
-      { record: records.subscriptionsCreated, expr: perSecond(sumBy(SUBSCRIPTION_LABELS, countIn(select(METRICS.subscriptionCreated, ctx.app), ctx.window)), t.rateWindow) },
+      { record: records.subscriptionsCreated, expr: perSecond(sumBy(SUBSCRIPTION_LABELS, countIn(select(METRICS.subscriptionCreated, ctx.app), ctx.window)), ctx.cfg.rateWindow) },
       // The hour's counts come from the rates over the rate window, averaged over the hour: a range of an hour over
       // the raw series (one per customer) at every evaluation would cost several times all the other rules.
       { record: records.createdRate, expr: sumBy(ctx.by, recorded(records.subscriptionsCreated, ctx.app)) },
-      { record: records.cancelledRate, expr: perSecond(sumBy(ctx.by, countIn(select(METRICS.subscriptionCancelled, ctx.app), ctx.window)), t.rateWindow) },
+      { record: records.cancelledRate, expr: perSecond(sumBy(ctx.by, countIn(select(METRICS.subscriptionCancelled, ctx.app), ctx.window)), ctx.cfg.rateWindow) },
       { record: records.creations, expr: `avg_over_time(${recorded(records.createdRate, ctx.app)}[${window.text}]) * ${window.seconds}` },
       // `or … * 0`: no cancellation series at all is zero cancellations, not no ratio.
       {
@@ -34,8 +32,8 @@ export function subscriptionsGroup(ctx: RuleContext): RuleGroup {
         ratio: recorded(records.cancellationRatio, ctx.app),
         events: recorded(records.creations, ctx.app),
         failures: recorded(records.cancellations, ctx.app),
-        threshold: cancellation.ratio,
-        for: cancellation.for,
+        threshold: ctx.cfg.cancellationRatio,
+        for: ctx.cfg.cancellationFor,
         labels: labels(ctx, "warning"),
         annotations: annotations(
           ctx,
@@ -43,7 +41,7 @@ export function subscriptionsGroup(ctx: RuleContext): RuleGroup {
             summary: "Subscription cancellations are high",
             description:
               `Cancellations in {{ $labels.namespace }} are {{ $value | humanizePercentage }} of creations over the last ${describeDuration(window)}, ` +
-              `above ${percent(cancellation.ratio)} for ${describeDuration(cancellation.for)} ${lowTrafficNote(ctx, window, "subscriptions were created", "were cancelled")}.`,
+              `above ${percent(ctx.cfg.cancellationRatio)} for ${describeDuration(ctx.cfg.cancellationFor)} ${lowTrafficNote(ctx, window, "subscriptions were created", "were cancelled")}.`,
             action: [
               "Break cancellations down by reason on the dashboard; a payment_failed reason points at the payments runbook.",
               "Check for a recent pricing, plan or checkout change.",

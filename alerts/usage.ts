@@ -6,10 +6,10 @@ import type { RuleContext } from "./common";
 import type { RuleGroup } from "./types";
 
 export function usageGroup(ctx: RuleContext): RuleGroup {
-  const { rateWindow } = ctx.cfg.thresholds;
+  const { rateWindow } = ctx.cfg;
   return {
     name: "billing-usage",
-    interval: ctx.cfg.monitoring.ruleEvaluationInterval,
+    interval: ctx.cfg.ruleEvaluationInterval,
     rules: [{ record: ctx.records.fixesConsumed, expr: perSecond(sumBy(USAGE_LABELS, countIn(select(METRICS.fixesConsumed, ctx.app), ctx.window)), rateWindow) }],
   };
 }

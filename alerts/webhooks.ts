@@ -11,13 +11,12 @@ import type { RuleGroup } from "./types";
 export const WEBHOOKS_STALLED = "StripeWebhooksStalled";
 
 export function webhooksGroup(ctx: RuleContext): RuleGroup {
-  const { thresholds: t } = ctx.cfg;
   const records = ctx.records;
-  const stalledWindow = t.webhookStalled.window;
+  const stalledWindow = ctx.cfg.webhookStalledWindow;
   const outcomes = outcomeRatio(ctx, METRICS.webhookReceived, WEBHOOK_LABELS, { rate: records.webhooks, ratio: records.webhookFailureRatio });
   return {
     name: "billing-stripe-webhooks",
-    interval: ctx.cfg.monitoring.ruleEvaluationInterval,
+    interval: ctx.cfg.ruleEvaluationInterval,
     rules: [
       ...outcomes.rules,
       ratioAlert(ctx, {
@@ -25,16 +24,16 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
         ratio: outcomes.ratio,
         events: outcomes.events,
         failures: outcomes.failures,
-        threshold: t.webhookFailure.ratio,
-        for: t.webhookFailure.for,
+        threshold: ctx.cfg.webhookFailureRatio,
+        for: ctx.cfg.webhookFailureFor,
         labels: labels(ctx, "warning"),
         annotations: annotations(
           ctx,
           {
             summary: "Stripe webhook failure rate is high",
             description:
-              `{{ $value | humanizePercentage }} of Stripe webhooks in {{ $labels.namespace }} failed over the last ${describeDuration(t.rateWindow)}, ` +
-              `above ${percent(t.webhookFailure.ratio)} for ${describeDuration(t.webhookFailure.for)} ${lowTrafficNote(ctx, t.rateWindow, "webhooks were received", "failed")}. ` +
+              `{{ $value | humanizePercentage }} of Stripe webhooks in {{ $labels.namespace }} failed over the last ${describeDuration(ctx.cfg.rateWindow)}, ` +
+              `above ${percent(ctx.cfg.webhookFailureRatio)} for ${describeDuration(ctx.cfg.webhookFailureFor)} ${lowTrafficNote(ctx, ctx.cfg.rateWindow, "webhooks were received", "failed")}. ` +
               "Stripe retries failed deliveries for up to 3 days, but subscription state lags until they succeed.",
             action: [
               "Check the app logs for webhook_controller errors and the Stripe dashboard's webhook delivery attempts.",
@@ -49,16 +48,16 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
       alertRule({
         alert: "StripeWebhookProcessingDurationHigh",
         // Quantiles of counts equal quantiles of rates; counting sees the buckets of a new series too.
-        expr: `${histogramQuantile(0.95, sumBy(["namespace", "le"], countIn(select(METRICS.webhookDuration, ctx.app, "bucket"), ctx.window)))} > ${literal(t.webhookDuration.p95Seconds)}`,
-        for: t.webhookDuration.for,
+        expr: `${histogramQuantile(0.95, sumBy(["namespace", "le"], countIn(select(METRICS.webhookDuration, ctx.app, "bucket"), ctx.window)))} > ${literal(ctx.cfg.webhookDurationP95Seconds)}`,
+        for: ctx.cfg.webhookDurationFor,
         labels: labels(ctx, "warning"),
         annotations: annotations(
           ctx,
           {
             summary: "Stripe webhook processing is slow",
             description:
-              `p95 Stripe webhook processing time in {{ $labels.namespace }} is {{ $value | humanizeDuration }} over the last ${describeDuration(t.rateWindow)}, ` +
-              `above ${t.webhookDuration.p95Seconds}s for ${describeDuration(t.webhookDuration.for)}. A handler slower than Stripe's delivery timeout counts as failed and is retried.`,
+              `p95 Stripe webhook processing time in {{ $labels.namespace }} is {{ $value | humanizeDuration }} over the last ${describeDuration(ctx.cfg.rateWindow)}, ` +
+              `above ${ctx.cfg.webhookDurationP95Seconds}s for ${describeDuration(ctx.cfg.webhookDurationFor)}. A handler slower than Stripe's delivery timeout counts as failed and is retried.`,
             action: [
               "Check database latency and the app's pool queue time for the webhook handlers.",
               "Look for a slow event type in the dashboard's Stripe Webhooks panel.",
@@ -74,14 +73,14 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
         // `or vector(0)`: with no webhook series at all the count is empty, which must read as zero, not as "no data".
         // Counting sees a webhook that created its series: increase() alone would call a lone new webhook a stall.
         expr: `(${sumBy([], countIn(select(METRICS.webhookReceived, ctx.app), stalledWindow.text))} or vector(0)) == 0`,
-        for: t.webhookStalled.for,
+        for: ctx.cfg.webhookStalledFor,
         labels: labels(ctx, "info"),
         annotations: annotations(
           ctx,
           {
             summary: "No Stripe webhooks received",
             description:
-              `No Stripe webhook reached ${ctx.cfg.app.namespace} in the last ${describeDuration(stalledWindow)}. ` +
+              `No Stripe webhook reached ${ctx.cfg.appNamespace} in the last ${describeDuration(stalledWindow)}. ` +
               "Notified during business hours only; outside them the alert waits in Alertmanager.",
             action: [
               "Check the webhook endpoint's status in the Stripe dashboard (disabled endpoints stop all deliveries).",

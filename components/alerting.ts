@@ -26,15 +26,15 @@ import { OperatorRouting } from "./operator-routing";
 export function declareAlertRules(config: BillingConfig, labels: Record<string, string>, kubernetes: k8s.Provider) {
   const ruleDocument = ruleFileDocument(buildRuleGroups(config));
   const ruleFile = toYaml(ruleDocument);
-  const operator = config.operator;
+  const operator = config.prometheusOperator;
   const rules = new AlertRules(
     "billing-alert-rules",
     {
-      namespace: config.monitoring.namespace,
-      name: config.monitoring.rulesConfigMap,
+      namespace: config.monitoringNamespace,
+      name: config.rulesConfigMap,
       fileName: RULE_FILE,
       ruleFile,
-      ...(operator ? { prometheusRule: { spec: { groups: ruleDocument.groups }, labels: operator.prometheusRuleLabels } } : {}),
+      ...(operator ? { prometheusRule: { spec: { groups: ruleDocument.groups }, labels: config.prometheusRuleLabels } } : {}),
       labels,
     },
     { providers: [kubernetes] },
@@ -44,12 +44,12 @@ export function declareAlertRules(config: BillingConfig, labels: Record<string, 
     : new ConfigReload(
         "prometheus-reload",
         {
-          namespace: config.monitoring.namespace,
-          deployment: config.monitoring.prometheusDeployment,
-          kind: config.settings.prometheusWorkload,
-          method: reloadMethod(config, "rules", [{ kind: "configMap", object: config.monitoring.rulesConfigMap }]),
+          namespace: config.monitoringNamespace,
+          deployment: config.prometheusDeployment,
+          kind: config.prometheusWorkload,
+          method: reloadMethod(config, "rules", [{ kind: "configMap", object: config.rulesConfigMap }]),
           files: { [RULE_FILE]: ruleFile },
-          timeoutSeconds: config.app.rolloutTimeout.seconds,
+          timeoutSeconds: config.rolloutTimeout.seconds,
           contentObjects: [rules.object],
         },
         { providers: [kubernetes] },
@@ -69,8 +69,7 @@ function secretOf(secrets: Secrets, key: SecretKey): pulumi.Output<string> {
  * from the owner the templates every stack's email configs render.
  */
 export function declareOperatorRouting(config: BillingConfig, secrets: Secrets, labels: Record<string, string>, kubernetes: k8s.Provider) {
-  const { operator, monitoring: m, app } = config;
-  const secretName = m.alertmanagerSecret;
+  const secretName = config.alertmanagerSecret;
   const spec = alertmanagerConfigSpec(config, secretName);
   const secretKeyOfFile: Record<string, SecretKey> = {
     [SECRET_FILES.smtpPassword]: "smtpPassword",
@@ -80,25 +79,25 @@ export function declareOperatorRouting(config: BillingConfig, secrets: Secrets, 
   const routing = new OperatorRouting(
     "billing-alertmanager",
     {
-      namespace: app.namespace,
-      name: operator!.alertmanagerConfigName,
+      namespace: config.appNamespace,
+      name: config.alertmanagerConfigName,
       spec,
-      selectorLabels: operator!.alertmanagerConfigLabels,
+      selectorLabels: config.alertmanagerConfigLabels,
       secretName,
       secretFiles: Object.fromEntries(selectedFiles(spec).map((file) => [file, secretOf(secrets, secretKeyOfFile[file])])),
-      ...(config.alerting.owner ? { templates: { namespace: m.namespace, name: m.alertmanagerConfigMap, files: emailTemplates() } } : {}),
+      ...(config.alertmanagerOwner ? { templates: { namespace: config.monitoringNamespace, name: config.alertmanagerConfigMap, files: emailTemplates() } } : {}),
       labels,
     },
     { providers: [kubernetes] },
   );
   return {
-    alertmanagerConfig: pulumi.interpolate`${app.namespace}/${routing.alertmanagerConfigName}`,
+    alertmanagerConfig: pulumi.interpolate`${config.appNamespace}/${routing.alertmanagerConfigName}`,
     alertmanagerSecret: routing.secretName,
     alertmanagerConfigHash: sha256(toYaml(spec)),
     ...(routing.templatesConfigMapName
       ? {
           // What the operator's Alertmanager must be given (docs/operator-mode.md).
-          alertmanagerTemplates: { configMap: routing.templatesConfigMapName, glob: `/etc/alertmanager/configmaps/${m.alertmanagerConfigMap}/*.tmpl` },
+          alertmanagerTemplates: { configMap: routing.templatesConfigMapName, glob: `/etc/alertmanager/configmaps/${config.alertmanagerConfigMap}/*.tmpl` },
         }
       : {}),
   };
@@ -122,9 +121,9 @@ export function declareAlertmanagerRouting(config: BillingConfig, secrets: Secre
   const routing = new AlertmanagerRouting(
     "billing-alertmanager",
     {
-      namespace: config.monitoring.namespace,
-      configMapName: config.monitoring.alertmanagerConfigMap,
-      secretName: config.monitoring.alertmanagerSecret,
+      namespace: config.monitoringNamespace,
+      configMapName: config.alertmanagerConfigMap,
+      secretName: config.alertmanagerSecret,
       files: placement.configMapFiles,
       secretFiles,
       labels,
@@ -135,15 +134,15 @@ export function declareAlertmanagerRouting(config: BillingConfig, secrets: Secre
   const reload = new ConfigReload(
     "alertmanager-reload",
     {
-      namespace: config.monitoring.namespace,
-      deployment: config.monitoring.alertmanagerDeployment,
-      kind: config.settings.alertmanagerWorkload,
+      namespace: config.monitoringNamespace,
+      deployment: config.alertmanagerDeployment,
+      kind: config.alertmanagerWorkload,
       method: reloadMethod(config, "alertmanager", [
-        { kind: "configMap", object: config.monitoring.alertmanagerConfigMap },
-        { kind: "secret", object: config.monitoring.alertmanagerSecret },
+        { kind: "configMap", object: config.alertmanagerConfigMap },
+        { kind: "secret", object: config.alertmanagerSecret },
       ]),
       files: { ...placement.configMapFiles, ...secretFiles },
-      timeoutSeconds: config.app.rolloutTimeout.seconds,
+      timeoutSeconds: config.rolloutTimeout.seconds,
       contentObjects: [routing],
     },
     { providers: [kubernetes] },
@@ -163,18 +162,17 @@ export function declareAlertmanagerRouting(config: BillingConfig, secrets: Secre
  * own their own and never reload or restart each other's content.
  */
 function reloadMethod(config: BillingConfig, content: "rules" | "alertmanager", volumes: readonly WatchedVolume[]): ConfigReloadArgs["method"] {
-  const settings = config.settings;
-  if (settings.configReload === "restart") return { kind: "restart", annotation: `${config.environment}.billing-monitoring/${content}-sha256` };
+  if (config.configReload === "restart") return { kind: "restart", annotation: `${config.environment}.billing-monitoring/${content}-sha256` };
   return {
     kind: "sidecar",
     sidecar: {
       container: reloaderContainerName(`billing-${content}-reloader-${config.environment}`),
-      image: settings.configReloaderImage!,
+      image: config.configReloaderImage,
       volumes,
       reload:
         content === "rules"
-          ? { method: "signal", process: "prometheus", runtimeInfoUrl: `${settings.prometheusLocalUrl!}/api/v1/status/runtimeinfo` }
-          : { method: "http", reloadUrl: `${settings.alertmanagerLocalUrl!}/-/reload` },
+          ? { method: "signal", process: "prometheus", runtimeInfoUrl: `${config.prometheusLocalUrl}/api/v1/status/runtimeinfo` }
+          : { method: "http", reloadUrl: `${config.alertmanagerLocalUrl}/-/reload` },
     },
   };
 }

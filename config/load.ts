@@ -56,7 +56,7 @@ export function loadConfig(): { config: BillingConfig; secrets: Secrets } {
     config,
     secrets: {
       // Only a stack that writes Alertmanager configuration sends email.
-      smtpPassword: config.alerting.owner || config.operator ? required("smtpPassword") : secret("smtpPassword"),
+      smtpPassword: config.alertmanagerOwner || config.prometheusOperator ? required("smtpPassword") : secret("smtpPassword"),
       grafanaToken: required("grafanaToken"),
       slackWebhookUrl: secret("slackWebhookUrl"),
       pagerdutyRoutingKey: secret("pagerdutyRoutingKey"),

@@ -2,14 +2,12 @@
  * {@link parseConfig}, pure: the raw strings Pulumi holds for a stack in, a {@link BillingConfig} out, or one
  * {@link ConfigError} listing every bad value at once.
  */
-import type { Severity } from "./severity";
-import type { Duration } from "../common/duration";
 import { METRICS } from "../promql/metrics";
 import { BILLING_RECEIVER_NAMES, BUSINESS_HOURS } from "./alertmanager-names";
 import { sloWindows } from "./slo-windows";
 import type { AlertmanagerBase } from "./base";
 import { OLDEST_SUPPORTED, type ReleaseFeature, releaseProblems } from "./releases";
-import { CONFIG_SCHEMA, type ConfigKey, type FieldSpec, PRODUCTION, PROJECT, type RawValues, RENAMED_KEYS, SECRET_KEYS, type SecretKey } from "./schema";
+import { CONFIG_SCHEMA, type ConfigKey, type FieldSpec, PRODUCTION, PROJECT, type RawValues, RENAMED_KEYS, SECRET_KEYS, type SecretKey, type Settings } from "./schema";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // The typed result.
@@ -22,121 +20,21 @@ export interface ImageRef {
   readonly reference: string;
 }
 
-/** Every setting but the secrets, checked and defaulted, typed by the schema: what a part reads without a field below. */
-export type Settings = Readonly<Omit<RawValues, SecretKey>>;
-
-export interface BillingConfig {
+/**
+ * A stack's parsed config: every setting under its key's name ({@link Settings}, the schema's shape; no mapping), and
+ * the few values derived from several keys.
+ */
+export type BillingConfig = Omit<Settings, "routedStacks"> & {
   readonly stack: string;
   /** Deprecated key names the stack file uses, one warning each for the program to log; absent when none. */
   readonly deprecations?: readonly string[];
-  readonly settings: Settings;
-  readonly environment: string;
-  readonly kubeContext?: string;
-  readonly app: {
-    readonly namespace: string;
-    readonly deployment: string;
-    readonly container: string;
-    readonly image: ImageRef;
-    /** How long a rollout may take before `pulumi up` fails. */
-    readonly rolloutTimeout: Duration;
-  };
-  /** Set when this stack may only run an image another stack exports. */
-  readonly promotion?: {
-    /** organization/project/stack of the stack whose `image` output is compared. */
-    readonly sourceStack: string;
-    /** The emergency override: the source stack is not read. */
-    readonly skip: boolean;
-  };
-  readonly monitoring: {
-    readonly namespace: string;
-    readonly rulesConfigMap: string;
-    readonly alertmanagerConfigMap: string;
-    readonly alertmanagerSecret: string;
-    readonly alertmanagerConfigPath: string;
-    readonly alertmanagerSecretPath: string;
-    readonly prometheusDeployment: string;
-    readonly alertmanagerDeployment: string;
-    readonly scrapeInterval: Duration;
-    readonly ruleEvaluationInterval: Duration;
-    /** The `job` labels of the servers' own series: Prometheus' scrape of itself and of Alertmanager. */
-    readonly prometheusJob: string;
-    readonly alertmanagerJob: string;
-  };
-  /**
-   * Operator mode (prometheusOperator): the rules as a PrometheusRule, this stack's routing as an AlertmanagerConfig
-   * in the app namespace. Unset: the rules and routing ConfigMaps with their reload patches.
-   */
-  readonly operator?: {
-    readonly prometheusRuleLabels: Readonly<Record<string, string>>;
-    readonly alertmanagerConfigName: string;
-    readonly alertmanagerConfigLabels: Readonly<Record<string, string>>;
-  };
-  readonly alerting: {
-    /**
-     * Set when this stack writes the shared Alertmanager's configuration (in operator mode: the email templates
-     * every stack's AlertmanagerConfig uses).
-     */
-    readonly owner?: {
-      /** Stacks whose alerts it routes, each checked not to own the configuration too. */
-      readonly routedStacks: readonly string[];
-    };
-    /** Which environments page, and where every other environment's alerts go. */
-    readonly paging: {
-      readonly environments: readonly string[];
-      readonly nonPagingRecipients: readonly string[];
-      readonly nonPagingRepeatInterval: Duration;
-    };
-    readonly recipients: Readonly<Record<Severity | "default", readonly string[]>>;
-    readonly repeatIntervals: Readonly<Record<Severity, Duration>>;
-    readonly groupWait: Duration;
-    readonly groupInterval: Duration;
-    readonly emailFrom: string;
-    readonly smtpSmarthost: string;
-    readonly smtpLogin: "smtp-token" | "server-token";
-    /** The access key; only with smtpLogin smtp-token. */
-    readonly smtpUsername?: string;
-    readonly postmarkMessageStream: string;
-    readonly businessHours: { readonly timezone: string; readonly start: string; readonly end: string; readonly days: string };
-    /** The secret keys this stack sets (their values travel only as Pulumi secrets, never in this object). */
-    readonly secretsSet: readonly SecretKey[];
-    readonly heartbeat: boolean;
-    readonly heartbeatRepeatInterval: Duration;
-    readonly runbookBaseUrl: string;
-  };
-  readonly grafana: {
-    readonly url: string;
-    readonly folder: string;
-    readonly dashboardUid: string;
-  };
-  readonly thresholds: {
-    readonly rateWindow: Duration;
-    readonly minEventsPerWindow: number;
-    readonly minFailuresPerWindow: number;
-    readonly paymentFailureWarning: { readonly ratio: number; readonly for: Duration };
-    readonly paymentFailureCritical: { readonly ratio: number; readonly for: Duration };
-    readonly webhookFailure: { readonly ratio: number; readonly for: Duration };
-    readonly webhookDuration: { readonly p95Seconds: number; readonly for: Duration };
-    readonly webhookStalled: { readonly window: Duration; readonly for: Duration };
-    readonly cancellation: { readonly ratio: number; readonly window: Duration; readonly for: Duration };
-    readonly creditGrant: { readonly p99: number; readonly window: Duration; readonly for: Duration };
-    readonly metricsAbsentFor: Duration;
-    /** The alerts on the alerting pipeline itself (alerts/alerting-pipeline.ts). */
-    readonly alertingPipeline: {
-      readonly window: Duration;
-      readonly for: Duration;
-      readonly notificationFailureRatio: number;
-      readonly queueFullRatio: number;
-    };
-  };
-  /** Service level objectives, each over `period` (the burn-rate table in alerts/slo.ts). */
-  readonly slos: {
-    readonly period: Duration;
-    readonly alerts: boolean;
-    readonly paymentSuccess: { readonly objective: number };
-    readonly webhookLatency: { readonly objective: number; readonly thresholdSeconds: number };
-    readonly apiLatency: { readonly objective: number; readonly thresholdSeconds: number; readonly routes: string };
-  };
-}
+  /** The app's image, from imageRepository, imageTag and imageDigest. */
+  readonly image: ImageRef;
+  /** The secret keys this stack sets (their values travel only as Pulumi secrets, never in this object). */
+  readonly secretsSet: readonly SecretKey[];
+  /** With alertmanagerOwner, the stacks whose alerts it routes: routedStacks, or by default promotionSourceStack (none with skipPromotionGate, which reads no other stack). */
+  readonly routedStacks: readonly string[];
+};
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Parsing.
@@ -297,8 +195,8 @@ export const RELEASE_FEATURES: readonly ReleaseFeature<BillingConfig>[] = [];
  */
 function baseProblems(base: AlertmanagerBase, config: BillingConfig): string[] {
   const key = `${PROJECT}:alertmanagerBase`;
-  if (config.operator) return [`${key} is not read with prometheusOperator: the operator builds the Alertmanager's configuration from its own base and every AlertmanagerConfig; remove it`];
-  if (!config.alerting.owner) return [`${key} is only read by the stack that writes the Alertmanager's configuration (alertmanagerOwner); remove it here, or set it on the owner`];
+  if (config.prometheusOperator) return [`${key} is not read with prometheusOperator: the operator builds the Alertmanager's configuration from its own base and every AlertmanagerConfig; remove it`];
+  if (!config.alertmanagerOwner) return [`${key} is only read by the stack that writes the Alertmanager's configuration (alertmanagerOwner); remove it here, or set it on the owner`];
   const receivers = base.config.receivers.map((receiver) => receiver.name).filter((name) => BILLING_RECEIVER_NAMES.includes(name));
   const intervals = [...(base.config.time_intervals ?? []), ...(base.config.mute_time_intervals ?? [])].map((interval) => interval.name).filter((name) => name === BUSINESS_HOURS);
   return [
@@ -318,12 +216,11 @@ function when<T extends readonly unknown[]>(values: { readonly [K in keyof T]: T
 
 /** Checks across keys (see {@link when}). */
 function crossChecks(config: BillingConfig, problems: string[]): void {
-  const { thresholds: t, monitoring: m, alerting: a } = config;
-  when([t.paymentFailureCritical?.ratio, t.paymentFailureWarning?.ratio], (critical, warning) => {
+    when([config.paymentFailureCriticalRatio, config.paymentFailureWarningRatio], (critical, warning) => {
     if (critical <= warning) problems.push(`${PROJECT}:paymentFailureCriticalRatio (${critical}) must be greater than ${PROJECT}:paymentFailureWarningRatio (${warning})`);
   });
-  const scrape = m.scrapeInterval;
-  const windows = { rateWindow: t.rateWindow, cancellationWindow: t.cancellation?.window, creditGrantWindow: t.creditGrant?.window, webhookStalledWindow: t.webhookStalled?.window, alertingPipelineWindow: t.alertingPipeline?.window };
+  const scrape = config.scrapeInterval;
+  const windows = { rateWindow: config.rateWindow, cancellationWindow: config.cancellationWindow, creditGrantWindow: config.creditGrantWindow, webhookStalledWindow: config.webhookStalledWindow, alertingPipelineWindow: config.alertingPipelineWindow };
   for (const [key, window] of Object.entries(windows)) {
     when([window, scrape], (window, scrape) => {
       const minWindow = 4 * scrape.seconds;
@@ -332,57 +229,58 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
       }
     });
   }
-  when([config.slos?.period, scrape], (period, scrape) => {
+  when([config.sloPeriod, scrape], (period, scrape) => {
     // The SLIs are counted over the shortest burn window, 5 minutes at a 30-day period.
     const [sloBase, minWindow] = [sloWindows(config).base.seconds, 4 * scrape.seconds];
     if (sloBase < minWindow) {
       problems.push(`${PROJECT}:sloPeriod: "${period.text}" is not allowed: its shortest burn window (5m at 30d, scaled) would be ${sloBase}s, under 4× scrapeInterval (${scrape.text}); use at least ${Math.ceil((minWindow * 30 * 86400) / 300 / 3600)}h`);
     }
   });
-  when([t.alertingPipeline?.window, a.groupInterval], (window, groupInterval) => {
+  when([config.alertingPipelineWindow, config.groupInterval], (window, groupInterval) => {
     // Alertmanager retries a failed notification once a group interval: a shorter window sees one failure at a time.
     if (window.seconds < 3 * groupInterval.seconds) {
       problems.push(`${PROJECT}:alertingPipelineWindow: "${window.text}" is not allowed: it must be at least 3× groupInterval (${groupInterval.text}), or a channel that keeps failing looks healthy between Alertmanager's retries`);
     }
   });
-  when([t.metricsAbsentFor, scrape], (absentFor, scrape) => {
+  when([config.metricsAbsentFor, scrape], (absentFor, scrape) => {
     if (absentFor.seconds < 2 * scrape.seconds) {
       problems.push(`${PROJECT}:metricsAbsentFor: "${absentFor.text}" is not allowed: it must be at least 2× scrapeInterval (${scrape.text}) so one failed scrape does not fire it`);
     }
   });
   for (const [key, metric, thresholdSeconds] of [
-    ["webhookLatencyThresholdSeconds", METRICS.webhookDuration, config.slos.webhookLatency.thresholdSeconds],
-    ["apiLatencyThresholdSeconds", METRICS.phoenixRequestDuration, config.slos.apiLatency.thresholdSeconds],
+    ["webhookLatencyThresholdSeconds", METRICS.webhookDuration, config.webhookLatencyThresholdSeconds],
+    ["apiLatencyThresholdSeconds", METRICS.phoenixRequestDuration, config.apiLatencyThresholdSeconds],
   ] as const) {
     const bounds = metric.buckets.map((bound) => bound / metric.unitsPerSecond);
+    if (thresholdSeconds === undefined) continue;
     if (thresholdSeconds < bounds[0] || thresholdSeconds > bounds[bounds.length - 1]) {
       problems.push(`${PROJECT}:${key}: ${thresholdSeconds} is not allowed: ${metric.name} only tells requests apart between its bucket bounds, ${bounds[0]} s and ${bounds[bounds.length - 1]} s`);
     }
   }
-  when([a.businessHours?.start, a.businessHours?.end], (start, end) => {
+  when([config.businessHoursStart, config.businessHoursEnd], (start, end) => {
     if (start >= end) problems.push(`${PROJECT}:businessHoursStart (${start}) must be before ${PROJECT}:businessHoursEnd (${end})`);
   });
-  if (a.smtpLogin === "smtp-token" && !a.smtpUsername) {
+  if (config.smtpLogin === "smtp-token" && !config.smtpUsername) {
     problems.push(`${PROJECT}:smtpUsername is required with smtpLogin smtp-token (the Postmark SMTP token's access key); run: pulumi config set smtpUsername <access key> --stack ${config.stack}`);
   }
-  if (config.environment === PRODUCTION && !config.promotion) {
+  if (config.environment === PRODUCTION && !config.promotionSourceStack) {
     problems.push(`${PROJECT}:promotionSourceStack is required in production (the stack whose exported image production must run); run: pulumi config set promotionSourceStack <organization>/${PROJECT}/staging --stack ${config.stack}`);
   }
-  if (config.operator) {
-    if (a.smtpLogin === "server-token") {
+  if (config.prometheusOperator) {
+    if (config.smtpLogin === "server-token") {
       problems.push(`${PROJECT}:smtpLogin: "server-token" is not allowed with prometheusOperator: the server token would be the SMTP username, and an AlertmanagerConfig holds the username in plain text (only the password is a Secret reference); allowed: smtp-token`);
     }
-    when([a.businessHours?.timezone], (timezone) => {
+    when([config.businessHoursTimezone], (timezone) => {
       if (timezone !== "UTC") {
         problems.push(`${PROJECT}:businessHoursTimezone: "${timezone}" is not allowed with prometheusOperator: an AlertmanagerConfig's time intervals (v1alpha1) have no time zone and Alertmanager reads them as UTC; allowed: UTC (give businessHoursStart and businessHoursEnd in UTC)`);
       }
     });
   }
   for (const key of ["alertmanagerConfigPath", "alertmanagerSecretPath"] as const) {
-    const value = m[key];
+    const value = config[key];
     if (value !== undefined && !value.startsWith("/")) problems.push(`${PROJECT}:${key}: "${value}" is not allowed: it must be an absolute path (a mount path in the Alertmanager pod)`);
   }
-  when([m.alertmanagerConfigPath, m.alertmanagerSecretPath], (configPath, secretPath) => {
+  when([config.alertmanagerConfigPath, config.alertmanagerSecretPath], (configPath, secretPath) => {
     const [config, secret] = [configPath.replace(/\/+$/, ""), secretPath.replace(/\/+$/, "")];
     if (config === secret || config.startsWith(`${secret}/`) || secret.startsWith(`${config}/`)) {
       problems.push(`${PROJECT}:alertmanagerConfigPath ("${configPath}") and ${PROJECT}:alertmanagerSecretPath ("${secretPath}") must be separate directories: two volumes cannot be mounted at one path, nor one inside the other`);
@@ -399,85 +297,19 @@ export function parseConfig(given: RawConfig, renamed: Readonly<Record<string, s
   const { raw, deprecations } = renameKeys(given, renamed, problems);
   const v = readValues(raw, problems);
   const image = imageRef(v, raw, problems);
-  const recipients = v.emailRecipients as Record<Severity | "default", string[]> | undefined;
-  const repeat = v.repeatIntervals as Record<Severity, Duration> | undefined;
-  // Missing values were reported above; the casts below only run through to collect cross-field problems too.
+  // A value that failed its check is undefined here and already reported; the checks below skip it (when()).
+  const settings = Object.fromEntries(Object.entries(v).filter(([key]) => !(SECRET_KEYS as readonly string[]).includes(key))) as unknown as Settings;
   const config: BillingConfig = {
+    ...settings,
     stack: raw.stack,
     ...(deprecations.length > 0 ? { deprecations } : {}),
-    settings: Object.fromEntries(Object.entries(v).filter(([key]) => !(SECRET_KEYS as readonly string[]).includes(key))) as Settings,
-    environment: v.environment!,
-    ...(v.kubeContext ? { kubeContext: v.kubeContext } : {}),
-    app: { namespace: v.appNamespace!, deployment: v.appDeployment!, container: v.appContainer!, image, rolloutTimeout: v.rolloutTimeout! },
-    ...(v.promotionSourceStack ? { promotion: { sourceStack: v.promotionSourceStack, skip: v.skipPromotionGate! } } : {}),
-    ...(v.prometheusOperator
-      ? { operator: { prometheusRuleLabels: v.prometheusRuleLabels!, alertmanagerConfigName: v.alertmanagerConfigName!, alertmanagerConfigLabels: v.alertmanagerConfigLabels! } }
-      : {}),
-    monitoring: {
-      namespace: v.monitoringNamespace!,
-      rulesConfigMap: v.rulesConfigMap!,
-      alertmanagerConfigMap: v.alertmanagerConfigMap!,
-      alertmanagerSecret: v.alertmanagerSecret!,
-      alertmanagerConfigPath: v.alertmanagerConfigPath!,
-      alertmanagerSecretPath: v.alertmanagerSecretPath!,
-      prometheusDeployment: v.prometheusDeployment!,
-      alertmanagerDeployment: v.alertmanagerDeployment!,
-      scrapeInterval: v.scrapeInterval!,
-      ruleEvaluationInterval: v.ruleEvaluationInterval!,
-      prometheusJob: v.prometheusJob!,
-      alertmanagerJob: v.alertmanagerJob!,
-    },
-    alerting: {
-      ...(v.alertmanagerOwner
-        ? {
-            owner: {
-              // The emergency override reads no other stack at all, so it works while staging cannot be read.
-              routedStacks: v.routedStacks ?? (v.promotionSourceStack && !v.skipPromotionGate ? [v.promotionSourceStack] : []),
-            },
-          }
-        : {}),
-      paging: { environments: v.pagingEnvironments!, nonPagingRecipients: v.nonPagingRecipients!, nonPagingRepeatInterval: v.nonPagingRepeatInterval! },
-      recipients: recipients!,
-      repeatIntervals: repeat!,
-      groupWait: v.groupWait!,
-      groupInterval: v.groupInterval!,
-      emailFrom: v.emailFrom!,
-      smtpSmarthost: v.smtpSmarthost!,
-      smtpLogin: v.smtpLogin!,
-      ...(v.smtpLogin === "smtp-token" && v.smtpUsername ? { smtpUsername: v.smtpUsername } : {}),
-      postmarkMessageStream: v.postmarkMessageStream!,
-      businessHours: { timezone: v.businessHoursTimezone!, start: v.businessHoursStart!, end: v.businessHoursEnd!, days: v.businessDays! },
-      secretsSet: SECRET_KEYS.filter((key) => raw.values[key] !== undefined),
-      heartbeat: raw.values.heartbeatUrl !== undefined,
-      heartbeatRepeatInterval: v.heartbeatRepeatInterval!,
-      runbookBaseUrl: v.runbookBaseUrl!,
-    },
-    grafana: { url: v.grafanaUrl!, folder: v.grafanaFolder!, dashboardUid: v.dashboardUid! },
-    thresholds: {
-      rateWindow: v.rateWindow!,
-      minEventsPerWindow: v.minEventsPerWindow!,
-      minFailuresPerWindow: v.minFailuresPerWindow!,
-      paymentFailureWarning: { ratio: v.paymentFailureWarningRatio!, for: v.paymentFailureWarningFor! },
-      paymentFailureCritical: { ratio: v.paymentFailureCriticalRatio!, for: v.paymentFailureCriticalFor! },
-      webhookFailure: { ratio: v.webhookFailureRatio!, for: v.webhookFailureFor! },
-      webhookDuration: { p95Seconds: v.webhookDurationP95Seconds!, for: v.webhookDurationFor! },
-      webhookStalled: { window: v.webhookStalledWindow!, for: v.webhookStalledFor! },
-      cancellation: { ratio: v.cancellationRatio!, window: v.cancellationWindow!, for: v.cancellationFor! },
-      creditGrant: { p99: v.creditGrantP99Threshold!, window: v.creditGrantWindow!, for: v.creditGrantFor! },
-      metricsAbsentFor: v.metricsAbsentFor!,
-      alertingPipeline: { window: v.alertingPipelineWindow!, for: v.alertingPipelineFor!, notificationFailureRatio: v.notificationFailureRatio!, queueFullRatio: v.notificationQueueFullRatio! },
-    },
-    slos: {
-      period: v.sloPeriod!,
-      alerts: v.sloAlerts!,
-      paymentSuccess: { objective: v.paymentSuccessObjective! },
-      webhookLatency: { objective: v.webhookLatencyObjective!, thresholdSeconds: v.webhookLatencyThresholdSeconds! },
-      apiLatency: { objective: v.apiLatencyObjective!, thresholdSeconds: v.apiLatencyThresholdSeconds!, routes: v.apiLatencyRoutes! },
-    },
+    image,
+    secretsSet: SECRET_KEYS.filter((key) => raw.values[key] !== undefined),
+    routedStacks: v.alertmanagerOwner ? (v.routedStacks ?? (v.promotionSourceStack && !v.skipPromotionGate ? [v.promotionSourceStack] : [])) : [],
   };
-  if (config.operator && raw.values.smtpPassword === undefined) {
+  if (config.prometheusOperator && raw.values.smtpPassword === undefined) {
     problems.push(`${PROJECT}:smtpPassword is required: with prometheusOperator this stack writes its own AlertmanagerConfig, which sends email; run: ${setSecretCommand("smtpPassword", raw.stack)}`);
-  } else if (config.alerting.owner && raw.values.smtpPassword === undefined) {
+  } else if (config.alertmanagerOwner && raw.values.smtpPassword === undefined) {
     problems.push(`${PROJECT}:smtpPassword is required: this stack owns the Alertmanager configuration (alertmanagerOwner), which sends email; run: ${setSecretCommand("smtpPassword", raw.stack)}`);
   }
   crossChecks(config, problems);

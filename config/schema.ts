@@ -229,6 +229,13 @@ export type ConfigKey = keyof typeof CONFIG_SCHEMA;
 export const RENAMED_KEYS: Readonly<Record<string, ConfigKey>> = {};
 type ValueOf<K extends ConfigKey> = (typeof CONFIG_SCHEMA)[K] extends FieldSpec<infer T> ? T : never;
 export type RawValues = { [K in ConfigKey]: ValueOf<K> | undefined };
+/** Keys that always have a value once parsed: a default, or required. The others may be unset. */
+type AlwaysSet = { [K in ConfigKey]: (typeof CONFIG_SCHEMA)[K] extends { readonly default: unknown } ? K : (typeof CONFIG_SCHEMA)[K] extends { readonly optional: true } ? never : K }[ConfigKey];
+/**
+ * Every setting but the secrets, checked and defaulted, under its key's own name: the schema's shape, so a key is
+ * written once (here) and read as `config.<key>` everywhere.
+ */
+export type Settings = { readonly [K in Exclude<ConfigKey, SecretKey>]: K extends AlwaysSet ? ValueOf<K> : ValueOf<K> | undefined };
 
 /** Keys whose values are secrets. */
 export const SECRET_KEYS = (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter((key): key is SecretKey => (CONFIG_SCHEMA[key] as FieldSpec<unknown>).secret === true);

@@ -50,7 +50,7 @@ export interface SloWindows {
  * they are the table's own.
  */
 export function sloWindows(cfg: BillingConfig): SloWindows {
-  const period = cfg.slos.period;
+  const period = cfg.sloPeriod;
   const scale = (window: Duration): Duration =>
     period.seconds === TABLE_PERIOD.seconds ? window : durationFromSeconds(Math.max(1, Math.round((window.seconds * period.seconds) / TABLE_PERIOD.seconds)));
   const scaled = (pairs: readonly BurnWindow[]) => pairs.map((w) => ({ long: scale(w.long), short: scale(w.short), burnRate: w.burnRate }));

@@ -18,7 +18,7 @@ import { variables } from "./variables";
  * Grafana, and other apps tag their deploys too: the query needs all of them (not any).
  */
 export function deploymentTags(cfg: BillingConfig): string[] {
-  return ["deploy", cfg.environment, cfg.app.deployment];
+  return ["deploy", cfg.environment, cfg.appDeployment];
 }
 
 /** What every panel builder of the SDK offers for its data source and its place on the grid. */
@@ -35,8 +35,8 @@ function place<P extends Placeable<P>>(panel: P, columns: number, rows: number):
 
 export function billingDashboard(cfg: BillingConfig): dashboard.Dashboard {
   return new dashboard.DashboardBuilder(`Billing Metrics (${cfg.environment})`)
-    .uid(cfg.grafana.dashboardUid)
-    .description(`Subscriptions, payments, Stripe webhooks, usage and credits of rsolv-platform in ${cfg.app.namespace}.`)
+    .uid(cfg.dashboardUid)
+    .description(`Subscriptions, payments, Stripe webhooks, usage and credits of rsolv-platform in ${cfg.appNamespace}.`)
     .tags(["billing", cfg.environment])
     .refresh("30s")
     .time({ from: "now-24h", to: "now" })

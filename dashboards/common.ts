@@ -26,7 +26,7 @@ export function panelMatchers(cfg: BillingConfig, metric: MetricDefinition, extr
   const variables = Object.fromEntries(
     VARIABLE_LABELS.filter((label) => metric.labels.includes(label)).map((label) => [label, regex(`$${label}`)]),
   );
-  return { namespace: cfg.app.namespace, ...variables, ...extra };
+  return { namespace: cfg.appNamespace, ...variables, ...extra };
 }
 
 /** A selector for a panel: catalogue metric + stack namespace + variables + extra matchers. */
@@ -68,7 +68,7 @@ export function forCustomers(recorded: string, raw: string): string {
 
 /** Matchers of a recorded series in {@link forCustomers}: they match only while the variable is All. */
 export function allCustomers(cfg: BillingConfig, extra: Matchers = {}): Matchers {
-  return { namespace: cfg.app.namespace, plan: regex("$plan"), customer_id: regex("$customer_id"), ...extra };
+  return { namespace: cfg.appNamespace, plan: regex("$plan"), customer_id: regex("$customer_id"), ...extra };
 }
 
 /** A raw selector in {@link forCustomers}: it matches only chosen customers. */

@@ -15,7 +15,7 @@ export const VARIABLE_LABELS = ["plan", "customer_id"] as const;
 export const DATASOURCE: dashboard.DataSourceRef = { type: "prometheus", uid: `\${${DATASOURCE_VARIABLE}}` };
 
 export function variables(cfg: BillingConfig): cog.Builder<dashboard.VariableModel>[] {
-  const app = { namespace: cfg.app.namespace };
+  const app = { namespace: cfg.appNamespace };
   return [
     new dashboard.DatasourceVariableBuilder(DATASOURCE_VARIABLE).label("Data source").type("prometheus"),
     new dashboard.QueryVariableBuilder("plan")

@@ -9,11 +9,11 @@ import { stackReference } from "./stack-references";
  * declared, when one of them writes the configuration too.
  */
 export async function ownershipCheck(config: BillingConfig): Promise<void> {
-  const owner = config.alerting.owner;
+  const owner = config.alertmanagerOwner;
   if (!owner) return;
-  const target = `${config.monitoring.namespace}/${config.monitoring.alertmanagerDeployment}`;
+  const target = `${config.monitoringNamespace}/${config.alertmanagerDeployment}`;
   const routedEnvironments: unknown[] = [];
-  for (const stack of owner.routedStacks) {
+  for (const stack of config.routedStacks) {
     const routed = stackReference(stack, `routed-${stack.replace(/\//g, "-")}`);
     routedEnvironments.push((await routed.getOutputDetails("environment")).value);
     const owns = (await routed.getOutputDetails("alertmanagerOwner")).value;
@@ -30,7 +30,7 @@ export async function ownershipCheck(config: BillingConfig): Promise<void> {
   // the list was set, or when the default ("production") is meant for this stack, the production one; and only when
   // every routed stack says its environment (one never deployed exports none). A staging stack that owns an
   // Alertmanager of its own keeps the default and pages for nothing.
-  const pagingEnvironments = config.alerting.paging.environments;
+  const pagingEnvironments = config.pagingEnvironments;
   const defaulted = pagingEnvironments.length === 1 && pagingEnvironments[0] === "production";
   if ((!defaulted || config.stack === "production") && routedEnvironments.every((environment) => typeof environment === "string")) {
     const routes = [config.environment, ...(routedEnvironments as string[])];

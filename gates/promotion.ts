@@ -50,15 +50,15 @@ export function promotionProblem(check: PromotionCheck): string | undefined {
 
 /** Reads the source stack's image and throws unless it is this stack's; says how the gate was passed. */
 export async function promotionGate(config: BillingConfig): Promise<string> {
-  if (!config.promotion) return "ungated";
-  const { sourceStack, skip } = config.promotion;
+  if (!config.promotionSourceStack) return "ungated";
+  const { promotionSourceStack: sourceStack, skipPromotionGate: skip } = config;
   if (skip) {
-    pulumi.log.warn(`Promotion gate skipped (skipPromotionGate): ${config.app.image.reference} is deployed without checking that ${sourceStack} runs it`);
+    pulumi.log.warn(`Promotion gate skipped (skipPromotionGate): ${config.image.reference} is deployed without checking that ${sourceStack} runs it`);
     return `skipped: ${sourceStack} not consulted`;
   }
   const source = stackReference(sourceStack, "promotion-source");
   const exported = await source.getOutputDetails("image");
-  const problem = promotionProblem({ stack: config.stack, image: config.app.image.reference, sourceStack, sourceImage: exported.value ?? exported.secretValue });
+  const problem = promotionProblem({ stack: config.stack, image: config.image.reference, sourceStack, sourceImage: exported.value ?? exported.secretValue });
   if (problem) throw stackless(new pulumi.RunError(problem));
   return `verified: ${sourceStack} runs it`;
 }

@@ -18,8 +18,8 @@ import { PANEL_IDS } from "../../common/panel-ids";
 export const PAYMENT_SUCCESS_TARGET = 0.95;
 
 export function paymentSuccessRate(cfg: BillingConfig): gauge.PanelBuilder {
-  const warning = 1 - cfg.thresholds.paymentFailureWarning.ratio;
-  const critical = 1 - cfg.thresholds.paymentFailureCritical.ratio;
+  const warning = 1 - cfg.paymentFailureWarningRatio;
+  const critical = 1 - cfg.paymentFailureCriticalRatio;
   return new gauge.PanelBuilder()
     .id(PANEL_IDS.paymentSuccessRate)
     .title("Payment Success Rate")
@@ -93,7 +93,7 @@ export function failedPaymentsByReason(cfg: BillingConfig): bargauge.PanelBuilde
     .withTarget(
       instantQuery(
         `topk(${TOP_FAILURE_CODES}, ${forCustomers(
-          sumBy(["failure_code"], recordedCount(recorded(records(cfg).payments, allCustomers(cfg, { status: "failed" })), "$__range", cfg.monitoring.ruleEvaluationInterval.seconds)),
+          sumBy(["failure_code"], recordedCount(recorded(records(cfg).payments, allCustomers(cfg, { status: "failed" })), "$__range", cfg.ruleEvaluationInterval.seconds)),
           sumBy(["failure_code"], increase(chosenCustomers(cfg, METRICS.paymentProcessed, { status: "failed" }), "$__range")),
         )})`,
         "{{failure_code}}",

@@ -20,7 +20,7 @@ export function sloBudgetRemaining(cfg: BillingConfig): stat.PanelBuilder {
     .unit("percentunit")
     .colorMode(common.BigValueColorMode.Background)
     .thresholds(thresholds([{ value: 0, color: "orange" }, { value: 0.25, color: "green" }], "red"))
-    .targets(SLO_NAMES.map((slo, i) => instantQuery(recorded(sloRecords(sloWindows(cfg)).budgetRemaining, { namespace: cfg.app.namespace, slo }), slo, refId(i))));
+    .targets(SLO_NAMES.map((slo, i) => instantQuery(recorded(sloRecords(sloWindows(cfg)).budgetRemaining, { namespace: cfg.appNamespace, slo }), slo, refId(i))));
 }
 
 export function sloBurnRate(cfg: BillingConfig): timeseries.PanelBuilder {
@@ -40,7 +40,7 @@ export function sloBurnRate(cfg: BillingConfig): timeseries.PanelBuilder {
     .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
     .targets(
       SLO_NAMES.map((slo, i) =>
-        rangeQuery(`${recorded(sloRecords(windows).errorRatio(fast.long), { namespace: cfg.app.namespace, slo })} / ${clean(1 - objectives[slo])}`, slo, refId(i)),
+        rangeQuery(`${recorded(sloRecords(windows).errorRatio(fast.long), { namespace: cfg.appNamespace, slo })} / ${clean(1 - objectives[slo])}`, slo, refId(i)),
       ),
     );
 }

@@ -31,24 +31,23 @@ export function subscriptionCreationRate(cfg: BillingConfig): timeseries.PanelBu
 }
 
 export function cancellationRate(cfg: BillingConfig): timeseries.PanelBuilder {
-  const { cancellation } = cfg.thresholds;
-  const window = cancellation.window.text;
+  const window = cfg.cancellationWindow.text;
   return new timeseries.PanelBuilder()
     .id(PANEL_IDS.cancellationRate)
     .title("Subscription Cancellation Rate")
     .description(
-      `Cancellations as a share of creations over the last ${describeDuration(cancellation.window)}. ` +
-        `SubscriptionCancellationRateHigh fires above ${percent(cancellation.ratio)} (the red line).`,
+      `Cancellations as a share of creations over the last ${describeDuration(cfg.cancellationWindow)}. ` +
+        `SubscriptionCancellationRateHigh fires above ${percent(cfg.cancellationRatio)} (the red line).`,
     )
     .unit("percentunit")
     .min(0)
-    .thresholds(thresholds([{ value: cancellation.ratio, color: "red" }]))
+    .thresholds(thresholds([{ value: cfg.cancellationRatio, color: "red" }]))
     .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
     .withTarget(
       rangeQuery(
         forCustomers(
           // The recorded ratio is the alert's own, over every plan; the plan variable narrows the chosen-customer view.
-          sumBy([], recorded(records(cfg).cancellationRatio, { namespace: cfg.app.namespace, customer_id: regex("$customer_id") })),
+          sumBy([], recorded(records(cfg).cancellationRatio, { namespace: cfg.appNamespace, customer_id: regex("$customer_id") })),
           `${sumBy([], increase(chosenCustomers(cfg, METRICS.subscriptionCancelled), window))}\n/\n${sumBy([], increase(chosenCustomers(cfg, METRICS.subscriptionCreated), window))}`,
         ),
         "cancelled / created",

@@ -9,7 +9,7 @@ import { panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
 import { PANEL_IDS } from "../../common/panel-ids";
 
 export function webhookHealth(cfg: BillingConfig): timeseries.PanelBuilder {
-  const { p95Seconds } = cfg.thresholds.webhookDuration;
+  const { webhookDurationP95Seconds: p95Seconds } = cfg;
   return new timeseries.PanelBuilder()
     .id(PANEL_IDS.webhookHealth)
     .title("Stripe Webhooks")

@@ -23,7 +23,7 @@ describe("integrations", () => {
 
   it("with their secrets set, each adds its file and joins its severity's receiver, reading the credential from that file", () => {
     const cfg = config({ pagerdutyRoutingKey: "k", slackWebhookUrl: "https://hooks.slack.example/x", slackChannel: "#billing" });
-    expect(cfg.settings).not.toHaveProperty("slackWebhookUrl");
+    expect(cfg).not.toHaveProperty("slackWebhookUrl");
     expect(alertmanagerPlacement(cfg).secretFiles).toEqual({ "smtp-password": "smtpPassword", "pagerduty-routing-key": "pagerdutyRoutingKey", "slack-webhook-url": "slackWebhookUrl" });
     const byName = Object.fromEntries(buildAlertmanagerConfig(cfg).receivers.map((r) => [r.name, r]));
     expect(byName["billing-critical"].pagerduty_configs).toEqual([{ routing_key_file: "/secrets/pagerduty-routing-key", send_resolved: true, severity: "critical", description: '{{ template "billing.subject.critical" . }}' }]);

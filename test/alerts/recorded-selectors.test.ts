@@ -17,7 +17,7 @@ it("every rule reads recorded series with its stack's namespace matcher", () => 
       // WHEN a rule's expression names a recorded series (recording rule names contain a colon)
       for (const [, name, matchers] of rule.expr.matchAll(RECORDED_REFERENCE)) {
         // THEN it selects this stack's namespace
-        if (!(matchers ?? "").includes(`namespace="${cfg.app.namespace}"`)) unscoped.push(`${"alert" in rule ? rule.alert : rule.record}: ${name}${matchers ?? ""}`);
+        if (!(matchers ?? "").includes(`namespace="${cfg.appNamespace}"`)) unscoped.push(`${"alert" in rule ? rule.alert : rule.record}: ${name}${matchers ?? ""}`);
       }
     }
   }

@@ -38,26 +38,26 @@ describe("defaults", () => {
   it("come from the seed, per stack", () => {
     const staging = parseConfig(raw());
     const production = parseConfig(raw(PRODUCTION_VALUES, "production"));
-    expect([staging.app, production.app].map((app) => [app.namespace, app.deployment, app.container])).toEqual([
+    expect([staging, production].map((cfg) => [cfg.appNamespace, cfg.appDeployment, cfg.appContainer])).toEqual([
       ["rsolv-staging", "staging-rsolv-platform", "rsolv-platform"],
       ["rsolv-production", "rsolv-platform", "rsolv-platform"],
     ]);
-    expect(staging.alerting.recipients).toEqual({
+    expect(staging.emailRecipients).toEqual({
       critical: ["admin@rsolv.dev", "billing-oncall@rsolv.dev"],
       warning: ["admin@rsolv.dev", "alerts@rsolv.dev"],
       info: ["alerts@rsolv.dev"],
       default: ["admin@rsolv.dev"],
     });
-    expect(Object.values(staging.alerting.repeatIntervals).map((d) => d.text)).toEqual(["2h", "4h", "12h"]);
-    expect(staging.thresholds.paymentFailureWarning).toEqual({ ratio: 0.1, for: { text: "15m", seconds: 900 } });
-    expect(staging.thresholds.paymentFailureCritical).toEqual({ ratio: 0.25, for: { text: "10m", seconds: 600 } });
-    expect(production.grafana).toEqual({ url: "https://grafana.rsolv.dev", folder: "Billing", dashboardUid: "billing-metrics" });
-    expect(staging.monitoring.namespace).toBe("monitoring");
+    expect(Object.values(staging.repeatIntervals).map((d) => d.text)).toEqual(["2h", "4h", "12h"]);
+    expect([staging.paymentFailureWarningRatio, staging.paymentFailureWarningFor]).toEqual([0.1, { text: "15m", seconds: 900 }]);
+    expect([staging.paymentFailureCriticalRatio, staging.paymentFailureCriticalFor]).toEqual([0.25, { text: "10m", seconds: 600 }]);
+    expect([production.grafanaUrl, production.grafanaFolder, production.dashboardUid]).toEqual(["https://grafana.rsolv.dev", "Billing", "billing-metrics"]);
+    expect(staging.monitoringNamespace).toBe("monitoring");
   });
 
   it("accept a list of recipients as JSON, as `pulumi config set --path` stores it", () => {
     const config = parseConfig(raw({ emailRecipients: JSON.stringify({ critical: ["a@x.dev"], warning: ["b@x.dev"], info: ["c@x.dev"], default: ["d@x.dev"] }) }));
-    expect(config.alerting.recipients.critical).toEqual(["a@x.dev"]);
+    expect(config.emailRecipients.critical).toEqual(["a@x.dev"]);
   });
 
   it("every committed stack file parses with only the hand-set values added", () => {
@@ -78,7 +78,7 @@ describe("defaults", () => {
 describe("business hours", () => {
   it("can run all week to midnight, as Alertmanager reads it", () => {
     const cfg = parseConfig(raw({ businessDays: "sunday:saturday", businessHoursStart: "00:00", businessHoursEnd: "24:00" }));
-    expect(cfg.alerting.businessHours).toEqual({ timezone: "UTC", start: "00:00", end: "24:00", days: "sunday:saturday" });
+    expect([cfg.businessHoursTimezone, cfg.businessHoursStart, cfg.businessHoursEnd, cfg.businessDays]).toEqual(["UTC", "00:00", "24:00", "sunday:saturday"]);
   });
 });
 
@@ -94,7 +94,7 @@ describe("bad input", () => {
   it("takes a per-severity key left out from its default: the README's --path example changes one severity", () => {
     // What `pulumi config set --path 'emailRecipients.critical[0]' oncall@rsolv.dev` stores.
     const cfg = parseConfig(raw({ emailRecipients: JSON.stringify({ critical: ["oncall@rsolv.dev"] }) }));
-    expect(cfg.alerting.recipients).toEqual({ critical: ["oncall@rsolv.dev"], warning: ["admin@rsolv.dev", "alerts@rsolv.dev"], info: ["alerts@rsolv.dev"], default: ["admin@rsolv.dev"] });
+    expect(cfg.emailRecipients).toEqual({ critical: ["oncall@rsolv.dev"], warning: ["admin@rsolv.dev", "alerts@rsolv.dev"], info: ["alerts@rsolv.dev"], default: ["admin@rsolv.dev"] });
   });
 
   it.each(BAD_CONFIG)("%s is refused with a message naming the key", (_what, values, expected) => {
@@ -138,7 +138,7 @@ describe("bad input", () => {
 });
 
 describe("image policy per environment", () => {
-  const image = (values: Record<string, string>, stack = "staging") => parseConfig(raw(values, stack)).app.image.reference;
+  const image = (values: Record<string, string>, stack = "staging") => parseConfig(raw(values, stack)).image.reference;
 
   it("staging may run a tag alone", () => {
     expect(image({ imageTag: "v1.2.3" })).toBe("ghcr.io/rsolv-dev/rsolv-platform:v1.2.3");
@@ -155,13 +155,13 @@ describe("image policy per environment", () => {
   });
 
   it("the gate is on only where a source stack is named, and the override is recorded", () => {
-    expect(parseConfig(raw()).promotion).toBeUndefined();
-    expect(parseConfig(raw(PRODUCTION_VALUES, "production")).promotion).toEqual({ sourceStack: "rsolv-dev/billing-monitoring/staging", skip: false });
-    expect(parseConfig(raw({ ...PRODUCTION_VALUES, skipPromotionGate: "true" }, "production")).promotion).toEqual({ sourceStack: "rsolv-dev/billing-monitoring/staging", skip: true });
+    expect(parseConfig(raw()).promotionSourceStack).toBeUndefined();
+    expect(parseConfig(raw(PRODUCTION_VALUES, "production"))).toMatchObject({ promotionSourceStack: "rsolv-dev/billing-monitoring/staging", skipPromotionGate: false });
+    expect(parseConfig(raw({ ...PRODUCTION_VALUES, skipPromotionGate: "true" }, "production"))).toMatchObject({ promotionSourceStack: "rsolv-dev/billing-monitoring/staging", skipPromotionGate: true, routedStacks: [] });
   });
 
   it("the rollout timeout defaults to Pulumi's own ten minutes", () => {
-    expect(parseConfig(raw()).app.rolloutTimeout).toEqual({ text: "10m", seconds: 600 });
+    expect(parseConfig(raw()).rolloutTimeout).toEqual({ text: "10m", seconds: 600 });
   });
 });
 
@@ -176,8 +176,8 @@ describe("the schema", () => {
 
 describe("the releases a stack is written for", () => {
   it("default to the oldest supported ones, Debian 12's, and take MAJOR.MINOR as MAJOR.MINOR.0", () => {
-    expect([parseConfig(raw()).settings.prometheusVersion, parseConfig(raw()).settings.alertmanagerVersion]).toEqual(["2.42.0", "0.25.0"]);
-    const declared = parseConfig(raw({ prometheusVersion: "3.16", alertmanagerVersion: "0.35.1" })).settings;
+    expect([parseConfig(raw()).prometheusVersion, parseConfig(raw()).alertmanagerVersion]).toEqual(["2.42.0", "0.25.0"]);
+    const declared = parseConfig(raw({ prometheusVersion: "3.16", alertmanagerVersion: "0.35.1" }));
     expect([declared.prometheusVersion, declared.alertmanagerVersion]).toEqual(["3.16.0", "0.35.1"]);
   });
 
@@ -206,7 +206,7 @@ describe("alertmanagerBase: the part of the shared Alertmanager's configuration 
 
   it("is read and kept when it is an Alertmanager configuration with a root receiver it defines", () => {
     const base = file("ok.yml", "route:\n  receiver: platform\nreceivers:\n  - name: platform\n");
-    expect(parseConfig(raw({ ...PRODUCTION_VALUES, alertmanagerBase: base }, "production")).settings.alertmanagerBase).toEqual({ file: base, config: { route: { receiver: "platform" }, receivers: [{ name: "platform" }] } });
+    expect(parseConfig(raw({ ...PRODUCTION_VALUES, alertmanagerBase: base }, "production")).alertmanagerBase).toEqual({ file: base, config: { route: { receiver: "platform" }, receivers: [{ name: "platform" }] } });
   });
 
   it.each([
@@ -231,7 +231,7 @@ describe("a renamed key keeps its old name working (RENAMED_KEYS; the rename her
 
   it("GIVEN a stack file with the old name WHEN parsed THEN the value is the new key's, with a deprecation warning", () => {
     const config = parseConfig(raw({ paymentFailureThreshold: "0.2" }), RENAMED);
-    expect(config.thresholds.paymentFailureWarning.ratio).toBe(0.2);
+    expect(config.paymentFailureWarningRatio).toBe(0.2);
     expect(config.deprecations).toEqual(["billing-monitoring:paymentFailureThreshold is deprecated; rename it to paymentFailureWarningRatio"]);
   });
 
@@ -247,7 +247,7 @@ describe("a renamed key keeps its old name working (RENAMED_KEYS; the rename her
 
   it("a renamed secret stays a secret under its new name", () => {
     const config = parseConfig(raw({ slackToken: "https://hooks.slack.example/x" }, "staging", ["smtpPassword", "grafanaToken", "slackToken"]), { slackToken: "slackWebhookUrl" });
-    expect(config.alerting.secretsSet).toContain("slackWebhookUrl");
+    expect(config.secretsSet).toContain("slackWebhookUrl");
   });
 
   it("GIVEN an old name that is no longer a key of the schema THEN no warning: a stack file without it parses as before", () => {

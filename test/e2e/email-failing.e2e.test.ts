@@ -32,7 +32,6 @@ const postsAbout = (sandbox: Sandbox, sink: SinkName, since: number) => sandbox.
 test("SMTP refusing the credentials: the email-failing alert fires within its bound, reaches Slack and PagerDuty, and stops the heartbeat", async () => {
   const sandbox = sandboxOf();
   const { cfg } = sandbox;
-  const p = cfg.thresholds.alertingPipeline;
   // GIVEN traffic, the Watchdog reaching the heartbeat sink, and Postmark refusing our token
   await waitForTraffic(sandbox, [ENVIRONMENT]);
   await waitFor("a heartbeat", () => sandbox.webhooks.received("heartbeat").length > 0, WAIT_MS);
@@ -45,7 +44,7 @@ test("SMTP refusing the credentials: the email-failing alert fires within its bo
 
   // THEN the pipeline alert fires within for + scrape + evaluation (plus a second for the polling) of the failure
   const firedAt = await waitFor(`${NOTIFICATIONS_FAILING} firing for email`, async () => (await emailFailingFiring(sandbox)) && Date.now(), WAIT_MS, 100);
-  const boundMs = (p.for.seconds + cfg.monitoring.scrapeInterval.seconds + cfg.monitoring.ruleEvaluationInterval.seconds + 1) * 1000;
+  const boundMs = (cfg.alertingPipelineFor.seconds + cfg.scrapeInterval.seconds + cfg.ruleEvaluationInterval.seconds + 1) * 1000;
   // AND it reaches Slack and PagerDuty within the group wait (plus the posts' round trip)
   const deliveredAt = await waitFor("Slack and PagerDuty told", () => postsAbout(sandbox, "slack", refusedAt).length > 0 && postsAbout(sandbox, "pagerduty", refusedAt).length > 0 && Date.now(), WAIT_MS, 100);
   // AND the Watchdog is inhibited by it, so the heartbeat stops: nothing for three heartbeat intervals
@@ -55,12 +54,12 @@ test("SMTP refusing the credentials: the email-failing alert fires within its bo
     WAIT_MS,
     100,
   );
-  const quietMs = 3 * cfg.alerting.heartbeatRepeatInterval.seconds * 1000;
+  const quietMs = 3 * cfg.heartbeatRepeatInterval.seconds * 1000;
   await new Promise((resolve) => setTimeout(resolve, quietMs));
   const lastHeartbeat = Math.max(...sandbox.webhooks.received("heartbeat").map((post) => post.receivedAt));
   process.stdout.write(
     `\nemail failing: first failed email ${seconds(failedAt - refusedAt)} s after SMTP refused; ${NOTIFICATIONS_FAILING} firing ${seconds(firedAt - failedAt)} s later (bound ${boundMs / 1000} s = for + scrape + evaluation + 1 s); ` +
-      `Slack and PagerDuty told ${seconds(deliveredAt - firedAt)} s after firing (group wait ${cfg.alerting.groupWait.seconds} s); Watchdog inhibited ${seconds(inhibitedAt - firedAt)} s after firing; last heartbeat ${seconds(lastHeartbeat - inhibitedAt)} s after the inhibition, none in the ${quietMs / 1000} s after\n`,
+      `Slack and PagerDuty told ${seconds(deliveredAt - firedAt)} s after firing (group wait ${cfg.groupWait.seconds} s); Watchdog inhibited ${seconds(inhibitedAt - firedAt)} s after firing; last heartbeat ${seconds(lastHeartbeat - inhibitedAt)} s after the inhibition, none in the ${quietMs / 1000} s after\n`,
   );
   expect(firedAt - failedAt).toBeLessThanOrEqual(boundMs);
   expect(lastHeartbeat).toBeLessThan(inhibitedAt + 1000);

@@ -89,7 +89,7 @@ test("the same routing change by a restart without a volume (configReload: resta
 });
 
 test("a rules change: Prometheus reloads in place, its rule groups keep being evaluated every interval", async () => {
-  const interval = sandbox.cfg.monitoring.ruleEvaluationInterval.seconds;
+  const interval = sandbox.cfg.ruleEvaluationInterval.seconds;
   const startedAt = await startTime(sandbox.prometheusUrl);
   const gaps = sampleEvaluationGaps();
 
@@ -106,7 +106,7 @@ test("a rules change: Prometheus reloads in place, its rule groups keep being ev
 });
 
 test("the same measure on a restart (configReload: restart): evaluation stops for longer than an interval", async () => {
-  const interval = sandbox.cfg.monitoring.ruleEvaluationInterval.seconds;
+  const interval = sandbox.cfg.ruleEvaluationInterval.seconds;
   const gaps = sampleEvaluationGaps();
   await sleep(2 * interval * 1000);
   await sandbox.restartPrometheus();

@@ -24,7 +24,7 @@ export function sandboxOfFile(options: SandboxOptions): () => Sandbox {
 
 /** Every environment scraped with payments flowing and its Watchdog firing (Prometheus scrapes a few seconds after it is ready). */
 export async function waitForTraffic(sandbox: Sandbox, environments: readonly string[]): Promise<void> {
-  const paymentRate = sumBy(["namespace"], rate(select(METRICS.paymentProcessed), sandbox.cfg.thresholds.rateWindow.text));
+  const paymentRate = sumBy(["namespace"], rate(select(METRICS.paymentProcessed), sandbox.cfg.rateWindow.text));
   await waitFor("a non-zero payment rate in every environment", async () => (await sandbox.query(`${paymentRate} > 0`)).length === environments.length, WAIT_MS);
   await waitFor("the Watchdog firing in every environment", async () => {
     for (const environment of environments) await firingExactly(sandbox, environment, undefined);

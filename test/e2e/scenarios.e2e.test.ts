@@ -133,7 +133,7 @@ test("each scenario fires exactly its alerts and emails exactly its recipients, 
   expect(sandbox.webhooks.received("heartbeat").filter((post) => (post.body as { commonLabels: Record<string, string> }).commonLabels.environment === STAGING)).toEqual([]);
 
   // AND the Watchdog reached the heartbeat sink for every environment, without a gap, from start to end
-  const heartbeatRepeat = cfg.alerting.heartbeatRepeatInterval.seconds * 1000;
+  const heartbeatRepeat = cfg.heartbeatRepeatInterval.seconds * 1000;
   // (Staging's Watchdog goes nowhere: the heartbeat is production's alone.)
   for (const environment of ENVIRONMENTS.filter((name) => name !== STAGING)) {
     const times = sandbox.webhooks
@@ -173,7 +173,7 @@ async function expectEveryPanelQueryReturnsData(): Promise<void> {
   // Grafana's $__rate_interval is at least 4 scrape intervals; $__range the dashboard's time range (the run so far).
   const substitute = (expr: string): string =>
     expr
-      .replaceAll("$__rate_interval", durationFromSeconds(4 * cfg.monitoring.scrapeInterval.seconds).text)
+      .replaceAll("$__rate_interval", durationFromSeconds(4 * cfg.scrapeInterval.seconds).text)
       .replaceAll("$__range", durationFromSeconds(Math.ceil((Date.now() - startedAt) / 1000)).text)
       .replaceAll("$plan", ".*")
       .replaceAll("$customer_id", ".*");
@@ -186,11 +186,11 @@ async function expectEveryPanelQueryReturnsData(): Promise<void> {
 
 /** Prints each scenario's time from switch to first email beside its bound, and writes them for a later benchmark. */
 function reportLatencies(switchedAt: Map<string, number>, emailAt: Map<string, number>): void {
-  const { scrapeInterval, ruleEvaluationInterval } = cfg.monitoring;
+  const { scrapeInterval, ruleEvaluationInterval } = cfg;
   const rows = ALERTING.map((scenario) => {
     const environment = environmentOf(scenario);
     const alert = NOTIFIED_ALERTS[scenario][0];
-    const components = { for: forSeconds(alert), scrape: scrapeInterval.seconds, evaluation: ruleEvaluationInterval.seconds, groupWait: cfg.alerting.groupWait.seconds };
+    const components = { for: forSeconds(alert), scrape: scrapeInterval.seconds, evaluation: ruleEvaluationInterval.seconds, groupWait: cfg.groupWait.seconds };
     const boundSeconds = components.for + components.scrape + components.evaluation + components.groupWait;
     const measuredSeconds = Number(((emailAt.get(environment)! - switchedAt.get(environment)!) / 1000).toFixed(1));
     return { scenario, alert, measuredSeconds, boundSeconds, components };

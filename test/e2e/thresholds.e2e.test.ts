@@ -34,12 +34,12 @@ test("a raised warning threshold: the warning scenario no longer fires it, the c
   const [threshold] = comparisons(warning.expr);
   expect(threshold.value).toBe(0.2);
   // The profile's duration, not the stack's 15m.
-  expect(warning.for).toBe(sandbox.cfg.thresholds.paymentFailureWarning.for.text);
+  expect(warning.for).toBe(sandbox.cfg.paymentFailureWarningFor.text);
 
   await sandbox.setScenario(ENVIRONMENT, "payment-failures-warning");
   // The ratio the rule reads climbs above the default 10 % and stays below 20 %, for longer than the rule's `for`:
   // with the default threshold it would have fired by then.
-  const forSeconds = sandbox.cfg.thresholds.paymentFailureWarning.for.seconds;
+  const forSeconds = sandbox.cfg.paymentFailureWarningFor.seconds;
   let aboveSince: number | undefined;
   let highest = 0;
   await waitFor(`the failure ratio above 10 % for ${forSeconds + 5} s`, async () => {

@@ -168,7 +168,7 @@ export async function measureScale(
 ): Promise<ScaleResult> {
   const { deployed: text, before, cfg } = files;
   const now = Math.floor(Date.now() / 1000);
-  const exporter = new SeriesExporter(customersFor(series), cfg.app.namespace, opts.history ? (now - HISTORY_SECONDS) * 1000 : Date.now());
+  const exporter = new SeriesExporter(customersFor(series), cfg.appNamespace, opts.history ? (now - HISTORY_SECONDS) * 1000 : Date.now());
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "billing-rule-cost-"));
   const servers: Server[] = [];
   try {
@@ -196,7 +196,7 @@ export async function measureScale(
         const name = server.name as keyof typeof peakMemoryBytes;
         peakMemoryBytes[name] = Math.max(peakMemoryBytes[name], await residentMemory(server));
       }
-      await new Promise((resolve) => setTimeout(resolve, cfg.monitoring.ruleEvaluationInterval.seconds * 1000));
+      await new Promise((resolve) => setTimeout(resolve, cfg.ruleEvaluationInterval.seconds * 1000));
     }
     const total = (maps: Map<string, number>[]) => median(maps.map((m) => [...m.values()].reduce((a, b) => a + b, 0)));
     const groupMedian = (maps: Map<string, number>[], group: string) => median(maps.map((m) => m.get(group) ?? 0));
@@ -235,7 +235,7 @@ export async function measureScale(
     return {
       series: exporter.seriesCount,
       customers: customersFor(series),
-      evaluationIntervalSeconds: cfg.monitoring.ruleEvaluationInterval.seconds,
+      evaluationIntervalSeconds: cfg.ruleEvaluationInterval.seconds,
       recordedSeconds: total(samples.recorded),
       beforeSeconds: total(samples.before),
       ...(opts.oldestRelease ? { oldestSeconds: total(samples.oldest) } : {}),

@@ -276,7 +276,7 @@ export class Sandbox {
 
   private async startPrometheus(rulesDir: string): Promise<void> {
     const replicas = this.options.prometheusReplicas ?? 1;
-    const { scrapeInterval, ruleEvaluationInterval } = this.cfg.monitoring;
+    const { scrapeInterval, ruleEvaluationInterval } = this.cfg;
     for (let i = 0; i < replicas; i++) {
       const port = await freePort();
       const name = replicas > 1 ? `prometheus-${i}` : "prometheus";
@@ -311,8 +311,8 @@ export class Sandbox {
               })),
             },
             // The servers' own series, under the job labels the stack's defaults select (prometheusJob, alertmanagerJob).
-            { job_name: this.cfg.monitoring.prometheusJob, static_configs: [{ targets: [`127.0.0.1:${port}`] }] },
-            { job_name: this.cfg.monitoring.alertmanagerJob, static_configs: [{ targets: this.alertmanagerUrls.map((url) => url.replace("http://", "")) }] },
+            { job_name: this.cfg.prometheusJob, static_configs: [{ targets: [`127.0.0.1:${port}`] }] },
+            { job_name: this.cfg.alertmanagerJob, static_configs: [{ targets: this.alertmanagerUrls.map((url) => url.replace("http://", "")) }] },
           ],
         }),
       );
@@ -350,7 +350,7 @@ export class Sandbox {
     const started: { process: ManagedProcess; server: "prometheus" | "alertmanager"; url: string }[] = [];
     for (const [environment, rendered] of this.rendered) {
       for (const sidecar of rendered.sidecars) {
-        const prometheus = sidecar.workload === this.cfg.monitoring.prometheusDeployment;
+        const prometheus = sidecar.workload === this.cfg.prometheusDeployment;
         if (!prometheus && environment !== owner) throw new Error(`${environment}: only the owner patches Alertmanager, but ${sidecar.container.name} does`);
         const directories: Record<string, Readonly<Record<string, string>>> = prometheus
           ? { configMap: { [rendered.rulesConfigMap]: path.dirname(this.ruleFile(environment)) }, secret: {} }

@@ -54,38 +54,37 @@ const failingRatio = (threshold: number): number => Math.min(threshold * FAILING
 
 /** The traffic of a scenario under a config. */
 export function traffic(cfg: BillingConfig, scenario: ScenarioName): Traffic {
-  const t = cfg.thresholds;
-  const guardedRate = (windowSeconds: number): number => (GUARD_MARGIN * t.minEventsPerWindow) / windowSeconds;
+  const guardedRate = (windowSeconds: number): number => (GUARD_MARGIN * cfg.minEventsPerWindow) / windowSeconds;
   const healthy: Traffic = {
     up: true,
-    paymentsPerSecond: guardedRate(t.rateWindow.seconds),
-    paymentFailureRatio: t.paymentFailureWarning.ratio * HEALTHY_FRACTION,
-    webhooksPerSecond: guardedRate(t.rateWindow.seconds),
-    webhookFailureRatio: t.webhookFailure.ratio * HEALTHY_FRACTION,
-    webhookSeconds: t.webhookDuration.p95Seconds * HEALTHY_FRACTION,
-    subscriptionsPerSecond: guardedRate(t.cancellation.window.seconds),
-    cancellationRatio: t.cancellation.ratio * HEALTHY_FRACTION,
-    creditGrantsPerSecond: guardedRate(t.creditGrant.window.seconds),
+    paymentsPerSecond: guardedRate(cfg.rateWindow.seconds),
+    paymentFailureRatio: cfg.paymentFailureWarningRatio * HEALTHY_FRACTION,
+    webhooksPerSecond: guardedRate(cfg.rateWindow.seconds),
+    webhookFailureRatio: cfg.webhookFailureRatio * HEALTHY_FRACTION,
+    webhookSeconds: cfg.webhookDurationP95Seconds * HEALTHY_FRACTION,
+    subscriptionsPerSecond: guardedRate(cfg.cancellationWindow.seconds),
+    cancellationRatio: cfg.cancellationRatio * HEALTHY_FRACTION,
+    creditGrantsPerSecond: guardedRate(cfg.creditGrantWindow.seconds),
     largeGrantShare: 0,
-    grantCredits: t.creditGrant.p99 * HEALTHY_FRACTION,
-    largeGrantCredits: t.creditGrant.p99 * FAILING_FACTOR,
+    grantCredits: cfg.creditGrantP99Threshold * HEALTHY_FRACTION,
+    largeGrantCredits: cfg.creditGrantP99Threshold * FAILING_FACTOR,
   };
   switch (scenario) {
     case "healthy":
       return healthy;
     case "payment-failures-warning":
       // Halfway between the two thresholds: above the warning, clear of the critical.
-      return { ...healthy, paymentFailureRatio: (t.paymentFailureWarning.ratio + t.paymentFailureCritical.ratio) / 2 };
+      return { ...healthy, paymentFailureRatio: (cfg.paymentFailureWarningRatio + cfg.paymentFailureCriticalRatio) / 2 };
     case "payment-failures-critical":
-      return { ...healthy, paymentFailureRatio: failingRatio(t.paymentFailureCritical.ratio) };
+      return { ...healthy, paymentFailureRatio: failingRatio(cfg.paymentFailureCriticalRatio) };
     case "webhook-failures":
-      return { ...healthy, webhookFailureRatio: failingRatio(t.webhookFailure.ratio) };
+      return { ...healthy, webhookFailureRatio: failingRatio(cfg.webhookFailureRatio) };
     case "webhook-slow":
-      return { ...healthy, webhookSeconds: t.webhookDuration.p95Seconds * FAILING_FACTOR };
+      return { ...healthy, webhookSeconds: cfg.webhookDurationP95Seconds * FAILING_FACTOR };
     case "webhooks-stalled":
       return { ...healthy, webhooksPerSecond: 0 };
     case "cancellation-spike":
-      return { ...healthy, cancellationRatio: failingRatio(t.cancellation.ratio) };
+      return { ...healthy, cancellationRatio: failingRatio(cfg.cancellationRatio) };
     case "credit-anomaly":
       // The p99 lands among the large grants once more than 1 % of grants are large; ten times that is the margin.
       return { ...healthy, largeGrantShare: 0.01 * 10 };

@@ -43,9 +43,9 @@ function buckets(cfg: BillingConfig, key: MetricKey): number[] | undefined {
   const around = (threshold: number): number[] => [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10].map((factor) => factor * threshold);
   switch (key) {
     case "webhookDuration":
-      return around(cfg.thresholds.webhookDuration.p95Seconds);
+      return around(cfg.webhookDurationP95Seconds);
     case "creditsAdded":
-      return around(cfg.thresholds.creditGrant.p99);
+      return around(cfg.creditGrantP99Threshold);
     case "paymentAmount":
       return [500, 1000, 2900, 9900, 29900, 99900];
     case "creditsConsumed":

@@ -32,17 +32,16 @@ describe("the simulator", () => {
 });
 
 describe("scenario traffic", () => {
-  const t = cfg.thresholds;
   const healthy = traffic(cfg, "healthy");
 
   it("healthy stays below every threshold, with traffic above the low-traffic guard", () => {
-    expect(healthy.paymentFailureRatio).toBeLessThan(t.paymentFailureWarning.ratio);
-    expect(healthy.webhookFailureRatio).toBeLessThan(t.webhookFailure.ratio);
-    expect(healthy.webhookSeconds).toBeLessThan(t.webhookDuration.p95Seconds);
-    expect(healthy.cancellationRatio).toBeLessThan(t.cancellation.ratio);
-    expect(healthy.grantCredits).toBeLessThan(t.creditGrant.p99);
-    expect(healthy.paymentsPerSecond * t.rateWindow.seconds).toBeGreaterThan(t.minEventsPerWindow);
-    expect(healthy.subscriptionsPerSecond * t.cancellation.window.seconds).toBeGreaterThan(t.minEventsPerWindow);
+    expect(healthy.paymentFailureRatio).toBeLessThan(cfg.paymentFailureWarningRatio);
+    expect(healthy.webhookFailureRatio).toBeLessThan(cfg.webhookFailureRatio);
+    expect(healthy.webhookSeconds).toBeLessThan(cfg.webhookDurationP95Seconds);
+    expect(healthy.cancellationRatio).toBeLessThan(cfg.cancellationRatio);
+    expect(healthy.grantCredits).toBeLessThan(cfg.creditGrantP99Threshold);
+    expect(healthy.paymentsPerSecond * cfg.rateWindow.seconds).toBeGreaterThan(cfg.minEventsPerWindow);
+    expect(healthy.subscriptionsPerSecond * cfg.cancellationWindow.seconds).toBeGreaterThan(cfg.minEventsPerWindow);
   });
 
   it("each failing scenario crosses its own threshold and leaves the others as healthy", () => {
@@ -64,13 +63,13 @@ describe("scenario traffic", () => {
       "target-down": ["up"],
     });
     const warning = traffic(cfg, "payment-failures-warning").paymentFailureRatio;
-    expect(warning > t.paymentFailureWarning.ratio && warning < t.paymentFailureCritical.ratio).toBe(true);
-    expect(traffic(cfg, "payment-failures-critical").paymentFailureRatio).toBeGreaterThan(t.paymentFailureCritical.ratio);
-    expect(traffic(cfg, "webhook-failures").webhookFailureRatio).toBeGreaterThan(t.webhookFailure.ratio);
-    expect(traffic(cfg, "webhook-slow").webhookSeconds).toBeGreaterThan(t.webhookDuration.p95Seconds);
-    expect(traffic(cfg, "cancellation-spike").cancellationRatio).toBeGreaterThan(t.cancellation.ratio);
+    expect(warning > cfg.paymentFailureWarningRatio && warning < cfg.paymentFailureCriticalRatio).toBe(true);
+    expect(traffic(cfg, "payment-failures-critical").paymentFailureRatio).toBeGreaterThan(cfg.paymentFailureCriticalRatio);
+    expect(traffic(cfg, "webhook-failures").webhookFailureRatio).toBeGreaterThan(cfg.webhookFailureRatio);
+    expect(traffic(cfg, "webhook-slow").webhookSeconds).toBeGreaterThan(cfg.webhookDurationP95Seconds);
+    expect(traffic(cfg, "cancellation-spike").cancellationRatio).toBeGreaterThan(cfg.cancellationRatio);
     // More than 1 % of grants large puts the p99 among them.
     expect(traffic(cfg, "credit-anomaly").largeGrantShare).toBeGreaterThan(0.01);
-    expect(healthy.largeGrantCredits).toBeGreaterThan(t.creditGrant.p99);
+    expect(healthy.largeGrantCredits).toBeGreaterThan(cfg.creditGrantP99Threshold);
   });
 });
