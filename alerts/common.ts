@@ -8,7 +8,7 @@ import { type Duration, describeDuration } from "../common/duration";
 import type { MetricDefinition } from "../promql/metrics";
 import { countIn, literal, type Matchers, perSecond, recorded, select, sumBy } from "../promql/index";
 import { BY_NAMESPACE, records, type Records } from "./records";
-import type { AlertAnnotations, AlertLabels, AlertRule, HEARTBEAT_SEVERITY, RecordingRule, Severity } from "./types";
+import type { AlertAnnotations, AlertLabels, AlertRule, HEARTBEAT_SEVERITY, RecordingRule, Severity, WatchedSeries } from "./types";
 
 /** Runbook files in docs/runbooks/, one per alert family. Each holds a section named after each of its alerts. */
 export const RUNBOOKS = {
@@ -88,6 +88,8 @@ export interface OutcomeRatio {
   /** Events and failures in the rate window: the rate × the window's seconds, by namespace. */
   readonly events: string;
   readonly failures: string;
+  /** The raw series behind them, for the alert's {@link Watch}. */
+  readonly watched: { readonly failures: WatchedSeries; readonly events: WatchedSeries };
 }
 
 /**
@@ -106,6 +108,7 @@ export function outcomeRatio(ctx: RuleContext, metric: MetricDefinition, keep: r
     ratio: recorded(names.ratio, ctx.app),
     events: `${all} * ${ctx.cfg.rateWindow.seconds}`,
     failures: `${failures} * ${ctx.cfg.rateWindow.seconds}`,
+    watched: { failures: { metric, matchers: { status: "failed" } }, events: { metric, matchers: {} } },
   };
 }
 
@@ -117,6 +120,8 @@ export interface RatioAlertSpec {
   readonly events: string;
   /** Failures in the ratio's window, one series per namespace. */
   readonly failures: string;
+  /** The raw series the ratio counts, and its window. */
+  readonly watched: { readonly failures: WatchedSeries; readonly events: WatchedSeries; readonly window: Duration };
   readonly threshold: number;
   readonly for: Duration;
   readonly labels: AlertLabels;
@@ -140,6 +145,7 @@ export function ratioAlert(ctx: RuleContext, spec: RatioAlertSpec): AlertRule {
     for: spec.for,
     labels: spec.labels,
     annotations: spec.annotations,
+    watch: { kind: "ratio", ...spec.watched, threshold: spec.threshold },
   });
 }
 

@@ -14,6 +14,7 @@ export function creditsGroup(ctx: RuleContext): RuleGroup {
         alert: "BillingCreditGrantAnomalyDetected",
         expr: `${histogramQuantile(0.99, sumBy(["namespace", "le"], countIn(select(METRICS.creditsAdded, ctx.app, "bucket"), ctx.cfg.creditGrantWindow.text)))} > ${literal(ctx.cfg.creditGrantP99Threshold)}`,
         for: ctx.cfg.creditGrantFor,
+        watch: { kind: "quantile", metric: METRICS.creditsAdded, quantile: 0.99, window: ctx.cfg.creditGrantWindow, threshold: ctx.cfg.creditGrantP99Threshold },
         labels: labels(ctx, "info"),
         annotations: annotations(
           ctx,

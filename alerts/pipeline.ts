@@ -21,6 +21,7 @@ export function pipelineGroup(ctx: RuleContext): RuleGroup {
         expr: "vector(1)",
         // Fires at once and for ever: its absence at the heartbeat service is the alert.
         for: duration("0s"),
+        watch: { kind: "always" },
         labels: labels(ctx, HEARTBEAT_SEVERITY),
         annotations: annotations(
           ctx,
@@ -39,6 +40,7 @@ export function pipelineGroup(ctx: RuleContext): RuleGroup {
         // down, gone, or no longer exports billing metrics: every other billing alert is blind then.
         expr: `absent(${select(METRICS.subscriptionsActive, ctx.app)})`,
         for: cfg.metricsAbsentFor,
+        watch: { kind: "absence", metric: METRICS.subscriptionsActive },
         labels: labels(ctx, "critical"),
         annotations: annotations(
           ctx,

@@ -32,6 +32,8 @@ export function subscriptionsGroup(ctx: RuleContext): RuleGroup {
         ratio: recorded(records.cancellationRatio, ctx.app),
         events: recorded(records.creations, ctx.app),
         failures: recorded(records.cancellations, ctx.app),
+        // Cancellations counted apart from the creations they are a share of.
+        watched: { failures: { metric: METRICS.subscriptionCancelled, matchers: {} }, events: { metric: METRICS.subscriptionCreated, matchers: {} }, window },
         threshold: ctx.cfg.cancellationRatio,
         for: ctx.cfg.cancellationFor,
         labels: labels(ctx, "warning"),

@@ -24,6 +24,7 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
         ratio: outcomes.ratio,
         events: outcomes.events,
         failures: outcomes.failures,
+        watched: { ...outcomes.watched, window: ctx.cfg.rateWindow },
         threshold: ctx.cfg.webhookFailureRatio,
         for: ctx.cfg.webhookFailureFor,
         labels: labels(ctx, "warning"),
@@ -50,6 +51,7 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
         // Quantiles of counts equal quantiles of rates; counting sees the buckets of a new series too.
         expr: `${histogramQuantile(0.95, sumBy(["namespace", "le"], countIn(select(METRICS.webhookDuration, ctx.app, "bucket"), ctx.window)))} > ${literal(ctx.cfg.webhookDurationP95Seconds)}`,
         for: ctx.cfg.webhookDurationFor,
+        watch: { kind: "quantile", metric: METRICS.webhookDuration, quantile: 0.95, window: ctx.cfg.rateWindow, threshold: ctx.cfg.webhookDurationP95Seconds },
         labels: labels(ctx, "warning"),
         annotations: annotations(
           ctx,
@@ -74,6 +76,7 @@ export function webhooksGroup(ctx: RuleContext): RuleGroup {
         // Counting sees a webhook that created its series: increase() alone would call a lone new webhook a stall.
         expr: `(${sumBy([], countIn(select(METRICS.webhookReceived, ctx.app), stalledWindow.text))} or vector(0)) == 0`,
         for: ctx.cfg.webhookStalledFor,
+        watch: { kind: "silence", metric: METRICS.webhookReceived, window: stalledWindow },
         labels: labels(ctx, "info"),
         annotations: annotations(
           ctx,

@@ -7,6 +7,7 @@ import { ratioAlert, ruleContext } from "../../alerts/common";
 import { paymentsGroup } from "../../alerts/payments";
 import { parseConfig } from "../../config";
 import { parseDuration } from "../../common/duration";
+import { METRICS } from "../../promql/metrics";
 
 const cfg = parseConfig({
   stack: "qa",
@@ -53,6 +54,7 @@ describe("ratioAlert", () => {
       ratio: "r",
       events: "e",
       failures: "f",
+      watched: { failures: { metric: METRICS.paymentProcessed, matchers: { status: "failed" } }, events: { metric: METRICS.paymentProcessed, matchers: {} }, window: parseDuration("10m")! },
       threshold: 0.25,
       for: parseDuration("3m")!,
       labels: { severity: "warning" },

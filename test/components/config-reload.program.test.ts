@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 
 import { declaredRuleFile, type RecordedResource, type StackRun } from "../../tools/engine/program";
-import { runStack, single, TYPES } from "../helpers/stack";
+import { runStack, single, stackConfig, TYPES } from "../helpers/stack";
 
 const byName = (run: StackRun, name: string): RecordedResource => {
   const found = run.resources.filter((resource) => resource.name === name);
@@ -20,6 +20,10 @@ const reloadAnnotations = (run: StackRun) => ({ prometheus: podAnnotations(run, 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const ruleFileOf = declaredRuleFile;
 const RESTART = { configReload: "restart" };
+/** Another warning ratio than production's own (between it and the critical one): a change of the rules. */
+const CHANGED_WARNING = ((cfg) => String(Number(((cfg.paymentFailureWarningRatio + cfg.paymentFailureCriticalRatio) / 2).toFixed(4))))(stackConfig("production"));
+/** Another group wait than production's: a change of the routing. */
+const CHANGED_GROUP_WAIT = stackConfig("production").groupWait.text === "45s" ? "50s" : "45s";
 
 const podSpec = (run: StackRun, patch: string) => (byName(run, patch).inputs.spec as { template: { spec: Record<string, unknown> } }).template.spec;
 
@@ -97,7 +101,7 @@ describe("configReload sidecar (the default)", () => {
   });
 
   it("changed rules, routing and credentials leave both patches unchanged: nothing restarts, the reloader reloads", async () => {
-    const changed = await runStack("production", { config: { paymentFailureWarningRatio: "0.15", groupWait: "45s" }, secrets: { smtpPassword: "test-only-rotated-smtp-secret" } });
+    const changed = await runStack("production", { config: { paymentFailureWarningRatio: CHANGED_WARNING, groupWait: CHANGED_GROUP_WAIT }, secrets: { smtpPassword: "test-only-rotated-smtp-secret" } });
     expect(ruleFileOf(changed)).not.toBe(ruleFileOf(production));
     expect(changed.outputs.alertmanagerFilesHash).not.toBe(production.outputs.alertmanagerFilesHash);
     for (const patch of ["prometheus-reload-sidecar", "alertmanager-reload-sidecar"]) expect(byName(changed, patch).inputs).toEqual(byName(production, patch).inputs);
@@ -175,7 +179,7 @@ describe("run twice", () => {
   });
 
   it("a changed rule set changes Prometheus' annotation only, and updates the same named ConfigMap", async () => {
-    const after = await runStack("production", { config: { ...RESTART, paymentFailureWarningRatio: "0.15" } });
+    const after = await runStack("production", { config: { ...RESTART, paymentFailureWarningRatio: CHANGED_WARNING } });
     const [old, changed] = [reloadAnnotations(before), reloadAnnotations(after)];
     expect(ruleFileOf(after)).not.toBe(ruleFileOf(before));
     expect(changed.prometheus).toEqual({ "production.billing-monitoring/rules-sha256": sha256(ruleFileOf(after)) });

@@ -51,6 +51,21 @@ describe("defaults", () => {
     expect(Object.values(staging.repeatIntervals).map((d) => d.text)).toEqual(["2h", "4h", "12h"]);
     expect([staging.paymentFailureWarningRatio, staging.paymentFailureWarningFor]).toEqual([0.1, { text: "15m", seconds: 900 }]);
     expect([staging.paymentFailureCriticalRatio, staging.paymentFailureCriticalFor]).toEqual([0.25, { text: "10m", seconds: 600 }]);
+    // The seed's other thresholds, durations and windows (its alert rules).
+    const seed = (ratio: number | undefined, duration: { text: string } | undefined) => [ratio, duration?.text];
+    expect([
+      seed(staging.webhookFailureRatio, staging.webhookFailureFor),
+      seed(staging.webhookDurationP95Seconds, staging.webhookDurationFor),
+      seed(staging.cancellationRatio, staging.cancellationFor),
+      seed(staging.creditGrantP99Threshold, staging.creditGrantFor),
+      seed(undefined, staging.webhookStalledWindow),
+    ]).toEqual([
+      [0.1, "15m"],
+      [1, "20m"],
+      [0.1, "1h"],
+      [1000, "5m"],
+      [undefined, "6h"],
+    ]);
     expect([production.grafanaUrl, production.grafanaFolder, production.dashboardUid]).toEqual(["https://grafana.rsolv.dev", "Billing", "billing-metrics"]);
     expect(staging.monitoringNamespace).toBe("monitoring");
   });

@@ -6,11 +6,14 @@
 import { METRICS, SYNTHETIC_METRICS } from "../../promql/metrics";
 import { type DashboardJson, dashboardOf, dataPanels, type PanelJson } from "../helpers/dashboard-json";
 import { alerts, ruleFileOf } from "../helpers/rule-file";
-import { runStack } from "../helpers/stack";
+import { runStack, stackConfig } from "../helpers/stack";
 
 const exprs = (panel: PanelJson): string[] => (panel.targets ?? []).map((target) => target.expr);
 
 describe.each(["staging", "production"])("the %s billing dashboard", (stack) => {
+  // Thresholds and windows are the stack's own (its stack file, or the seed's defaults).
+  const cfg = stackConfig(stack);
+  const rate = `rate${cfg.rateWindow.text}`;
   let dashboard: DashboardJson;
   let alertNames: string[];
   const panel = (title: string): PanelJson => {
@@ -41,19 +44,21 @@ describe.each(["staging", "production"])("the %s billing dashboard", (stack) => 
   it("1. Subscription Creation Rate: a rate by plan and status", () => {
     // The recorded rate for every customer, or the raw rate for chosen ones (dashboards/common.ts forCustomers).
     expect(exprs(panel("Subscription Creation Rate"))).toEqual([
-      expect.stringMatching(new RegExp(`^sum by \\(plan, status\\) \\(namespace_plan_status:rsolv_billing_subscription_created:rate5m\\{.*\\}\\)\\nor\\nsum by \\(plan, status\\) \\(rate\\(${METRICS.subscriptionCreated.name}\\{`)),
+      expect.stringMatching(new RegExp(`^sum by \\(plan, status\\) \\(namespace_plan_status:rsolv_billing_subscription_created:${rate}\\{.*\\}\\)\\nor\\nsum by \\(plan, status\\) \\(rate\\(${METRICS.subscriptionCreated.name}\\{`)),
     ]);
   });
 
-  it("2. Payment Success Rate: a gauge, green from 95 %, red where the critical alert fires", () => {
+  it("2. Payment Success Rate: a gauge, green from the payment SLO's objective, red where the critical alert fires", () => {
     const gauge = panel("Payment Success Rate");
     expect(gauge.type).toBe("gauge");
     expect(gauge.fieldConfig!.defaults.unit).toBe("percentunit");
     const steps = (gauge.fieldConfig!.defaults.thresholds as { steps: { value: number | null; color: string }[] }).steps;
     expect(steps[0]).toEqual({ value: null, color: "red" });
-    expect(steps[steps.length - 1]).toEqual({ value: 0.95, color: "green" });
-    // Seed: the critical alert fires above 25 % failures, i.e. below 75 % success; the warning below 90 %.
-    expect(steps.map((step) => step.value)).toEqual([null, 0.75, 0.9, 0.95]);
+    expect(steps[steps.length - 1]).toEqual({ value: cfg.paymentSuccessObjective, color: "green" });
+    // The critical alert fires above its failure ratio, i.e. below 1 − that success; the warning below 1 − its ratio
+    // (the seed: 75 % and 90 %).
+    const round = (value: number | null) => (value === null ? null : Number(value.toFixed(10)));
+    expect(steps.map((step) => round(step.value))).toEqual([null, round(1 - cfg.paymentFailureCriticalRatio), round(1 - cfg.paymentFailureWarningRatio), cfg.paymentSuccessObjective]);
   });
 
   it("3. Revenue by Plan (24h): a pie chart of the last 24 hours, by plan", () => {
@@ -70,7 +75,7 @@ describe.each(["staging", "production"])("the %s billing dashboard", (stack) => 
 
   it("5. Usage Tracking: Fixes Consumed, by plan", () => {
     expect(exprs(panel("Usage Tracking: Fixes Consumed"))).toEqual([
-      expect.stringMatching(new RegExp(`^sum by \\(plan\\) \\(namespace_plan:rsolv_billing_usage_tracked_fixes:rate5m\\{.*\\}\\)\\nor\\nsum by \\(plan\\) \\(rate\\(${METRICS.fixesConsumed.name}\\{`)),
+      expect.stringMatching(new RegExp(`^sum by \\(plan\\) \\(namespace_plan:rsolv_billing_usage_tracked_fixes:${rate}\\{.*\\}\\)\\nor\\nsum by \\(plan\\) \\(rate\\(${METRICS.fixesConsumed.name}\\{`)),
     ]);
   });
 
@@ -81,15 +86,15 @@ describe.each(["staging", "production"])("the %s billing dashboard", (stack) => 
 
   it("7. Failed Payments by Reason: the top 10 failure codes of failed payments", () => {
     expect(exprs(panel("Failed Payments by Reason"))).toEqual([
-      expect.stringMatching(new RegExp(`^topk\\(10, sum by \\(failure_code\\) \\(sum_over_time\\(namespace_plan_status_failure_code:rsolv_billing_payment_processed:rate5m\\{[^}]*status="failed"\\}\\[\\$__range\\]\\) \\* 60\\)\\nor\\nsum by \\(failure_code\\) \\(increase\\(${METRICS.paymentProcessed.name}\\{.*status="failed"`)),
+      expect.stringMatching(new RegExp(`^topk\\(10, sum by \\(failure_code\\) \\(sum_over_time\\(namespace_plan_status_failure_code:rsolv_billing_payment_processed:${rate}\\{[^}]*status="failed"\\}\\[\\$__range\\]\\) \\* 60\\)\\nor\\nsum by \\(failure_code\\) \\(increase\\(${METRICS.paymentProcessed.name}\\{.*status="failed"`)),
     ]);
   });
 
-  it("8. Subscription Cancellation Rate: cancellations as a share of creations, red above the seed's 10 %", () => {
+  it("8. Subscription Cancellation Rate: cancellations as a share of creations, red above the alert's ratio", () => {
     const cancellations = panel("Subscription Cancellation Rate");
     expect(cancellations.fieldConfig!.defaults.unit).toBe("percentunit");
     expect(exprs(cancellations)).toEqual([expect.stringMatching(new RegExp(`${METRICS.subscriptionCancelled.name}.*\\n/\\n.*${METRICS.subscriptionCreated.name}`, "s"))]);
-    expect(cancellations.fieldConfig!.defaults.thresholds).toEqual({ mode: "absolute", steps: [{ value: null, color: "green" }, { value: 0.1, color: "red" }] });
+    expect(cancellations.fieldConfig!.defaults.thresholds).toEqual({ mode: "absolute", steps: [{ value: null, color: "green" }, { value: cfg.cancellationRatio, color: "red" }] });
   });
 
   it("9. Active Subscriptions by Plan: a time series", () => {
@@ -109,7 +114,7 @@ describe.each(["staging", "production"])("the %s billing dashboard", (stack) => 
     const [expr] = exprs(table);
     expect(expr.startsWith(`${SYNTHETIC_METRICS.alerts.name}{`)).toBe(true);
     expect(expr).toContain(`alertstate="firing"`);
-    expect(expr).toContain(`environment="${stack}"`);
+    expect(expr).toContain(`environment="${cfg.environment}"`);
     const listed = /alertname=~"([^"]+)"/.exec(expr)![1].split("|");
     expect(listed.sort()).toEqual([...alertNames].sort());
   });

@@ -4,7 +4,8 @@
  * and finds resources in the result. Runs are kept for reuse across test files (tools/engine/program.ts, RUN_CACHE).
  */
 import { failureOf } from "../../tools/engine/run";
-import { type Mode, type RecordedResource, runStack as runProgramStack, type StackRun } from "../../tools/engine/program";
+import { type BillingConfig, parseConfig } from "../../config";
+import { type Mode, readStackFile, type RecordedResource, runStack as runProgramStack, type StackRun } from "../../tools/engine/program";
 
 /** Distinctive values, so a test can search every recorded input and output for them. */
 export const TEST_SECRETS = {
@@ -40,6 +41,16 @@ export function attemptStack(stack: string, overrides: Overrides = {}): Promise<
     env: overrides.env,
     cache: overrides.fresh ? "off" : "disk",
   });
+}
+
+/**
+ * A stack's config as the program parses it from its committed Pulumi.<stack>.yaml (with the test values for what each
+ * user sets by hand): what a test expects of that stack's rules, routing and panels is read from here, so a
+ * threshold changed in a stack file needs no test edited.
+ */
+export function stackConfig(stack: string): BillingConfig {
+  const values = { ...readStackFile(stack), ...TEST_SETTINGS, ...TEST_SECRETS };
+  return parseConfig({ stack, values, secretKeys: new Set(Object.keys(TEST_SECRETS)) });
 }
 
 /** One successful run of a stack; a failed run throws with the errors the CLI would show. */

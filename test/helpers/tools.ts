@@ -4,6 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { parseDocument } from "yaml";
+
 import { ROOT } from "../../tools/engine/program";
 import { type Binary, binaryPath, type Release } from "../../tools/servers";
 
@@ -38,4 +40,15 @@ export function scratchProject(prefix: string): { dir: string; remove: () => voi
   }
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch.dir, "node_modules"));
   return scratch;
+}
+
+/**
+ * Sets keys of a stack file (`Pulumi.<stack>.yaml` in `dir`) as `pulumi config set` would: a key already there is
+ * replaced in place, a new one appended; comments are kept. A value is a string, or `{ secure: … }` for a secret.
+ */
+export function setStackConfig(dir: string, stack: string, values: Readonly<Record<string, string | { secure: string }>>): void {
+  const file = path.join(dir, `Pulumi.${stack}.yaml`);
+  const document = parseDocument(fs.readFileSync(file, "utf8"));
+  for (const [key, value] of Object.entries(values)) document.setIn(["config", `billing-monitoring:${key}`], value);
+  fs.writeFileSync(file, document.toString({ lineWidth: 0 }));
 }

@@ -5,7 +5,7 @@
 import { parse } from "yaml";
 
 import { declaredRuleFile, type RecordedResource, type StackRun } from "../../tools/engine/program";
-import { runStack, single, TYPES } from "../helpers/stack";
+import { runStack, single, stackConfig, TYPES } from "../helpers/stack";
 
 const SEED_ALERTS = [
   "BillingPaymentFailureRateHigh",
@@ -114,24 +114,28 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
     for (const { metric, selector } of selectors) expect({ metric, selector }).toEqual({ metric, selector: expect.stringContaining(`namespace="${expected.namespace}"`) });
   });
 
-  it("uses the seed's thresholds, durations and severities by default", () => {
+  it("writes the stack's own thresholds, durations and severities into its rules (the seed's unless its stack file sets others)", () => {
     const alerts = Object.fromEntries(ruleFile(run).groups.flatMap((g) => g.rules).filter((r) => r.alert).map((r) => [r.alert!, r]));
     // The threshold: the number the expression's first comparison compares with, exactly (0.15 is not 0.1).
-    const threshold = (expr: string): string | undefined => /\s(?:>|>=|<|<=|==)\s(-?[\d.]+(?:e[-+]?\d+)?)(?=\s|$)/.exec(expr)?.[1];
-    const seed: [string, string, string, string][] = [
-      ["BillingPaymentFailureRateHigh", "0.1", "15m", "warning"],
-      ["BillingPaymentFailureRateCritical", "0.25", "10m", "critical"],
-      ["StripeWebhookFailureRateHigh", "0.1", "15m", "warning"],
-      ["StripeWebhookProcessingDurationHigh", "1", "20m", "warning"],
-      ["SubscriptionCancellationRateHigh", "0.1", "1h", "warning"],
-      ["BillingCreditGrantAnomalyDetected", "1000", "5m", "info"],
+    const threshold = (expr: string): number | undefined => {
+      const number = /\s(?:>|>=|<|<=|==)\s(-?[\d.]+(?:e[-+]?\d+)?)(?=\s|$)/.exec(expr)?.[1];
+      return number === undefined ? undefined : Number(number);
+    };
+    const cfg = stackConfig(stack);
+    const expected: [string, number, string, string][] = [
+      ["BillingPaymentFailureRateHigh", cfg.paymentFailureWarningRatio, cfg.paymentFailureWarningFor.text, "warning"],
+      ["BillingPaymentFailureRateCritical", cfg.paymentFailureCriticalRatio, cfg.paymentFailureCriticalFor.text, "critical"],
+      ["StripeWebhookFailureRateHigh", cfg.webhookFailureRatio, cfg.webhookFailureFor.text, "warning"],
+      ["StripeWebhookProcessingDurationHigh", cfg.webhookDurationP95Seconds, cfg.webhookDurationFor.text, "warning"],
+      ["SubscriptionCancellationRateHigh", cfg.cancellationRatio, cfg.cancellationFor.text, "warning"],
+      ["BillingCreditGrantAnomalyDetected", cfg.creditGrantP99Threshold, cfg.creditGrantFor.text, "info"],
     ];
-    for (const [name, value, forText, severity] of seed) {
+    for (const [name, value, forText, severity] of expected) {
       expect({ name, threshold: threshold(alerts[name].expr), for: alerts[name].for, severity: alerts[name].labels?.severity }).toEqual({ name, threshold: value, for: forText, severity });
     }
-    // The stall alert has no threshold but a window: no webhook for 6 hours.
+    // The stall alert has no threshold but a window: no webhook in webhookStalledWindow.
     const stalled = alerts.StripeWebhooksStalled;
-    expect({ windows: [...new Set(stalled.expr.match(/\[[^\]]+\]/g))], for: stalled.for, severity: stalled.labels?.severity }).toEqual({ windows: ["[6h]"], for: "15m", severity: "info" });
+    expect({ windows: [...new Set(stalled.expr.match(/\[[^\]]+\]/g))], for: stalled.for, severity: stalled.labels?.severity }).toEqual({ windows: [`[${cfg.webhookStalledWindow.text}]`], for: cfg.webhookStalledFor.text, severity: "info" });
   });
 
   it("declares the Alertmanager configuration and templates in a ConfigMap, the SMTP password in a Secret, if it owns the configuration", () => {

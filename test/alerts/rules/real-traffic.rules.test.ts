@@ -1,7 +1,7 @@
 /**
  * The alerts on traffic as the app really exposes it (test/helpers/exposition.ts): series that appear at 1 on
- * their first event, two pods, a pod restart, a scrape gap. `promtool test rules` on the rule file production
- * deploys (staging's differs only in its names); each case asserts whether an alert is firing at given minutes,
+ * their first event, two pods, a pod restart, a scrape gap. `promtool test rules` on the rule file each stack
+ * deploys, around that stack's thresholds; each case asserts whether an alert is firing at given minutes,
  * through Prometheus' own ALERTS series.
  *
  * The same new-series cases run against the rule file deployed before counting saw new series
@@ -12,36 +12,44 @@ import * as path from "node:path";
 
 import { METRICS } from "../../../promql/metrics";
 import { eventsAt, Exposition } from "../../helpers/exposition";
+import type { BillingConfig } from "../../../config";
 import { deployedRuleFile } from "../../helpers/rule-file";
+import { stackConfig } from "../../helpers/stack";
 import { tempDir } from "../../helpers/tools";
 import { type Case, CRITICAL, fires, PAYMENT_PAGE, PAYMENT_TICKET, payments, type PaymentTraffic, PODS, quiet, requests, runCases, WARNING } from "../../helpers/traffic";
 
-function cases(namespace: string): Case[] {
-  const app = (minutes: number, pods = PODS) => new Exposition(minutes, { namespace, job: "rsolv-platform" }, pods);
-  const normal = (from: number, to: number): PaymentTraffic => ({ from, to, perMinute: 10, failureRatio: 0.03 });
+/** A ratio as a case's name says it. */
+const pct = (ratio: number): string => `${Number((ratio * 100).toFixed(1))} %`;
+
+function cases(cfg: BillingConfig): Case[] {
+  const app = (minutes: number, pods = PODS) => new Exposition(minutes, { namespace: cfg.appNamespace, job: "rsolv-platform" }, pods);
+  // Failure ratios around the stack's own thresholds: above both, between them, and an ordinary day well under both.
+  const [warning, critical] = [cfg.paymentFailureWarningRatio, cfg.paymentFailureCriticalRatio];
+  const [aboveBoth, between, ordinary] = [Math.min(1, critical + 0.05), (warning + critical) / 2, Math.min(0.03, warning / 3)];
+  const normal = (from: number, to: number): PaymentTraffic => ({ from, to, perMinute: 10, failureRatio: ordinary });
   return [
     {
-      name: "30 % of payments failing, each failure a customer's first: both payment alerts fire",
+      name: `${pct(aboveBoth)} of payments failing, each failure a customer's first: both payment alerts fire`,
       minutes: 40,
-      input: payments(app(40), { from: 0, to: 40, perMinute: 10, failureRatio: 0.3 }).inputSeries(),
+      input: payments(app(40), { from: 0, to: 40, perMinute: 10, failureRatio: aboveBoth }).inputSeries(),
       expect: [fires(CRITICAL, 30), fires(WARNING, 30)],
       newSeries: true,
     },
     {
-      name: "15 % failing on new series fires the warning, not the critical",
+      name: `${pct(between)} failing on new series fires the warning, not the critical`,
       minutes: 40,
-      input: payments(app(40), { from: 0, to: 40, perMinute: 10, failureRatio: 0.15 }).inputSeries(),
+      input: payments(app(40), { from: 0, to: 40, perMinute: 10, failureRatio: between }).inputSeries(),
       expect: [fires(WARNING, 30), ...quiet(CRITICAL, 30)],
       newSeries: true,
     },
     {
-      name: "30 % failing through a restart of one pod: the critical keeps firing on the new pod's series",
+      name: `${pct(aboveBoth)} failing through a restart of one pod: the critical keeps firing on the new pod's series`,
       minutes: 60,
       input: payments(app(60).restart(PODS[0], 25, "rsolv-platform-7d9f-c"), { from: 0, to: 60, perMinute: 10, failureRatio: 0.3, newCustomerPerFailure: false }).inputSeries(),
       expect: [fires(CRITICAL, 24), fires(CRITICAL, 26), fires(CRITICAL, 32), fires(CRITICAL, 50)],
     },
     {
-      name: "30 % failing through a restart of both pods: every series new again, still firing",
+      name: `${pct(aboveBoth)} failing through a restart of both pods: every series new again, still firing`,
       minutes: 60,
       input: payments(app(60).restart(PODS[0], 25, "rsolv-platform-8a1c-a").restart(PODS[1], 25, "rsolv-platform-8a1c-b"), { from: 0, to: 60, perMinute: 10, failureRatio: 0.3, newCustomerPerFailure: false }).inputSeries(),
       expect: [fires(CRITICAL, 26), fires(CRITICAL, 30), fires(CRITICAL, 50)],
@@ -72,12 +80,12 @@ function cases(namespace: string): Case[] {
       expect: [...quiet(CRITICAL, 30, 60, 120), ...quiet(WARNING, 30, 60, 120), ...quiet(PAYMENT_PAGE, 30, 60, 90, 120), fires(PAYMENT_TICKET, 125)],
     },
     {
-      name: "a normal day (10 payments a minute, 3 % failing, every failure a new customer) stays quiet",
+      name: `a normal day (10 payments a minute, ${pct(ordinary)} failing, every failure a new customer) stays quiet`,
       minutes: 150,
       input: payments(app(150), normal(0, 150)).inputSeries(),
       expect: [...quiet(CRITICAL, 30, 90, 150), ...quiet(WARNING, 30, 90, 150), ...quiet(PAYMENT_PAGE, 30, 90, 150), ...quiet(PAYMENT_TICKET, 90, 150)],
     },
-    ...otherAlertCases(app),
+    ...otherAlertCases(app, cfg),
   ];
 }
 
@@ -99,7 +107,10 @@ function webhooks(x: Exposition, from: number, to: number, perMinute: number, sl
   return x;
 }
 
-function otherAlertCases(app: (minutes: number, pods?: string[]) => Exposition): Case[] {
+function otherAlertCases(app: (minutes: number, pods?: string[]) => Exposition, cfg: BillingConfig): Case[] {
+  const [cancelling, fewCancelling] = [cfg.cancellationRatio + 0.05, cfg.cancellationRatio * 0.8];
+  const webhooksFailing = Math.min(1, cfg.webhookFailureRatio + 0.15);
+  const [largeGrant, smallGrant] = [2 * cfg.creditGrantP99Threshold, cfg.creditGrantP99Threshold / 20];
   const subscriptions = (minutes: number, cancelRatio: number) => {
     const x = app(minutes);
     for (let minute = 0, k = 0; minute < minutes; minute++) {
@@ -120,23 +131,23 @@ function otherAlertCases(app: (minutes: number, pods?: string[]) => Exposition):
   const both = (x: Exposition, minute: number) => x.restart(PODS[0], minute, "rsolv-platform-8a1c-a").restart(PODS[1], minute, "rsolv-platform-8a1c-b");
   return [
     {
-      name: "15 % of subscriptions cancelled, every one a new customer: the cancellation alert fires",
+      name: `${pct(cancelling)} of subscriptions cancelled, every one a new customer: the cancellation alert fires`,
       minutes: 100,
-      input: subscriptions(100, 0.15),
+      input: subscriptions(100, cancelling),
       expect: [...quiet("SubscriptionCancellationRateHigh", 50), fires("SubscriptionCancellationRateHigh", 95)],
       newSeries: true,
     },
-    { name: "8 % of subscriptions cancelled stays quiet", minutes: 100, input: subscriptions(100, 0.08), expect: quiet("SubscriptionCancellationRateHigh", 95) },
+    { name: `${pct(fewCancelling)} of subscriptions cancelled stays quiet`, minutes: 100, input: subscriptions(100, fewCancelling), expect: quiet("SubscriptionCancellationRateHigh", 95) },
     {
-      name: "25 % of webhooks failing through a restart of both pods: the failure alert fires",
+      name: `${pct(webhooksFailing)} of webhooks failing through a restart of both pods: the failure alert fires`,
       minutes: 50,
-      input: webhooks(both(app(50), 15), 0, 50, 20, 0, 2, 0.25).inputSeries(),
+      input: webhooks(both(app(50), 15), 0, 50, 20, 0, 2, webhooksFailing).inputSeries(),
       expect: [fires("StripeWebhookFailureRateHigh", 30), fires("StripeWebhookFailureRateHigh", 45)],
     },
     {
       name: "slow webhooks through a restart of both pods: the duration alert fires",
       minutes: 50,
-      input: webhooks(both(app(50), 15), 0, 50, 20, 1).inputSeries(),
+      input: webhooks(both(app(50), 15), 0, 50, 20, 1, 2 * cfg.webhookDurationP95Seconds).inputSeries(),
       expect: [fires("StripeWebhookProcessingDurationHigh", 25), fires("StripeWebhookProcessingDurationHigh", 45)],
     },
     {
@@ -147,13 +158,13 @@ function otherAlertCases(app: (minutes: number, pods?: string[]) => Exposition):
       newSeries: true,
     },
     {
-      name: "three grants of 2000 credits on a new series fire the grant anomaly",
+      name: `three grants of ${largeGrant} credits on a new series fire the grant anomaly`,
       minutes: 40,
-      input: grants(2000),
+      input: grants(largeGrant),
       expect: [...quiet("BillingCreditGrantAnomalyDetected", 12), fires("BillingCreditGrantAnomalyDetected", 20)],
       newSeries: true,
     },
-    { name: "three grants of 50 credits stay quiet", minutes: 40, input: grants(50), expect: quiet("BillingCreditGrantAnomalyDetected", 20) },
+    { name: `three grants of ${smallGrant} credits stay quiet`, minutes: 40, input: grants(smallGrant), expect: quiet("BillingCreditGrantAnomalyDetected", 20) },
     {
       name: "webhook SLO: 75 % of webhooks over 1 s pages",
       minutes: 30,
@@ -181,13 +192,13 @@ function otherAlertCases(app: (minutes: number, pods?: string[]) => Exposition):
   ];
 }
 
-// Production's rule file; staging's is the same with staging's names (test/alerts/rules/stack-equivalence.rules.test.ts).
-// On both ends of the supported range: the cases sit on range-selector edges (new series, gaps, restarts), which
-// Prometheus 3 made left-open.
+// Each stack's rule file with its own thresholds; production's, the one that pages, also on the oldest release: the
+// cases sit on range-selector edges (new series, gaps, restarts), which Prometheus 3 made left-open.
 describe.each([
-  { stack: "production", namespace: "rsolv-production", release: "current" as const },
-  { stack: "production", namespace: "rsolv-production", release: "oldest" as const },
-])("the $stack rule file on real traffic ($release promtool)", ({ stack, namespace, release }) => {
+  { stack: "production", release: "current" as const },
+  { stack: "staging", release: "current" as const },
+  { stack: "production", release: "oldest" as const },
+])("the $stack rule file on real traffic ($release promtool)", ({ stack, release }) => {
   let work: { dir: string; remove: () => void };
   beforeAll(async () => {
     work = tempDir(`real-traffic-${stack}-${release}`);
@@ -196,7 +207,7 @@ describe.each([
   afterAll(() => work.remove());
 
   it("promtool test rules passes every case", () => {
-    const result = runCases(work.dir, "billing-alerts.yml", cases(namespace), "real-traffic", 1, release);
+    const result = runCases(work.dir, "billing-alerts.yml", cases(stackConfig(stack)), "real-traffic", 1, release);
     expect(result.output).toContain("SUCCESS");
     expect(result.status).toBe(0);
   });
@@ -207,7 +218,7 @@ describe("the rules from before counting saw new series", () => {
     const work = tempDir("real-traffic-before");
     try {
       fs.copyFileSync(path.join(__dirname, "..", "..", "fixtures", "rules-before-new-series.yml"), path.join(work.dir, "before.yml"));
-      const newSeries = cases("rsolv-production").filter((c) => c.newSeries);
+      const newSeries = cases(stackConfig("production")).filter((c) => c.newSeries);
       expect(newSeries.length).toBeGreaterThanOrEqual(4);
       const failed = newSeries.filter((c) => runCases(work.dir, "before.yml", [c], "before").status !== 0).map((c) => c.name);
       expect(failed).toEqual(newSeries.map((c) => c.name));

@@ -11,7 +11,8 @@ import * as path from "node:path";
 import { parse } from "yaml";
 
 import { ROOT } from "../../../tools/engine/program";
-import { scratchProject, tempDir } from "../../helpers/tools";
+import { stackConfig } from "../../helpers/stack";
+import { scratchProject, setStackConfig, tempDir } from "../../helpers/tools";
 
 let scratch: { dir: string; remove: () => void };
 const git = (...args: string[]) => {
@@ -25,6 +26,21 @@ const review = (...args: string[]) => spawnSync(process.execPath, ["-r", "@swc-n
 const append = (file: string, text: string) => fs.appendFileSync(path.join(scratch.dir, file), text);
 const SLACK_CIPHERTEXT = "v1:dGVzdC1vbmx5:c2xhY2stY2lwaGVydGV4dA==";
 
+/** Production's settings the change moves, before → after: after is always another value than before. */
+const PRODUCTION = stackConfig("production");
+const other = <T>(before: T, after: T, otherwise: T): [T, T] => [before, before === after ? otherwise : after];
+const CHANGE = {
+  // Between the warning and the critical ratio, so the warning stays the lower.
+  warningRatio: [PRODUCTION.paymentFailureWarningRatio, Number(((PRODUCTION.paymentFailureWarningRatio + PRODUCTION.paymentFailureCriticalRatio) / 2).toFixed(4))],
+  warningFor: other(PRODUCTION.paymentFailureWarningFor.text, "10m", "12m"),
+  criticalRepeat: other(PRODUCTION.repeatIntervals.critical.text, "30m", "45m"),
+  criticalRecipients: [PRODUCTION.emailRecipients.critical, ["admin@rsolv.dev", "payments-oncall@rsolv.dev"]],
+  businessHoursStart: other(PRODUCTION.businessHoursStart, "08:00", "07:00"),
+} as const;
+/** A ratio as the summary states a threshold (10%), and a success step of the gauge (0.9). */
+const percentText = (ratio: number) => `${Number((ratio * 100).toPrecision(10))}%`;
+const step = (value: number) => String(Number(value.toPrecision(10)));
+
 beforeAll(() => {
   scratch = scratchProject("review");
   git("init", "-q", "-b", "main");
@@ -33,21 +49,17 @@ beforeAll(() => {
   git("commit", "-q", "-m", "base");
   git("tag", "base");
 
-  // One change of each kind, in one commit.
-  append(
-    "Pulumi.production.yaml",
-    [
-      '  billing-monitoring:paymentFailureWarningRatio: "0.12"',
-      "  billing-monitoring:paymentFailureWarningFor: 10m",
-      `  billing-monitoring:repeatIntervals: '{"critical":"30m"}'`,
-      `  billing-monitoring:emailRecipients: '{"critical":["admin@rsolv.dev","payments-oncall@rsolv.dev"]}'`,
-      '  billing-monitoring:businessHoursStart: "08:00"',
-      '  billing-monitoring:sloAlerts: "false"',
-      "  billing-monitoring:slackWebhookUrl:",
-      `    secure: ${SLACK_CIPHERTEXT}`,
-      "",
-    ].join("\n"),
-  );
+  // One change of each kind, in one commit: each setting moved off the value production has now (its stack file's,
+  // or the default), so the expected lines below follow production's config.
+  setStackConfig(scratch.dir, "production", {
+    paymentFailureWarningRatio: String(CHANGE.warningRatio[1]),
+    paymentFailureWarningFor: CHANGE.warningFor[1],
+    repeatIntervals: JSON.stringify({ critical: CHANGE.criticalRepeat[1] }),
+    emailRecipients: JSON.stringify({ critical: CHANGE.criticalRecipients[1] }),
+    businessHoursStart: CHANGE.businessHoursStart[1],
+    sloAlerts: "false",
+    slackWebhookUrl: { secure: SLACK_CIPHERTEXT },
+  });
   for (const stack of ["staging", "production"]) {
     const file = path.join(scratch.dir, `Pulumi.${stack}.yaml`);
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("imageTag: billing-monitoring-20251104", "imageTag: billing-monitoring-20251202"));
@@ -87,7 +99,8 @@ describe("between a base and a revision with one change of each kind", () => {
   });
 
   it("a threshold and its for: one line saying what changed", () => {
-    expect(production).toContain("- `BillingPaymentFailureRateHigh` (warning): threshold 10% → 12%; for 15m → 10m; description reworded\n");
+    const [ratio, holdFor] = [CHANGE.warningRatio.map(percentText), CHANGE.warningFor];
+    expect(production).toContain(`- \`BillingPaymentFailureRateHigh\` (warning): threshold ${ratio[0]} → ${ratio[1]}; for ${holdFor[0]} → ${holdFor[1]}; description reworded\n`);
     expect(staging).not.toContain("BillingPaymentFailureRateHigh");
   });
 
@@ -96,21 +109,25 @@ describe("between a base and a revision with one change of each kind", () => {
   });
 
   it("who gets what: the repeat interval, for every alert it applies to", () => {
-    expect(production).toMatch(/- billing-critical \(critical\): repeated every 2h → 30m: `BillingPaymentFailureRateCritical`, .*`BillingMetricsAbsent`, `AlertmanagerNotificationsFailing`, `PrometheusRuleEvaluationFailures`, `PrometheusAlertmanagerUnreachable`\n/);
+    expect(production).toContain(`- billing-critical (critical): repeated every ${CHANGE.criticalRepeat[0]} → ${CHANGE.criticalRepeat[1]}: `);
+    expect(production).toMatch(/- billing-critical \(critical\): repeated every [^:]+: `BillingPaymentFailureRateCritical`, .*`BillingMetricsAbsent`, `AlertmanagerNotificationsFailing`, `PrometheusRuleEvaluationFailures`, `PrometheusAlertmanagerUnreachable`\n/);
   });
 
   it("receivers: recipients and the new Slack destination, never the secret", () => {
-    expect(production).toContain("- receiver `billing-critical`: now also email to admin@rsolv.dev, payments-oncall@rsolv.dev; no longer email to admin@rsolv.dev, billing-oncall@rsolv.dev\n");
-    expect(production).toContain("- receiver `billing-warning`: now also Slack #billing-alerts\n");
+    const [before, after] = CHANGE.criticalRecipients;
+    expect(production).toContain(`- receiver \`billing-critical\`: now also email to ${after.join(", ")}; no longer email to ${before.join(", ")}\n`);
+    expect(production).toContain(`- receiver \`billing-warning\`: now also Slack ${PRODUCTION.slackChannel}\n`);
     expect(summary).not.toContain(SLACK_CIPHERTEXT);
   });
 
   it("time intervals", () => {
-    expect(production).toMatch(/- time interval `business-hours`: monday:friday 09:00–17:00 UTC → monday:friday 08:00–17:00 UTC\n/);
+    const hours = (start: string) => `${PRODUCTION.businessDays} ${start}–${PRODUCTION.businessHoursEnd} ${PRODUCTION.businessHoursTimezone}`;
+    expect(production).toContain(`- time interval \`business-hours\`: ${hours(CHANGE.businessHoursStart[0])} → ${hours(CHANGE.businessHoursStart[1])}\n`);
   });
 
   it("dashboard thresholds that follow the alert's", () => {
-    expect(production).toContain('- panel "Payment Success Rate": thresholds red, orange ≥ 0.75, yellow ≥ 0.9, green ≥ 0.95 → red, orange ≥ 0.75, yellow ≥ 0.88, green ≥ 0.95\n');
+    const steps = (warning: number) => `red, orange ≥ ${step(1 - PRODUCTION.paymentFailureCriticalRatio)}, yellow ≥ ${step(1 - warning)}, green ≥ ${step(PRODUCTION.paymentSuccessObjective)}`;
+    expect(production).toContain(`- panel "Payment Success Rate": thresholds ${steps(CHANGE.warningRatio[0])} → ${steps(CHANGE.warningRatio[1])}\n`);
   });
 
   it("a panel query, as the part that changed (the firing-alerts table lists the alerts of the rule file)", () => {
