@@ -67,6 +67,8 @@ describe("ratioAlert", () => {
       labels: { severity: "warning" },
       // Its annotations are made from its name, written once.
       annotations: { summary: "s", description: "d", action: "a", runbook_url: "u#Made-up", dashboard_url: "v" },
+      // What it watches, for the rule tests and the sandbox: the raw series the ratio counts, its window and threshold.
+      watch: { kind: "ratio", failures: { metric: METRICS.paymentProcessed, matchers: { status: "failed" } }, events: { metric: METRICS.paymentProcessed, matchers: {} }, window: parseDuration("10m")!, threshold: 0.25 },
     });
   });
 });
@@ -77,7 +79,8 @@ describe("the payments group", () => {
 
   it("records the per-second rate by outcome and the failure ratio, over the 10-minute window", () => {
     expect({ name: group.name, interval: group.interval.text }).toEqual({ name: "billing-payments", interval: "30s" });
-    expect(group.rules.filter((r) => "record" in r)).toEqual([
+    // The payments' own records (the group may hold other payment-side series too).
+    expect(group.rules.filter((r) => "record" in r && [RATE, RATIO].includes(r.record))).toEqual([
       {
         record: RATE,
         // New series are counted from their first sample, others by increase(); per second over 600 s.
