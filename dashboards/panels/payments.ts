@@ -14,17 +14,16 @@ import { records } from "../../alerts/records";
 import { allCustomers, chosenCustomers, forCustomers, instantQuery, panelSelect, RATE_INTERVAL, rangeQuery, thresholds } from "../common";
 import { PANEL_IDS } from "../../common/panel-ids";
 
-/** The seed's target: at least 95 % of payments succeed. */
-export const PAYMENT_SUCCESS_TARGET = 0.95;
-
 export function paymentSuccessRate(cfg: BillingConfig): gauge.PanelBuilder {
   const warning = 1 - cfg.paymentFailureWarningRatio;
   const critical = 1 - cfg.paymentFailureCriticalRatio;
+  // Green from the payment SLO's objective (the seed's target: at least 95 % of payments succeed).
+  const target = cfg.paymentSuccessObjective;
   return new gauge.PanelBuilder()
     .id(PANEL_IDS.paymentSuccessRate)
     .title("Payment Success Rate")
     .description(
-      `Share of payments that succeeded. Target: above ${percent(PAYMENT_SUCCESS_TARGET)} (green). ` +
+      `Share of payments that succeeded. Target: above ${percent(target)} (green). ` +
         `Below ${percent(warning)} the failure-rate warning fires, below ${percent(critical)} the critical alert (red).`,
     )
     .unit("percentunit")
@@ -35,7 +34,7 @@ export function paymentSuccessRate(cfg: BillingConfig): gauge.PanelBuilder {
         [
           { value: critical, color: "orange" },
           { value: warning, color: "yellow" },
-          { value: PAYMENT_SUCCESS_TARGET, color: "green" },
+          { value: target, color: "green" },
         ],
         "red",
       ),

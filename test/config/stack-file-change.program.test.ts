@@ -19,7 +19,7 @@ const MINUTE = 60_000;
 
 /** The tracked files of `ref` in a fresh directory (git archive), sharing this project's node_modules. */
 function archiveOf(ref: string): { dir: string; remove: () => void } {
-  const scratch = tempDir("stack-file-change");
+  const scratch = tempDir("threshold-change");
   const archive = spawnSync("sh", ["-c", `git -C "${ROOT}" archive "${ref}" | tar -x -C "${scratch.dir}"`], { encoding: "utf8" });
   if (archive.status !== 0) throw new Error(`git archive ${ref}: ${archive.stderr}`);
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch.dir, "node_modules"));
@@ -45,7 +45,7 @@ describe("a production-only threshold changed in its stack file", () => {
 
   beforeAll(() => {
     const ref = process.env.BILLING_STACK_FILE_CHANGE_REF;
-    scratch = ref ? archiveOf(ref) : scratchProject("stack-file-change");
+    scratch = ref ? archiveOf(ref) : scratchProject("threshold-change");
     fs.writeFileSync(path.join(scratch.dir, ".gitignore"), `${fs.existsSync(path.join(scratch.dir, ".gitignore")) ? fs.readFileSync(path.join(scratch.dir, ".gitignore"), "utf8") : ""}\nnode_modules\n`);
     git("init", "-q", "-b", "main");
     git("add", "-A");
@@ -75,7 +75,7 @@ describe("a production-only threshold changed in its stack file", () => {
       const suites = [
         ["jest", "-c", "test/jest.rules.config.js"],
         // Not this test again, nor setup's (it reinstalls the shared node_modules).
-        ["jest", "-c", "test/jest.program.config.js", "--testPathIgnorePatterns", "stack-file-change", "setup\\.program"],
+        ["jest", "-c", "test/jest.program.config.js", "--testPathIgnorePatterns", "/test/config/stack-file-change\\.", "/test/tools/setup\\.program\\."],
       ];
       for (const suite of suites) {
         const result = run("npx", suite);
