@@ -2,15 +2,15 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 
 import type { BillingConfig } from "../config";
-import { ROW_IDS } from "../common/panel-ids";
+import { type PanelKey, PANELS, type RowKey, ROWS } from "../common/panel-ids";
 import { DATASOURCE, HEIGHT } from "./common";
-import { firingAlerts } from "./panels/alerts";
-import { creditsOverview } from "./panels/credits";
-import { failedPaymentsByReason, paymentDuration, paymentSuccessRate, revenueByPlan } from "./panels/payments";
-import { sloBudgetRemaining, sloBurnRate } from "./panels/slos";
-import { activeSubscriptions, cancellationRate, conversionFunnel, subscriptionCreationRate } from "./panels/subscriptions";
-import { fixesConsumed } from "./panels/usage";
-import { webhookHealth } from "./panels/webhooks";
+import * as alerts from "./panels/alerts";
+import * as credits from "./panels/credits";
+import * as payments from "./panels/payments";
+import * as slos from "./panels/slos";
+import * as subscriptions from "./panels/subscriptions";
+import * as usage from "./panels/usage";
+import * as webhooks from "./panels/webhooks";
 import { variables } from "./variables";
 
 /**
@@ -28,13 +28,18 @@ interface Placeable<P> {
   height(rows: number): P;
 }
 
-/** A panel on the stack's Prometheus, `columns` of the grid's 24 wide and `rows` high: the layout is read here. */
+/** A panel on the stack's Prometheus, `columns` of the grid's 24 wide and `rows` high. */
 function place<P extends Placeable<P>>(panel: P, columns: number, rows: number): P {
   return panel.datasource(DATASOURCE).span(columns).height(rows);
 }
 
+type PanelBuilder = Placeable<PanelBuilder> & Parameters<dashboard.DashboardBuilder["withPanel"]>[0];
+
+/** Every panel's builder, by its key: each panel module exports its builders under the keys of common/panel-ids.ts. */
+const BUILDERS: Readonly<Record<PanelKey, (cfg: BillingConfig) => PanelBuilder>> = { ...alerts, ...credits, ...payments, ...slos, ...subscriptions, ...usage, ...webhooks };
+
 export function billingDashboard(cfg: BillingConfig): dashboard.Dashboard {
-  return new dashboard.DashboardBuilder(`Billing Metrics (${cfg.environment})`)
+  const builder = new dashboard.DashboardBuilder(`Billing Metrics (${cfg.environment})`)
     .uid(cfg.dashboardUid)
     .description(`Subscriptions, payments, Stripe webhooks, usage and credits of rsolv-platform in ${cfg.appNamespace}.`)
     .tags(["billing", cfg.environment])
@@ -51,27 +56,13 @@ export function billingDashboard(cfg: BillingConfig): dashboard.Dashboard {
         .enable(true)
         .iconColor("blue")
         .target(new dashboard.AnnotationTargetBuilder().type("tags").tags(deploymentTags(cfg)).matchAny(false).limit(100)),
-    )
-    .withRow(new dashboard.RowBuilder("Firing alerts").id(ROW_IDS.alerts))
-    .withPanel(place(firingAlerts(cfg), 24, HEIGHT.table))
-    .withRow(new dashboard.RowBuilder("Service level objectives").id(ROW_IDS.slos))
-    .withPanel(place(sloBudgetRemaining(cfg), 12, HEIGHT.stat))
-    .withPanel(place(sloBurnRate(cfg), 12, HEIGHT.stat))
-    .withRow(new dashboard.RowBuilder("Subscriptions and revenue").id(ROW_IDS.subscriptionsAndRevenue))
-    .withPanel(place(subscriptionCreationRate(cfg), 12, HEIGHT.chart))
-    .withPanel(place(paymentSuccessRate(cfg), 6, HEIGHT.chart))
-    .withPanel(place(revenueByPlan(cfg), 6, HEIGHT.chart))
-    .withRow(new dashboard.RowBuilder("Payments").id(ROW_IDS.payments))
-    .withPanel(place(paymentDuration(cfg), 12, HEIGHT.chart))
-    .withPanel(place(failedPaymentsByReason(cfg), 12, HEIGHT.chart))
-    .withRow(new dashboard.RowBuilder("Usage and customers").id(ROW_IDS.usage))
-    .withPanel(place(fixesConsumed(cfg), 12, HEIGHT.chart))
-    .withPanel(place(conversionFunnel(cfg), 12, HEIGHT.chart))
-    .withRow(new dashboard.RowBuilder("Subscription health").id(ROW_IDS.subscriptionHealth))
-    .withPanel(place(cancellationRate(cfg), 12, HEIGHT.chart))
-    .withPanel(place(activeSubscriptions(cfg), 12, HEIGHT.chart))
-    .withRow(new dashboard.RowBuilder("Credits and webhooks").id(ROW_IDS.creditsAndWebhooks))
-    .withPanel(place(creditsOverview(cfg), 12, HEIGHT.chart))
-    .withPanel(place(webhookHealth(cfg), 12, HEIGHT.chart))
-    .build();
+    );
+  // The rows in order, each with its panels in the table's order (common/panel-ids.ts).
+  for (const [row, { id, title }] of Object.entries(ROWS) as [RowKey, (typeof ROWS)[RowKey]][]) {
+    builder.withRow(new dashboard.RowBuilder(title).id(id));
+    for (const [key, panel] of Object.entries(PANELS) as [PanelKey, (typeof PANELS)[PanelKey]][]) {
+      if (panel.row === row) builder.withPanel(place(BUILDERS[key](cfg), panel.columns, HEIGHT[panel.height]));
+    }
+  }
+  return builder.build();
 }
