@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { runProgram, type ProgramRun } from "../../tools/engine/run";
 import { buildContract, checkContract, type Contract, IDENTITIES_FILE, partOf, readContract } from "../../tools/review/identities";
 import { PLACEHOLDER_SECRETS, PLACEHOLDER_SETTINGS, RENDERED, renderContract } from "../../tools/render/render";
-import { declaredRuleFile } from "../../tools/engine/program";
+import { declaredRuleFile, readStackFile } from "../../tools/engine/program";
 import { scratchProject } from "../helpers/tools";
 
 const committed: Contract = readContract(fs.readFileSync(path.join(RENDERED, IDENTITIES_FILE), "utf8"));
@@ -77,8 +77,11 @@ describe("a scratch copy of the project: AlertRules renamed, Dashboards moved un
   it("passes once the aliases are added; a renamed config key (made up here) still works, with a deprecation warning", async () => {
     edit("components/alerting.ts", (text) => text.replace(/("billing-rules",[\s\S]*?)\{ providers: \[kubernetes\] \}/, '$1{ providers: [kubernetes], aliases: [{ name: "billing-alert-rules" }] }'));
     edit("index.ts", (text) => text.replace("{ parent: grafana });", "{ parent: grafana, aliases: [{ parent: pulumi.rootStackResource }] });"));
-    edit("config/schema.ts", (text) => text.replace("export const RENAMED_KEYS: Readonly<Record<string, ConfigKey>> = {};", 'export const RENAMED_KEYS: Readonly<Record<string, ConfigKey>> = { paymentFailureWarningThreshold: "paymentFailureWarningRatio" };'));
-    const { run, contract } = await production({ paymentFailureWarningThreshold: "0.12" });
+    // A ratio key production's stack file leaves unset, renamed: the old name in the config sets the new key.
+    const key = ["paymentFailureWarningRatio", "webhookFailureRatio", "cancellationRatio"].find((candidate) => !(candidate in readStackFile("production")))!;
+    const old = key.replace(/Ratio$/, "Threshold");
+    edit("config/schema.ts", (text) => text.replace("export const RENAMED_KEYS: Readonly<Record<string, ConfigKey>> = {};", `export const RENAMED_KEYS: Readonly<Record<string, ConfigKey>> = { ${old}: "${key}" };`));
+    const { run, contract } = await production({ [old]: "0.12" });
     const { breaking, kept } = checkContract(previous, contract);
     expect(breaking.map((finding) => finding.message)).toEqual([]);
     expect(kept.map((finding) => finding.old.slice(prefix.length)).sort()).toEqual([
@@ -90,7 +93,7 @@ describe("a scratch copy of the project: AlertRules renamed, Dashboards moved un
       "billing-monitoring:dashboards:Dashboards$pulumi:providers:grafana::billing-dashboards-grafana",
       "billing-monitoring:dashboards:Dashboards::billing-dashboards",
     ]);
-    expect(run.logs.filter((entry) => entry.severity === "warning").map((entry) => entry.message)).toContain("billing-monitoring:paymentFailureWarningThreshold is deprecated; rename it to paymentFailureWarningRatio");
+    expect(run.logs.filter((entry) => entry.severity === "warning").map((entry) => entry.message)).toContain(`billing-monitoring:${old} is deprecated; rename it to ${key}`);
     expect(declaredRuleFile(run)).toContain("> 0.12");
   }, 60_000);
 });

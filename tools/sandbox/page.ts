@@ -14,7 +14,6 @@ import type { AlertLog } from "./alert-log";
 import { PAGE_HTML } from "./page-html";
 import { closeServer, listenLoopback } from "./process";
 import type { Sandbox } from "./sandbox";
-import { isScenario, SCENARIOS } from "./scenarios";
 
 export interface PageEnvironment {
   /** The environment label the sandbox runs it under. */
@@ -80,7 +79,7 @@ export class SandboxPage {
     return {
       prometheusUrl: sandbox.prometheusUrl,
       alertmanagerUrl: sandbox.alertmanagerUrl,
-      scenarios: SCENARIOS,
+      scenarios: sandbox.simulator(environments[0].label).scenarios,
       environments: environments.map(({ label, name }) => ({ label, name, scenario: sandbox.simulator(label).scenario })),
       thresholds,
       timeline: log.events,
@@ -128,7 +127,8 @@ export class SandboxPage {
         const [, , , label, scenario] = url.pathname.split("/").map(decodeURIComponent);
         const environment = this.options.environments.find((e) => e.label === label || e.name === label);
         if (!environment) return json(404, { error: `unknown environment ${JSON.stringify(label)}; the environments are ${this.options.environments.map((e) => e.name).join(", ")}` });
-        if (!isScenario(scenario)) return json(404, { error: `unknown scenario ${JSON.stringify(scenario)}; the scenarios are ${SCENARIOS.join(", ")}` });
+        const scenarios = this.options.sandbox.simulator(environment.label).scenarios;
+        if (!scenarios.includes(scenario)) return json(404, { error: `unknown scenario ${JSON.stringify(scenario)}; the scenarios are ${scenarios.join(", ")}` });
         await this.options.sandbox.setScenario(environment.label, scenario);
         json(200, { environment: environment.name, scenario });
       } else {

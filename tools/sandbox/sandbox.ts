@@ -26,7 +26,6 @@ import { CONFIG_FILE } from "../../alerts/routing";
 import { type LocalOverrides, type RenderedAlertmanager, renderEnvironment, type RenderedEnvironment, withLocalOverrides, writeMounts } from "./render";
 import { sandboxArgs } from "./reloader";
 import { KubeletVolume } from "./volume";
-import type { ScenarioName } from "./scenarios";
 import { BillingSimulator } from "./simulator";
 import { SmtpSink } from "./smtp-sink";
 import { WebhookSink } from "./webhook-sink";
@@ -533,7 +532,7 @@ export class Sandbox {
     return simulator;
   }
 
-  async setScenario(environment: string, scenario: ScenarioName): Promise<void> {
+  async setScenario(environment: string, scenario: string): Promise<void> {
     await this.simulator(environment).setScenario(scenario);
   }
 

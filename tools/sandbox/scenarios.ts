@@ -3,6 +3,8 @@
  * config in use so that every scenario crosses its threshold by a margin (and healthy stays below all of them by
  * one), and the alerts each one is expected to fire.
  */
+import { alertRules, buildRuleGroups } from "../../alerts";
+import type { AlertRule, Watch } from "../../alerts/types";
 import type { BillingConfig } from "../../config";
 
 export const SCENARIOS = [
@@ -21,6 +23,36 @@ export type ScenarioName = (typeof SCENARIOS)[number];
 
 export function isScenario(name: string): name is ScenarioName {
   return (SCENARIOS as readonly string[]).includes(name);
+}
+
+/**
+ * Alerts no scenario above fires, each with a scenario of its own made from what it watches (alerts/types.ts,
+ * Watch), named after it in kebab case (`BillingRefundFailureRateHigh` → `billing-refund-failure-rate-high`): the
+ * simulator plays healthy traffic on its watched series, and failing traffic while its scenario runs. So a new alert
+ * is in the sandbox without a scenario written for it. `alerts` are the stack's by default.
+ */
+export function alertScenarios(cfg: BillingConfig, alerts: readonly AlertRule[] = alertRules(buildRuleGroups(cfg))): ReadonlyMap<string, AlertRule & { readonly watch: Watch }> {
+  const covered = new Set(Object.values(EXPECTED_ALERTS).flat());
+  const own = alerts.filter((rule): rule is AlertRule & { readonly watch: Watch } => rule.watch !== undefined && rule.watch.kind !== "always" && !covered.has(rule.alert));
+  return new Map(own.map((rule) => [rule.alert.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase(), rule]));
+}
+
+/** Every scenario a simulator of this config plays: the named ones, then each alert's own. */
+export function scenarioNames(cfg: BillingConfig, alerts?: readonly AlertRule[]): string[] {
+  return [...SCENARIOS, ...alertScenarios(cfg, alerts).keys()];
+}
+
+/** A watched series' healthy share or value and its failing one, around the alert's threshold. */
+export function watchedLevels(watch: Watch): { healthy: number; failing: number } | undefined {
+  if (watch.kind === "ratio") return { healthy: watch.threshold * HEALTHY_FRACTION, failing: failingRatio(watch.threshold) };
+  if (watch.kind === "quantile") return { healthy: watch.threshold * HEALTHY_FRACTION, failing: watch.threshold * FAILING_FACTOR };
+  return undefined;
+}
+
+/** Events a second on a watched series: enough for the low-traffic guard over its window, GUARD_MARGIN times over. */
+export function watchedRate(cfg: BillingConfig, watch: Watch): number {
+  const window = "window" in watch ? watch.window.seconds : cfg.rateWindow.seconds;
+  return (GUARD_MARGIN * cfg.minEventsPerWindow) / window;
 }
 
 /** What the simulated app does per second while a scenario runs. */
@@ -52,8 +84,8 @@ const GUARD_MARGIN = 3;
 /** A ratio FAILING_FACTOR times the threshold, kept below 1 (halfway to it when the threshold is that high). */
 const failingRatio = (threshold: number): number => Math.min(threshold * FAILING_FACTOR, (threshold + 1) / 2);
 
-/** The traffic of a scenario under a config. */
-export function traffic(cfg: BillingConfig, scenario: ScenarioName): Traffic {
+/** The traffic of a scenario under a config; an alert's own scenario plays healthy traffic on the named streams. */
+export function traffic(cfg: BillingConfig, scenario: ScenarioName | string, alerts?: readonly AlertRule[]): Traffic {
   const guardedRate = (windowSeconds: number): number => (GUARD_MARGIN * cfg.minEventsPerWindow) / windowSeconds;
   const healthy: Traffic = {
     up: true,
@@ -69,6 +101,12 @@ export function traffic(cfg: BillingConfig, scenario: ScenarioName): Traffic {
     grantCredits: cfg.creditGrantP99Threshold * HEALTHY_FRACTION,
     largeGrantCredits: cfg.creditGrantP99Threshold * FAILING_FACTOR,
   };
+  if (!isScenario(scenario)) {
+    const own = alertScenarios(cfg, alerts).get(scenario);
+    if (!own) throw new Error(`unknown scenario ${JSON.stringify(scenario)}; the scenarios are: ${scenarioNames(cfg, alerts).join(", ")}`);
+    // An alert on a metric's absence fires when the app is not scraped at all.
+    return own.watch.kind === "absence" ? { ...healthy, up: false } : healthy;
+  }
   switch (scenario) {
     case "healthy":
       return healthy;

@@ -11,10 +11,11 @@ import type { AddressInfo } from "node:net";
 
 import * as client from "prom-client";
 
+import type { AlertRule, Watch } from "../../alerts/types";
 import type { BillingConfig } from "../../config";
 import { METRICS, type MetricDefinition, type MetricKey, PLANS } from "../../promql/metrics";
 import { closeServer } from "./process";
-import { isScenario, SCENARIOS, type ScenarioName, traffic, type Traffic } from "./scenarios";
+import { alertScenarios, scenarioNames, traffic, type Traffic, watchedLevels, watchedRate } from "./scenarios";
 
 /** Label values the simulator cycles through, per label name. */
 const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
@@ -38,9 +39,11 @@ function combinations(labels: readonly string[]): Record<string, string>[] {
   return labels.reduce<Record<string, string>[]>((partial, label) => partial.flatMap((combo) => LABEL_VALUES[label].map((value) => ({ ...combo, [label]: value }))), [{}]);
 }
 
+/** Bounds that straddle a threshold, so a quantile crosses it whatever the config. */
+const around = (threshold: number): number[] => [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10].map((factor) => factor * threshold);
+
 /** Histogram buckets; those an alert reads straddle its threshold, so the quantile crosses it whatever the config. */
 function buckets(cfg: BillingConfig, key: MetricKey): number[] | undefined {
-  const around = (threshold: number): number[] => [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10].map((factor) => factor * threshold);
   switch (key) {
     case "webhookDuration":
       return around(cfg.webhookDurationP95Seconds);
@@ -58,6 +61,22 @@ function buckets(cfg: BillingConfig, key: MetricKey): number[] | undefined {
 }
 
 type Instrument = client.Counter | client.Gauge | client.Histogram;
+
+/** The metrics a watch reads. */
+function watchedMetrics(watch: Watch): MetricDefinition[] {
+  if (watch.kind === "ratio") return [watch.failures.metric, watch.events.metric];
+  return "metric" in watch ? [watch.metric] : [];
+}
+
+/** The i-th label set of a metric: each label cycles through its values, the matchers' labels fixed. */
+function labelsAt(metric: MetricDefinition, i: number, matchers: Readonly<Record<string, string>>): Record<string, string> {
+  return { ...Object.fromEntries(metric.labels.map((label) => [label, cycle(LABEL_VALUES[label] ?? [`${label}_1`], i)])), ...matchers };
+}
+
+/** The matched labels set to another of their values: the events that are not failures (status succeeded). */
+function otherThan(matchers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(matchers).map(([label, value]) => [label, (LABEL_VALUES[label] ?? []).find((other) => other !== value) ?? `not_${value}`]));
+}
 
 /** Whole events of one stream: accumulates rate × time and hands out events with a running index. */
 class EventStream {
@@ -77,15 +96,24 @@ export class BillingSimulator {
   readonly registry = new client.Registry();
   private readonly instruments: Record<MetricKey, Instrument>;
   private readonly streams = { payments: new EventStream(), webhooks: new EventStream(), subscriptions: new EventStream(), grants: new EventStream() };
-  private current: ScenarioName;
+  /** The alerts with a scenario of their own (scenarios.ts, alertScenarios), by scenario, each with its event stream. */
+  private readonly own: ReadonlyMap<string, AlertRule & { readonly watch: Watch }>;
+  private readonly ownStreams = new Map<string, EventStream>();
+  /** Instruments by metric name: the catalogue's, and those of watched metrics it lacks. */
+  private readonly byName = new Map<string, Instrument>();
+  private current: string;
   private lastAdvance = Date.now();
   private server?: http.Server;
   private port = 0;
 
   constructor(
     private readonly cfg: BillingConfig,
-    scenario: ScenarioName = "healthy",
+    scenario = "healthy",
+    /** The alerts whose scenarios it plays; the config's rule groups by default. */
+    private readonly alerts?: readonly AlertRule[],
   ) {
+    this.own = alertScenarios(cfg, alerts);
+    if (!scenarioNames(cfg, alerts).includes(scenario)) throw new Error(`unknown scenario ${JSON.stringify(scenario)}; the scenarios are: ${scenarioNames(cfg, alerts).join(", ")}`);
     this.current = scenario;
     const make = (key: MetricKey, metric: MetricDefinition): Instrument => {
       const common = { name: metric.name, help: metric.help, labelNames: [...metric.labels], registers: [this.registry] };
@@ -95,6 +123,15 @@ export class BillingSimulator {
       return new client.Histogram({ ...common, ...(histogramBuckets ? { buckets: histogramBuckets } : {}) });
     };
     this.instruments = Object.fromEntries((Object.entries(METRICS) as [MetricKey, MetricDefinition][]).map(([key, metric]) => [key, make(key, metric)])) as Record<MetricKey, Instrument>;
+    for (const [key, instrument] of Object.entries(this.instruments)) this.byName.set(METRICS[key as MetricKey].name, instrument);
+    // A watched metric the catalogue lacks is made here, its quantile's buckets around the alert's threshold.
+    for (const { watch } of this.own.values()) {
+      for (const metric of watchedMetrics(watch)) {
+        if (this.byName.has(metric.name)) continue;
+        const common = { name: metric.name, help: metric.help, labelNames: [...metric.labels], registers: [this.registry] };
+        this.byName.set(metric.name, metric.type === "histogram" ? new client.Histogram({ ...common, buckets: around(watch.kind === "quantile" ? watch.threshold : 1) }) : metric.type === "gauge" ? new client.Gauge(common) : new client.Counter(common));
+      }
+    }
     this.initialiseSeries();
     this.pollGauges();
   }
@@ -124,8 +161,13 @@ export class BillingSimulator {
     }
   }
 
-  get scenario(): ScenarioName {
+  get scenario(): string {
     return this.current;
+  }
+
+  /** The scenarios it plays: the named ones, then each alert's own. */
+  get scenarios(): string[] {
+    return scenarioNames(this.cfg, this.alerts);
   }
 
   /** Where Prometheus scrapes it (`host:port`); set once started. */
@@ -138,11 +180,12 @@ export class BillingSimulator {
   }
 
   get traffic(): Traffic {
-    return traffic(this.cfg, this.current);
+    return traffic(this.cfg, this.current, this.alerts);
   }
 
   /** Switches scenario: plays the old one up to now first; target-down closes the endpoint, leaving it reopens it. */
-  async setScenario(scenario: ScenarioName): Promise<void> {
+  async setScenario(scenario: string): Promise<void> {
+    if (!this.scenarios.includes(scenario)) throw new Error(`unknown scenario ${JSON.stringify(scenario)}; the scenarios are: ${this.scenarios.join(", ")}`);
     this.advance();
     const wasUp = this.traffic.up;
     this.current = scenario;
@@ -193,12 +236,12 @@ export class BillingSimulator {
         res.writeHead(200, { "Content-Type": this.registry.contentType }).end(await this.metrics());
       } else if (req.method === "GET" && url.pathname === "/scenario") {
         res.writeHead(200, { "Content-Type": "text/plain" }).end(`${this.current}\n`);
-      } else if ((req.method === "PUT" || req.method === "POST") && switchTo && isScenario(switchTo[1])) {
+      } else if ((req.method === "PUT" || req.method === "POST") && switchTo && this.scenarios.includes(switchTo[1])) {
         res.writeHead(200, { "Content-Type": "text/plain" }).end(`${switchTo[1]}\n`);
         await this.setScenario(switchTo[1]);
       } else if ((req.method === "PUT" || req.method === "POST") && url.pathname.startsWith("/scenario/")) {
         const name = decodeURIComponent(url.pathname.slice("/scenario/".length));
-        res.writeHead(404, { "Content-Type": "text/plain" }).end(`unknown scenario ${JSON.stringify(name)}; the scenarios are: ${SCENARIOS.join(", ")}\n`);
+        res.writeHead(404, { "Content-Type": "text/plain" }).end(`unknown scenario ${JSON.stringify(name)}; the scenarios are: ${this.scenarios.join(", ")}\n`);
       } else {
         res.writeHead(404, { "Content-Type": "text/plain" }).end("GET /metrics, GET /scenario, PUT /scenario/<name>\n");
       }
@@ -254,7 +297,41 @@ export class BillingSimulator {
     this.streams.grants.advance(t.creditGrantsPerSecond, seconds, (i) => {
       histogram("creditsAdded").observe({ source: cycle(LABEL_VALUES.source, i) }, picked(i, t.largeGrantShare) ? t.largeGrantCredits : t.grantCredits);
     });
+    this.advanceOwn(seconds);
     this.pollGauges();
+  }
+
+  /**
+   * The watched series of each alert with a scenario of its own: healthy events (a ratio's share or a quantile's
+   * value a quarter of its threshold away), failing ones while its scenario runs, none for a silence then.
+   */
+  private advanceOwn(seconds: number): void {
+    for (const [name, { watch }] of this.own) {
+      const failing = this.current === name;
+      const stream = this.ownStreams.get(name) ?? this.ownStreams.set(name, new EventStream()).get(name)!;
+      const level = watchedLevels(watch);
+      const perSecond = failing && watch.kind === "silence" ? 0 : watchedRate(this.cfg, watch);
+      stream.advance(perSecond, seconds, (i) => {
+        if (watch.kind === "ratio") {
+          const failed = picked(i, failing ? level!.failing : level!.healthy);
+          const apart = watch.failures.metric !== watch.events.metric;
+          if (apart) {
+            this.count(watch.events.metric, i, watch.events.matchers);
+            if (failed) this.count(watch.failures.metric, i, watch.failures.matchers);
+          } else {
+            this.count(watch.failures.metric, i, failed ? watch.failures.matchers : otherThan(watch.failures.matchers));
+          }
+        } else if (watch.kind === "quantile") {
+          (this.byName.get(watch.metric.name) as client.Histogram).observe(labelsAt(watch.metric, i, {}), failing ? level!.failing : level!.healthy);
+        } else if (watch.kind === "silence") {
+          this.count(watch.metric, i, {});
+        }
+      });
+    }
+  }
+
+  private count(metric: MetricDefinition, i: number, matchers: Readonly<Record<string, string>>): void {
+    (this.byName.get(metric.name) as client.Counter).inc(labelsAt(metric, i, matchers));
   }
 
   /** The polled gauges: fixed sizes, as a steady business would show between two scrapes. */

@@ -1,7 +1,7 @@
 /** The simulator exports the whole catalogue, and each scenario's traffic sits on the right side of its threshold. */
 import { METRICS } from "../../../promql/metrics";
 import { profileConfig } from "../../../tools/sandbox/profile";
-import { SCENARIOS, traffic } from "../../../tools/sandbox/scenarios";
+import { scenarioNames, SCENARIOS, traffic } from "../../../tools/sandbox/scenarios";
 import { BillingSimulator } from "../../../tools/sandbox/simulator";
 
 const cfg = profileConfig();
@@ -71,5 +71,51 @@ describe("scenario traffic", () => {
     // More than 1 % of grants large puts the p99 among them.
     expect(traffic(cfg, "credit-anomaly").largeGrantShare).toBeGreaterThan(0.01);
     expect(healthy.largeGrantCredits).toBeGreaterThan(cfg.creditGrantP99Threshold);
+  });
+});
+
+describe("an alert's own scenario, made from what it watches", () => {
+  // A made-up alert on a metric the simulator has no stream for: refunds failing above 20 % over 5 minutes.
+  const refunds = { name: "rsolv_billing_refund_processed_total", type: "counter" as const, labels: ["plan", "status"], help: "Refunds processed.", source: "[:rsolv, :billing, :refund_processed]" };
+  const alert = {
+    alert: "BillingRefundFailureRateHigh",
+    expr: "refund ratio > 0.2",
+    for: cfg.rateWindow,
+    labels: { severity: "warning" as const },
+    annotations: { summary: "", description: "", action: "", runbook_url: "", dashboard_url: "" },
+    watch: { kind: "ratio" as const, failures: { metric: refunds, matchers: { status: "failed" } }, events: { metric: refunds, matchers: {} }, window: cfg.rateWindow, threshold: 0.2 },
+  };
+  /** Failed and all refunds counted in an exposition. */
+  const counts = (exposition: string) => {
+    const lines = exposition.split("\n").filter((line) => line.startsWith(`${refunds.name}{`));
+    const sum = (filter: (line: string) => boolean) => lines.filter(filter).reduce((total, line) => total + Number(line.split(" ").pop()), 0);
+    return { failed: sum((line) => line.includes('status="failed"')), all: sum(() => true) };
+  };
+
+  it("every alert of the stack has a scenario: the named ones cover the seed's, so none of its own is needed", () => {
+    expect(scenarioNames(cfg)).toEqual([...SCENARIOS]);
+  });
+
+  it("a new alert gets a scenario named after it: healthy traffic under its threshold, failing traffic above it", async () => {
+    let now = 1_000_000;
+    const clock = jest.spyOn(Date, "now").mockImplementation(() => now);
+    try {
+      expect(scenarioNames(cfg, [alert])).toEqual([...SCENARIOS, "billing-refund-failure-rate-high"]);
+      const simulator = new BillingSimulator(cfg, "healthy", [alert]);
+      now += cfg.rateWindow.seconds * 1000;
+      const healthy = counts(await simulator.metrics());
+      // The guard's volume, GUARD_MARGIN times over, and a quarter of the threshold failing.
+      expect(healthy.all).toBeGreaterThanOrEqual(cfg.minEventsPerWindow);
+      expect(healthy.failed / healthy.all).toBeLessThan(alert.watch.threshold);
+      await simulator.setScenario("billing-refund-failure-rate-high");
+      now += cfg.rateWindow.seconds * 1000;
+      const failing = counts(await simulator.metrics());
+      expect((failing.failed - healthy.failed) / (failing.all - healthy.all)).toBeGreaterThan(alert.watch.threshold);
+      // The named streams stay healthy meanwhile: only the alert's own series fail.
+      expect(traffic(cfg, "billing-refund-failure-rate-high", [alert])).toEqual(traffic(cfg, "healthy"));
+      await expect(simulator.setScenario("billing-refund-failure-rate-hgh")).rejects.toThrow('unknown scenario "billing-refund-failure-rate-hgh"; the scenarios are: healthy, ');
+    } finally {
+      clock.mockRestore();
+    }
   });
 });
