@@ -1,7 +1,8 @@
 /** The simulator exports the whole catalogue, and each scenario's traffic sits on the right side of its threshold. */
 import { METRICS } from "../../../promql/metrics";
 import { profileConfig } from "../../../tools/sandbox/profile";
-import { scenarioNames, SCENARIOS, traffic } from "../../../tools/sandbox/scenarios";
+import { alertRules, buildRuleGroups } from "../../../alerts";
+import { alertScenarios, EXPECTED_ALERTS, scenarioNames, SCENARIOS, traffic } from "../../../tools/sandbox/scenarios";
 import { BillingSimulator } from "../../../tools/sandbox/simulator";
 
 const cfg = profileConfig();
@@ -92,8 +93,13 @@ describe("an alert's own scenario, made from what it watches", () => {
     return { failed: sum((line) => line.includes('status="failed"')), all: sum(() => true) };
   };
 
-  it("every alert of the stack has a scenario: the named ones cover the seed's, so none of its own is needed", () => {
-    expect(scenarioNames(cfg)).toEqual([...SCENARIOS]);
+  it("every alert of the stack that declares a watch is played by a scenario, a named one or its own; the named ones name alerts that exist", () => {
+    const watched = alertRules(buildRuleGroups(cfg)).filter((rule) => rule.watch && rule.watch.kind !== "always").map((rule) => rule.alert);
+    const named = new Set(Object.values(EXPECTED_ALERTS).flat());
+    const own = [...alertScenarios(cfg).values()].map((rule) => rule.alert);
+    expect(watched.filter((alert) => !named.has(alert) && !own.includes(alert))).toEqual([]);
+    expect([...named].filter((alert) => !watched.includes(alert))).toEqual([]);
+    expect(scenarioNames(cfg)).toEqual([...SCENARIOS, ...alertScenarios(cfg).keys()]);
   });
 
   it("a new alert gets a scenario named after it: healthy traffic under its threshold, failing traffic above it", async () => {
