@@ -3,6 +3,8 @@
  * starts it), with test values for the settings each user sets by hand (the secrets and the Postmark access key),
  * and finds resources in the result. Runs are kept for reuse across test files (tools/engine/program.ts, RUN_CACHE).
  */
+import { INTEGRATIONS } from "../../alerts/integrations";
+import { atLeast, OLDEST_SUPPORTED } from "../../config/releases";
 import { failureOf } from "../../tools/engine/run";
 import { type Mode, type RecordedResource, runStack as runProgramStack, type StackRun } from "../../tools/engine/program";
 
@@ -74,3 +76,19 @@ export const TYPES = {
   dashboard: "grafana:oss/dashboard:Dashboard",
   annotation: "grafana:oss/annotation:Annotation",
 } as const;
+
+/** The newest Alertmanager release an integration needs: the one to declare with all of them on. */
+export const NEWEST_NEEDED = INTEGRATIONS.map((integration) => integration.alertmanagerRelease ?? OLDEST_SUPPORTED.alertmanager).reduce((newest, release) => (atLeast(release, newest) ? release : newest));
+
+/**
+ * Every integration an Alertmanager release has switched on, each by its secret (its render stand-in, a value of the
+ * right form), and that release declared when it is newer than the oldest supported. Tests iterate the entries
+ * (alerts/integrations.ts) this way, so a new integration is tested as it is added.
+ */
+export function integrationsOn(release: string = NEWEST_NEEDED): { secrets: Record<string, string>; config?: { alertmanagerVersion: string } } {
+  const integrations = INTEGRATIONS.filter((integration) => atLeast(release, integration.alertmanagerRelease ?? OLDEST_SUPPORTED.alertmanager));
+  return {
+    secrets: Object.fromEntries(integrations.map((integration) => [integration.secret, integration.standIn])),
+    ...(release === OLDEST_SUPPORTED.alertmanager ? {} : { config: { alertmanagerVersion: release } }),
+  };
+}

@@ -10,7 +10,9 @@ import * as path from "node:path";
 
 import { parse } from "yaml";
 
+import { INTEGRATIONS } from "../../../alerts/integrations";
 import { ROOT } from "../../../tools/engine/program";
+import { integrationsOn } from "../../helpers/stack";
 import { scratchProject, tempDir } from "../../helpers/tools";
 
 let scratch: { dir: string; remove: () => void };
@@ -23,7 +25,9 @@ const git = (...args: string[]) => {
 const RENDER_CACHE = { BILLING_MONITORING_RUN_CACHE: "render" };
 const review = (...args: string[]) => spawnSync(process.execPath, ["-r", "@swc-node/register", "tools/cli/review.ts", ...args], { cwd: scratch.dir, encoding: "utf8", env: { ...process.env, ...RENDER_CACHE } });
 const append = (file: string, text: string) => fs.appendFileSync(path.join(scratch.dir, file), text);
-const SLACK_CIPHERTEXT = "v1:dGVzdC1vbmx5:c2xhY2stY2lwaGVydGV4dA==";
+/** Every integration switched on, each secret as a stack file holds it (encrypted), with the release they need. */
+const INTEGRATIONS_ON = integrationsOn();
+const ciphertext = (key: string): string => `v1:dGVzdC1vbmx5:${Buffer.from(`${key}-ciphertext`).toString("base64")}`;
 
 beforeAll(() => {
   scratch = scratchProject("review");
@@ -43,8 +47,8 @@ beforeAll(() => {
       `  billing-monitoring:emailRecipients: '{"critical":["admin@rsolv.dev","payments-oncall@rsolv.dev"]}'`,
       '  billing-monitoring:businessHoursStart: "08:00"',
       '  billing-monitoring:sloAlerts: "false"',
-      "  billing-monitoring:slackWebhookUrl:",
-      `    secure: ${SLACK_CIPHERTEXT}`,
+      ...Object.keys(INTEGRATIONS_ON.secrets).flatMap((key) => [`  billing-monitoring:${key}:`, `    secure: ${ciphertext(key)}`]),
+      ...Object.entries(INTEGRATIONS_ON.config ?? {}).map(([key, value]) => `  billing-monitoring:${key}: "${value}"`),
       "",
     ].join("\n"),
   );
@@ -99,10 +103,14 @@ describe("between a base and a revision with one change of each kind", () => {
     expect(production).toMatch(/- billing-critical \(critical\): repeated every 2h → 30m: `BillingPaymentFailureRateCritical`, .*`BillingMetricsAbsent`, `AlertmanagerNotificationsFailing`, `PrometheusRuleEvaluationFailures`, `PrometheusAlertmanagerUnreachable`\n/);
   });
 
-  it("receivers: recipients and the new Slack destination, never the secret", () => {
-    expect(production).toContain("- receiver `billing-critical`: now also email to admin@rsolv.dev, payments-oncall@rsolv.dev; no longer email to admin@rsolv.dev, billing-oncall@rsolv.dev\n");
-    expect(production).toContain("- receiver `billing-warning`: now also Slack #billing-alerts\n");
-    expect(summary).not.toContain(SLACK_CIPHERTEXT);
+  it("receivers: recipients and each new integration as a destination of its severity's receiver, never the secret", () => {
+    expect(production).toMatch(/- receiver `billing-critical`: now also [^\n]*email to admin@rsolv\.dev, payments-oncall@rsolv\.dev[^\n]*; no longer email to admin@rsolv\.dev, billing-oncall@rsolv\.dev\n/);
+    for (const integration of INTEGRATIONS) {
+      const line = production.split("\n").find((text) => text.startsWith(`- receiver \`billing-${integration.severity}\`: now also `));
+      expect({ integration: integration.name, named: line?.split("; no longer")[0].includes(integration.name) }).toEqual({ integration: integration.name, named: true });
+      expect(summary).not.toContain(ciphertext(integration.secret));
+    }
+    expect(production).toContain("- receiver `billing-warning`: now also Slack #billing-alerts");
   });
 
   it("time intervals", () => {
