@@ -131,6 +131,31 @@ export const INTEGRATIONS: readonly Integration[] = [
     },
     destination: (config) => `PagerDuty (${config.severity})`,
   }),
+  integration<{ webhook_url_file: string; send_resolved: boolean; title: string; text: string }>({
+    name: "Microsoft Teams",
+    secret: "teamsWebhookUrl",
+    file: "teams-webhook-url",
+    severity: "warning",
+    emailFailing: true,
+    // msteamsv2_configs (a Power Automate workflow's webhook, which replaced Office 365 connectors), with its
+    // webhook_url_file, is new in 0.28.
+    alertmanagerRelease: "0.28.0",
+    alertmanager: {
+      key: "msteamsv2_configs",
+      config: (_cfg, secretFile, subject) => ({ webhook_url_file: secretFile, send_resolved: true, title: subjectTemplate(subject), text: ALERT_LINES }),
+      credentialField: "webhook_url",
+    },
+    // prometheus-operator 0.82+.
+    operator: { key: "msteamsv2Configs", fields: { webhook_url_file: "webhookURL", send_resolved: "sendResolved", title: "title", text: "text" } },
+    standIn: "https://pulumi-secret.invalid/teams-webhook-url",
+    sandbox: {
+      sink: "teams",
+      // A workflow accepts the card with 202 and no body; Alertmanager takes any 2xx.
+      answer: [202, {}, ""],
+      secret: (sinkUrl) => sinkUrl,
+    },
+    destination: () => "Microsoft Teams",
+  }),
 ];
 
 /** The integrations this stack's config switches on. */
