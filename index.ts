@@ -11,6 +11,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 
+import { RELEASE_FEATURES } from "./alerts/integrations";
 import { sha256 } from "./common/hash";
 import { toJson } from "./common/serialize";
 import { declareAlertmanagerRouting, declareAlertRules, declareOperatorRouting } from "./components/alerting";
@@ -22,7 +23,7 @@ import { ownershipCheck } from "./gates/ownership";
 import { promotionGate } from "./gates/promotion";
 
 async function billingMonitoring() {
-  const { config, secrets } = loadConfig();
+  const { config, secrets } = loadConfig(RELEASE_FEATURES);
   // Before anything else is declared: a refused image, or a second owner, leaves the whole stack untouched.
   const promotion = await promotionGate(config);
   await ownershipCheck(config);

@@ -9,6 +9,7 @@ import { percent } from "../common/format";
 import { SERVER_METRICS } from "../promql/metrics";
 import { escapeRegex, literal, type Matchers, rate, regex, select, sumBy } from "../promql/index";
 import { alertRule, annotations, labels, RUNBOOKS, type RuleContext } from "./common";
+import { INTEGRATIONS, listed } from "./integrations";
 import type { AlertRule, RuleGroup, Severity } from "./types";
 
 /** The group's name before the environment is appended; its own evaluation failures are watched too. */
@@ -75,7 +76,7 @@ export function alertingPipelineGroup(ctx: RuleContext, watchedGroups: readonly 
           summary: "Alertmanager notifications are failing",
           description:
             `{{ $value | humanizePercentage }} of Alertmanager's {{ $labels.integration }} notifications failed ${over}, above ${percent(cfg.notificationFailureRatio)} ${lasting}. ` +
-            "Alerts routed only to that channel reach nobody. A failing email is told through Slack and PagerDuty when configured, and silences the Watchdog so the heartbeat service pages; any other failing channel is told by email.",
+            `Alerts routed only to that channel reach nobody. A failing email is told through ${listed(INTEGRATIONS.filter((i) => i.emailFailing).map((i) => i.name))} when configured, and silences the Watchdog so the heartbeat service pages; any other failing channel is told by email.`,
           action: ["Read Alertmanager's log for the failing integration's error (authentication, TLS, HTTP status).", "Check the channel's credentials and the provider's status page.", "Follow the runbook."],
         },
       ),

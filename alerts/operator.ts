@@ -10,6 +10,8 @@
  * environment, so it routes this environment's alerts and nothing else's.
  */
 import type { BillingConfig } from "../config";
+import { PROJECT } from "../config/schema";
+import { integrationOf } from "./integrations";
 import {
   BUSINESS_HOURS,
   businessHours,
@@ -71,9 +73,9 @@ export interface CrdReceiver {
     html?: string;
     text?: string;
   }[];
-  slackConfigs?: { apiURL: SecretKeySelector; channel: string; sendResolved: boolean; title: string; text: string }[];
-  pagerdutyConfigs?: { routingKey: SecretKeySelector; sendResolved: boolean; severity: string; description: string }[];
   webhookConfigs?: { urlSecret: SecretKeySelector; sendResolved: boolean }[];
+  /** An integration's configs, under the key its entry names (alerts/integrations.ts). */
+  [configs: `${string}Configs`]: readonly object[] | undefined;
 }
 
 export interface AlertmanagerConfigSpec {
@@ -109,7 +111,7 @@ function crdRoute(route: Route): CrdRoute {
  * each is a selector of that file in the Secret `secretName`. SMTP settings move from the global block into each
  * email config, since an AlertmanagerConfig has no global block.
  */
-function crdReceiver(cfg: BillingConfig, receiver: Receiver, secretName: string): CrdReceiver {
+export function crdReceiver(cfg: BillingConfig, receiver: Receiver, secretName: string): CrdReceiver {
   const selector = (file: string): SecretKeySelector => ({ name: secretName, key: file.slice(file.lastIndexOf("/") + 1) });
   const email = (config: EmailConfig) => ({
     to: config.to,
@@ -124,14 +126,30 @@ function crdReceiver(cfg: BillingConfig, receiver: Receiver, secretName: string)
     html: config.html,
     text: config.text,
   });
-  if (receiver.webhook_configs) throw new Error("webhook receivers are made with their Secret reference (HEARTBEAT_FILE)");
+  const { name, email_configs, webhook_configs, ...integrations } = receiver;
+  if (webhook_configs) throw new Error("webhook receivers are made with their Secret reference (HEARTBEAT_FILE)");
   return {
-    name: receiver.name,
-    ...(receiver.email_configs ? { emailConfigs: receiver.email_configs.map(email) } : {}),
-    ...(receiver.slack_configs ? { slackConfigs: receiver.slack_configs.map(({ api_url_file, channel, send_resolved, title, text }) => ({ apiURL: selector(api_url_file), channel, sendResolved: send_resolved, title, text })) } : {}),
-    ...(receiver.pagerduty_configs
-      ? { pagerdutyConfigs: receiver.pagerduty_configs.map(({ routing_key_file, send_resolved, severity, description }) => ({ routingKey: selector(routing_key_file), sendResolved: send_resolved, severity, description })) }
-      : {}),
+    name,
+    ...(email_configs ? { emailConfigs: email_configs.map(email) } : {}),
+    // A kind the CRD cannot say is refused, never left out: the receiver would silently lose a channel.
+    ...Object.fromEntries(
+      Object.entries(integrations).map(([key, configs]) => {
+        const integration = integrationOf(key);
+        if (!integration) throw new Error(`receiver ${name} has ${key}, which no entry of INTEGRATIONS (alerts/integrations.ts) converts to an AlertmanagerConfig`);
+        if ("refused" in integration.operator) throw new Error(`${PROJECT}:${integration.secret} is not allowed with prometheusOperator: ${integration.operator.refused}`);
+        const { key: crdKey, fields } = integration.operator;
+        const fileField = `${integration.alertmanager.credentialField}_file`;
+        const crdConfig = (config: object) =>
+          Object.fromEntries(
+            Object.entries(config).map(([field, value]) => {
+              const crdField = fields[field];
+              if (crdField === undefined) throw new Error(`${integration.name}'s ${key} field ${field} has no AlertmanagerConfig name in its entry's operator.fields (alerts/integrations.ts)`);
+              return [crdField, field === fileField ? selector(value as string) : value];
+            }),
+          );
+        return [crdKey, (configs ?? []).map(crdConfig)];
+      }),
+    ),
   };
 }
 

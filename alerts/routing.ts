@@ -11,7 +11,7 @@ import type { BillingConfig, SecretKey } from "../config";
 import { atLeast, WEBHOOK_URL_FILE } from "../config/releases";
 import { escapeRegex } from "../promql/index";
 import { toYaml } from "../common/serialize";
-import { enabledIntegrations } from "./integrations";
+import { type ConfigsKey, enabledIntegrations, INTEGRATIONS, type Integration, listed } from "./integrations";
 import { EMAIL_INTEGRATION, NOTIFICATIONS_FAILING } from "./alerting-pipeline";
 import { METRICS_ABSENT, WATCHDOG } from "./pipeline";
 import { PAYMENT_FAILURE_FAMILY } from "./payments";
@@ -83,10 +83,10 @@ export type HeartbeatWebhook = ({ url: string } | { url_file: string }) & { send
 export interface Receiver {
   name: string;
   email_configs?: EmailConfig[];
-  slack_configs?: { api_url_file: string; channel: string; send_resolved: boolean; title: string; text: string }[];
-  pagerduty_configs?: { routing_key_file: string; send_resolved: boolean; severity: string; description: string }[];
   /** The heartbeat: its URL inline (Alertmanager 0.25) or read from the Secret (`url_file`, 0.26+). */
   webhook_configs?: HeartbeatWebhook[];
+  /** An integration's configs, under the key its entry names (alerts/integrations.ts). */
+  [configs: ConfigsKey]: readonly object[] | undefined;
 }
 
 // --- Names shared with components and tests. ------------------------------------------------------------------------
@@ -199,13 +199,16 @@ export function receivers(cfg: BillingConfig, secretFile: (name: string) => stri
     text: '{{ template "billing.email.text" . }}',
   });
   const integrations = enabledIntegrations(cfg);
-  const joined = (severity: Severity): Partial<Receiver> => Object.assign({}, ...integrations.filter((i) => i.severity === severity).map((i) => i.receiver(cfg, secretFile(i.file))));
+  const part = (chosen: readonly Integration[], subject?: Severity): Partial<Receiver> =>
+    Object.fromEntries(chosen.map((i) => [i.alertmanager.key, [i.alertmanager.config(cfg, secretFile(i.file), subject ?? i.severity)]]));
+  const joined = (severity: Severity): Partial<Receiver> => part(integrations.filter((i) => i.severity === severity));
   return [
     { name: RECEIVERS.critical, email_configs: [email("critical", cfg.emailRecipients.critical)], ...joined("critical") },
     { name: RECEIVERS.warning, email_configs: [email("warning", cfg.emailRecipients.warning)], ...joined("warning") },
     { name: RECEIVERS.info, email_configs: [email("info", cfg.emailRecipients.info)], ...joined("info") },
-    // Every integration at once, each with the critical subject; email stays, for the case where it fails only in part.
-    { name: RECEIVERS.emailFailing, email_configs: [email("critical", cfg.emailRecipients.critical)], ...Object.assign({}, ...integrations.map((i) => i.receiver(cfg, secretFile(i.file), "critical"))) },
+    // Every integration that joins it at once, each with the critical subject; email stays, for the case where it
+    // fails only in part.
+    { name: RECEIVERS.emailFailing, email_configs: [email("critical", cfg.emailRecipients.critical)], ...part(integrations.filter((i) => i.emailFailing), "critical") },
     { name: RECEIVERS.default, email_configs: [email("default", cfg.emailRecipients.default)] },
     { name: RECEIVERS.nonPaging, email_configs: [email("nonpaging", cfg.nonPagingRecipients)] },
     { name: RECEIVERS.nonPagingWatchdog },
@@ -302,7 +305,7 @@ function billingInhibitRules(): InhibitRule[] {
 
 /**
  * Email failing silences the Watchdog, so the heartbeat stops and the heartbeat service pages by its own channel:
- * the one way to be told when email is the only channel (no Slack, no PagerDuty), and a second way otherwise.
+ * the one way to be told when email is the only channel (no integration), and a second way otherwise.
  */
 function emailFailingStopsHeartbeat(): InhibitRule {
   return {
@@ -317,10 +320,11 @@ function emailFailingStopsHeartbeat(): InhibitRule {
  * docs/environments-and-routing.md, "When alerting itself fails", says the same.
  */
 export function uncoveredEmailFailure(cfg: BillingConfig): string | undefined {
-  if (enabledIntegrations(cfg).length > 0) return undefined;
+  if (enabledIntegrations(cfg).some((i) => i.emailFailing)) return undefined;
+  const keys = INTEGRATIONS.filter((i) => i.emailFailing).map((i) => i.secret);
   return cfg.secretsSet.includes("heartbeatUrl")
-    ? `Only email reaches people: when email fails, ${NOTIFICATIONS_FAILING} is told only by the heartbeat stopping (its inhibition of the Watchdog), as fast as the heartbeat service notices. Set slackWebhookUrl or pagerdutyRoutingKey for a direct second channel.`
-    : `Only email reaches people and no heartbeatUrl is set: when email fails, nobody is told (${NOTIFICATIONS_FAILING} fires in Prometheus, and its email fails too). Set heartbeatUrl, slackWebhookUrl or pagerdutyRoutingKey.`;
+    ? `Only email reaches people: when email fails, ${NOTIFICATIONS_FAILING} is told only by the heartbeat stopping (its inhibition of the Watchdog), as fast as the heartbeat service notices. Set ${listed(keys, "or")} for a direct second channel.`
+    : `Only email reaches people and no heartbeatUrl is set: when email fails, nobody is told (${NOTIFICATIONS_FAILING} fires in Prometheus, and its email fails too). Set ${listed(["heartbeatUrl", ...keys], "or")}.`;
 }
 
 export function businessHours(cfg: BillingConfig): TimeInterval {

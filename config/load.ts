@@ -2,7 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { type BillingConfig, ConfigError, parseConfig } from "./parse";
-import { PROJECT, RENAMED_KEYS, type SecretKey } from "./schema";
+import type { ReleaseFeature } from "./releases";
+import { PROJECT, RENAMED_KEYS, SECRET_KEYS, type SecretKey } from "./schema";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Pulumi-facing.
@@ -10,7 +11,6 @@ import { PROJECT, RENAMED_KEYS, type SecretKey } from "./schema";
 /** Secret config values, as Pulumi secrets. Optional ones are undefined when unset. */
 export type Secrets = { readonly [K in SecretKey]: K extends "grafanaToken" ? pulumi.Output<string> : pulumi.Output<string> | undefined };
 
-/** Reads the current stack's config, checks it whole, and returns it with its secrets as Pulumi secrets. */
 /**
  * An error for the user, as Pulumi should show it: a RunError prints its message alone. Its stack is dropped too:
  * Pulumi's cmd/run also formats every uncaught error with util.inspect for its tracing span, and on Node 20 that
@@ -22,7 +22,11 @@ export function stackless<E extends Error>(error: E): E {
   return error;
 }
 
-export function loadConfig(): { config: BillingConfig; secrets: Secrets } {
+/**
+ * Reads the current stack's config, checks it whole (`releaseFeatures`: see parseConfig), and returns it with its
+ * secrets as Pulumi secrets.
+ */
+export function loadConfig(releaseFeatures: readonly ReleaseFeature<BillingConfig>[]): { config: BillingConfig; secrets: Secrets } {
   const prefix = `${PROJECT}:`;
   const values: Record<string, string> = {};
   const secretKeys = new Set<string>();
@@ -41,7 +45,7 @@ export function loadConfig(): { config: BillingConfig; secrets: Secrets } {
   const stack = pulumi.getStack();
   let config: BillingConfig;
   try {
-    config = parseConfig({ stack, values, secretKeys, otherKeys });
+    config = parseConfig({ stack, values, secretKeys, otherKeys }, releaseFeatures);
   } catch (error) {
     if (error instanceof ConfigError) throw stackless(new pulumi.RunError(error.message));
     throw error;
@@ -58,10 +62,9 @@ export function loadConfig(): { config: BillingConfig; secrets: Secrets } {
       // Only a stack that writes Alertmanager configuration sends email.
       smtpPassword: config.alertmanagerOwner || config.prometheusOperator ? required("smtpPassword") : secret("smtpPassword"),
       grafanaToken: required("grafanaToken"),
-      slackWebhookUrl: secret("slackWebhookUrl"),
-      pagerdutyRoutingKey: secret("pagerdutyRoutingKey"),
-      heartbeatUrl: secret("heartbeatUrl"),
-    },
+      // Every other secret is optional: its feature is off when unset.
+      ...Object.fromEntries(SECRET_KEYS.filter((key) => key !== "smtpPassword" && key !== "grafanaToken").map((key) => [key, secret(key)])),
+    } as Secrets,
   };
 }
 

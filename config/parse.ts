@@ -182,14 +182,6 @@ function imageRef(v: RawValues, raw: RawConfig, problems: string[]): ImageRef {
 }
 
 /**
- * The features a stack may use that need a newer Prometheus or Alertmanager than the oldest supported: each is
- * refused unless the stack declares a release that has it (`prometheusVersion`, `alertmanagerVersion`). None of
- * today's features does: everything the stack writes loads on 2.42 and 0.25 (the compatibility checks prove it), and
- * what newer releases offer is used when declared (the heartbeat's `url_file`), never required.
- */
-export const RELEASE_FEATURES: readonly ReleaseFeature<BillingConfig>[] = [];
-
-/**
  * A base configuration the billing subtree cannot go into: read only by the stack that writes the configuration in
  * ConfigMap mode, and sharing no receiver or time interval name with billing's (one would silently replace the other).
  */
@@ -290,9 +282,12 @@ function crossChecks(config: BillingConfig, problems: string[]): void {
 
 /**
  * Checks a stack's raw config and returns it typed. Throws a {@link ConfigError} naming every bad key, its value
- * (never a secret's) and what is allowed.
+ * (never a secret's) and what is allowed. `releaseFeatures` are what a stack may use that needs a newer Prometheus or
+ * Alertmanager than the oldest supported (the integrations' RELEASE_FEATURES, alerts/integrations.ts): each is refused
+ * unless the stack declares a release that has it (`prometheusVersion`, `alertmanagerVersion`). They are given, not
+ * imported: config/ reads nothing of alerts/.
  */
-export function parseConfig(given: RawConfig, renamed: Readonly<Record<string, string>> = RENAMED_KEYS): BillingConfig {
+export function parseConfig(given: RawConfig, releaseFeatures: readonly ReleaseFeature<BillingConfig>[], renamed: Readonly<Record<string, string>> = RENAMED_KEYS): BillingConfig {
   const problems: string[] = [];
   const { raw, deprecations } = renameKeys(given, renamed, problems);
   const v = readValues(raw, problems);
@@ -314,7 +309,7 @@ export function parseConfig(given: RawConfig, renamed: Readonly<Record<string, s
   }
   crossChecks(config, problems);
   if (v.alertmanagerBase) problems.push(...baseProblems(v.alertmanagerBase, config));
-  problems.push(...releaseProblems(RELEASE_FEATURES, config, { prometheus: v.prometheusVersion ?? OLDEST_SUPPORTED.prometheus, alertmanager: v.alertmanagerVersion ?? OLDEST_SUPPORTED.alertmanager }, PROJECT));
+  problems.push(...releaseProblems(releaseFeatures, config, { prometheus: v.prometheusVersion ?? OLDEST_SUPPORTED.prometheus, alertmanager: v.alertmanagerVersion ?? OLDEST_SUPPORTED.alertmanager }, PROJECT));
   if (problems.length > 0) throw new ConfigError(raw.stack, problems);
   return config;
 }

@@ -172,6 +172,7 @@ export const CONFIG_SCHEMA = {
   businessDays: field({ doc: "Business days, a weekday or a range such as monday:friday.", check: weekdayRange, default: "monday:friday" }),
   slackWebhookUrl: field({ doc: "Slack incoming-webhook URL. Set: warnings also go to Slack.", check: url, secret: true, optional: true }),
   slackChannel: field({ doc: "Slack channel for warnings.", check: text, default: "#billing-alerts" }),
+  teamsWebhookUrl: field({ doc: "Microsoft Teams workflow (Power Automate) webhook URL. Set: warnings also go to Teams. Needs alertmanagerVersion 0.28 or later.", check: url, secret: true, optional: true }),
   pagerdutyRoutingKey: field({ doc: "PagerDuty Events API v2 routing key. Set: critical alerts also page through PagerDuty.", check: text, secret: true, optional: true }),
   heartbeatUrl: field({ doc: "Dead man's switch URL the Watchdog alert is posted to. Unset: the Watchdog goes to a receiver that sends nothing.", check: url, secret: true, optional: true }),
   heartbeatRepeatInterval: field({ doc: "How often the Watchdog heartbeat is sent.", check: durationCheck, default: parseDuration("5m")! }),

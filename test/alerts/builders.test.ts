@@ -5,6 +5,7 @@
  */
 import { ratioAlert, ruleContext } from "../../alerts/common";
 import { paymentsGroup } from "../../alerts/payments";
+import { RELEASE_FEATURES } from "../../alerts/integrations";
 import { parseConfig } from "../../config";
 import { parseDuration } from "../../common/duration";
 import { METRICS } from "../../promql/metrics";
@@ -32,7 +33,7 @@ const cfg = parseConfig({
     dashboardUid: "shop-billing",
     runbookBaseUrl: "https://docs.example/runbooks",
   },
-});
+}, RELEASE_FEATURES);
 const ctx = ruleContext(cfg);
 
 const RATE = "namespace_plan_status_failure_code:rsolv_billing_payment_processed:rate10m";

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { INTEGRATIONS } from "../../alerts/integrations";
 import type { AlertmanagerConfig, Route } from "../../alerts/routing";
 import { toYaml } from "../../common/serialize";
 import { mountedAlertmanagerConfig, removeMounted, type MountedConfig } from "../helpers/alertmanager-config";
@@ -16,7 +17,7 @@ import { parseMatcher } from "../helpers/alertmanager-semantics";
 import { checkConfig, routeReceivers } from "../helpers/amtool";
 import { kubePrometheusStackBase, operatorConfig, type SelectedObject } from "../helpers/operator-conversion";
 import type { RuleFile, RuleFileRule } from "../helpers/rule-file";
-import { runStack, single, TEST_SECRETS, TYPES } from "../helpers/stack";
+import { integrationsOn, runStack, single, TEST_SECRETS, TYPES } from "../helpers/stack";
 import type { StackRun } from "../../tools/engine/program";
 
 const OPERATOR = { prometheusOperator: "true", prometheusRuleLabels: JSON.stringify({ release: "kube-prometheus-stack" }) };
@@ -173,5 +174,31 @@ describe("operator mode: the AlertmanagerConfig objects, converted as the operat
       fs.writeFileSync(file, toYaml(moved));
       expect(routeReceivers(file, critical())).toEqual(["null"]);
     });
+  });
+});
+
+describe("operator mode with every integration on", () => {
+  it("GIVEN every integration set WHEN the production object is converted as the operator does THEN its severity receivers carry each one (none dropped), its credential from the Secret, and amtool of the release they need loads it", async () => {
+    const integrations = integrationsOn();
+    const run = await runStack("production", { config: { ...OPERATOR, ...integrations.config }, secrets: integrations.secrets });
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "billing-operator-integrations-"));
+    try {
+      const templates = run.resources.find((r) => r.type === TYPES.configMap)!.inputs.data as Record<string, string>;
+      fs.mkdirSync(path.join(root, "templates"));
+      for (const [file, content] of Object.entries(templates)) fs.writeFileSync(path.join(root, "templates", file), content);
+      const converted = operatorConfig(kubePrometheusStackBase(path.join(root, "templates", "*.tmpl")), [selected(run)]);
+      const file = path.join(root, "alertmanager.yaml");
+      fs.writeFileSync(file, toYaml(converted), { mode: 0o600 });
+      const result = checkConfig(file, "current");
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
+      const receiver = (name: string) => converted.receivers.find((r) => r.name === `rsolv-production/billing-production/${name}`)!;
+      for (const integration of INTEGRATIONS) {
+        const expected = [{ [integration.alertmanager.credentialField]: integrations.secrets[integration.secret] }];
+        expect({ integration: integration.name, configs: receiver(`billing-${integration.severity}`)[integration.alertmanager.key] }).toMatchObject({ integration: integration.name, configs: expected });
+        if (integration.emailFailing) expect({ integration: integration.name, configs: receiver("billing-email-failing")[integration.alertmanager.key] }).toMatchObject({ integration: integration.name, configs: expected });
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 
 import { buildRuleGroups, ruleFileDocument } from "../../alerts";
+import { RELEASE_FEATURES } from "../../alerts/integrations";
 import { ConfigError, parseConfig } from "../../config";
 import { toYaml } from "../../common/serialize";
 import { runTool, tempDir } from "../helpers/tools";
@@ -20,7 +21,7 @@ const VALID = { imageTag: "v1.2.3", smtpUsername: "access-key", smtpPassword: "p
 
 const offline = (routes: string): boolean => {
   try {
-    parseConfig({ stack: "staging", values: { ...VALID, apiLatencyRoutes: routes }, secretKeys: new Set(["smtpPassword", "grafanaToken"]) });
+    parseConfig({ stack: "staging", values: { ...VALID, apiLatencyRoutes: routes }, secretKeys: new Set(["smtpPassword", "grafanaToken"]) }, RELEASE_FEATURES);
     return true;
   } catch (error) {
     if (error instanceof ConfigError) return false;
@@ -52,7 +53,7 @@ describe("route patterns", () => {
   it("an accepted pattern renders a rule file promtool loads", () => {
     const accepted = PATTERNS.filter(offline);
     for (const [i, routes] of accepted.entries()) {
-      const cfg = parseConfig({ stack: "staging", values: { ...VALID, apiLatencyRoutes: routes }, secretKeys: new Set(["smtpPassword", "grafanaToken"]) });
+      const cfg = parseConfig({ stack: "staging", values: { ...VALID, apiLatencyRoutes: routes }, secretKeys: new Set(["smtpPassword", "grafanaToken"]) }, RELEASE_FEATURES);
       expect({ routes, loads: promtoolLoads(`rendered-${i}`, toYaml(ruleFileDocument(buildRuleGroups(cfg)))) }).toEqual({ routes, loads: true });
     }
   });

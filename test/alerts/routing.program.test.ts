@@ -11,19 +11,17 @@ import * as path from "node:path";
 import { parse } from "yaml";
 
 import { type AlertmanagerConfig, BILLING_RECEIVER_NAMES, type EmailConfig, OTHER_ALERTS_RECEIVER, type Receiver, type Route } from "../../alerts/routing";
+import { INTEGRATIONS, RELEASE_FEATURES } from "../../alerts/integrations";
 import { parseConfig } from "../../config";
 import { mountedAlertmanagerConfig, removeMounted, writeVariant, type MountedConfig } from "../helpers/alertmanager-config";
 import { matchingRoutes } from "../helpers/alertmanager-semantics";
 import type { Release } from "../../tools/servers";
 import { checkConfig, routeReceivers, verifyReceivers } from "../helpers/amtool";
 import { alerts, deployedRuleFile, ruleFileOf } from "../helpers/rule-file";
-import { TEST_SECRETS, TEST_SETTINGS, type Overrides } from "../helpers/stack";
+import { integrationsOn, TEST_SECRETS, TEST_SETTINGS, type Overrides } from "../helpers/stack";
 
-const OPTIONAL_SECRETS = {
-  slackWebhookUrl: "https://hooks.slack.example/services/test-only-slack-path",
-  pagerdutyRoutingKey: "test-only-pagerduty-routing-key",
-  heartbeatUrl: "https://heartbeat.example/ping/test-only-heartbeat-path",
-};
+const HEARTBEAT_URL = "https://heartbeat.example/ping/test-only-heartbeat-path";
+
 
 /** Both ends of the supported range: every variant must load on each. */
 const RELEASES: readonly Release[] = ["current", "oldest"];
@@ -31,9 +29,10 @@ const RELEASES: readonly Release[] = ["current", "oldest"];
 /** The ways a stack can be set up that change the configuration's shape. */
 const VARIANTS: Readonly<Record<string, Overrides>> = {
   "email only (the default)": {},
-  "Slack and PagerDuty on": { secrets: { slackWebhookUrl: OPTIONAL_SECRETS.slackWebhookUrl, pagerdutyRoutingKey: OPTIONAL_SECRETS.pagerdutyRoutingKey } },
-  "heartbeat on (configuration in the Secret)": { secrets: { heartbeatUrl: OPTIONAL_SECRETS.heartbeatUrl } },
-  "heartbeat on, Alertmanager 0.26 declared (its URL read from a file)": { secrets: { heartbeatUrl: OPTIONAL_SECRETS.heartbeatUrl }, config: { alertmanagerVersion: "0.26" } },
+  // With the release the newest of them needs declared, when it is newer than the oldest supported (which then refuses it).
+  "every integration on": integrationsOn(),
+  "heartbeat on (configuration in the Secret)": { secrets: { heartbeatUrl: HEARTBEAT_URL } },
+  "heartbeat on, Alertmanager 0.26 declared (its URL read from a file)": { secrets: { heartbeatUrl: HEARTBEAT_URL }, config: { alertmanagerVersion: "0.26" } },
   "server-token login (configuration in the Secret)": { config: { smtpLogin: "server-token", smtpUsername: undefined } },
 };
 
@@ -112,7 +111,7 @@ describe("Alertmanager routing of the configuration the production stack deploys
       const declared = VARIANTS[variant].config?.alertmanagerVersion;
       if (release === "oldest" && declared !== undefined) {
         // Why the stack must know the release: a configuration written for a newer one is refused whole by an older one.
-        expect({ status: result.status, refused: /field url_file not found/.test(result.output) }).toEqual({ status: 1, refused: true });
+        expect({ status: result.status, refused: /field \S+ not found/.test(result.output) }).toEqual({ status: 1, refused: true });
         return;
       }
       expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
@@ -206,16 +205,16 @@ describe("Alertmanager routing of the configuration the production stack deploys
       if (url && fromFile) expect(fs.readFileSync(path.join(mounted.secretDir, "heartbeat-url"), "utf8")).toBe(url);
     });
 
-    it("GIVEN the stack's optional secrets WHEN the receivers are read THEN PagerDuty and Slack are on exactly when their secret is set, read from the Secret mount", () => {
-      const secrets = VARIANTS[variant].secrets ?? {};
-      const pagerduty = receiver(mounted.parsed, SEED_ROUTING.critical.receiver).pagerduty_configs;
-      const slack = receiver(mounted.parsed, SEED_ROUTING.warning.receiver).slack_configs;
-      expect(pagerduty?.map((p) => fs.readFileSync(p.routing_key_file, "utf8"))).toEqual(secrets.pagerdutyRoutingKey ? [secrets.pagerdutyRoutingKey] : undefined);
-      expect(slack?.map((s) => fs.readFileSync(s.api_url_file, "utf8"))).toEqual(secrets.slackWebhookUrl ? [secrets.slackWebhookUrl] : undefined);
-      // Failing email is told by every channel set (and by email, which may fail only in part).
+    it("GIVEN the stack's optional secrets WHEN the receivers are read THEN each integration is on exactly when its secret is set, read from the Secret mount", () => {
+      const secrets: Partial<Record<string, string>> = VARIANTS[variant].secrets ?? {};
       const emailFailing = receiver(mounted.parsed, EMAIL_FAILING_RECEIVER);
-      expect(emailFailing.pagerduty_configs?.map((p) => fs.readFileSync(p.routing_key_file, "utf8"))).toEqual(secrets.pagerdutyRoutingKey ? [secrets.pagerdutyRoutingKey] : undefined);
-      expect(emailFailing.slack_configs?.map((s) => fs.readFileSync(s.api_url_file, "utf8"))).toEqual(secrets.slackWebhookUrl ? [secrets.slackWebhookUrl] : undefined);
+      for (const integration of INTEGRATIONS) {
+        const credentials = (configs: readonly object[] | undefined) => configs?.map((config) => fs.readFileSync((config as Record<string, string>)[`${integration.alertmanager.credentialField}_file`], "utf8"));
+        const expected = secrets[integration.secret] ? [secrets[integration.secret]] : undefined;
+        expect({ integration: integration.name, credentials: credentials(receiver(mounted.parsed, SEED_ROUTING[integration.severity].receiver)[integration.alertmanager.key]) }).toEqual({ integration: integration.name, credentials: expected });
+        // Failing email is told by every channel set that joins it (and by email, which may fail only in part).
+        expect({ integration: integration.name, emailFailing: credentials(emailFailing[integration.alertmanager.key]) }).toEqual({ integration: integration.name, emailFailing: integration.emailFailing ? expected : undefined });
+      }
       expect(emailFailing.email_configs?.map((e) => e.to)).toEqual([SEED_ROUTING.critical.to]);
       // Nothing else pages or posts: info and the catch-all stay email only.
       for (const name of [SEED_ROUTING.info.receiver, DEFAULT_RECEIVER, NON_PAGING.receiver]) {
@@ -287,7 +286,7 @@ describe("time zones: the offline check agrees with Alertmanager's own", () => {
 
   const offline = (zone: string): boolean => {
     try {
-      parseConfig({ stack: "staging", values: { imageTag: "v1", smtpUsername: "k", smtpPassword: "p", grafanaToken: "t", businessHoursTimezone: zone }, secretKeys: new Set(["smtpPassword", "grafanaToken"]) });
+      parseConfig({ stack: "staging", values: { imageTag: "v1", smtpUsername: "k", smtpPassword: "p", grafanaToken: "t", businessHoursTimezone: zone }, secretKeys: new Set(["smtpPassword", "grafanaToken"]) }, RELEASE_FEATURES);
       return true;
     } catch {
       return false;

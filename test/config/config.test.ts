@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { RELEASE_FEATURES } from "../../alerts/integrations";
 import { ConfigError, CONFIG_SCHEMA, parseConfig, type RawConfig, SECRET_KEYS } from "../../config";
 import { atLeast, type ReleaseFeature, releaseProblems } from "../../config/releases";
 import { readStackFile } from "../../tools/engine/program";
@@ -26,7 +27,7 @@ const PRODUCTION_VALUES = { imageDigest: DIGEST, promotionSourceStack: "rsolv-de
 
 function problemsOf(input: RawConfig): string[] {
   try {
-    parseConfig(input);
+    parseConfig(input, RELEASE_FEATURES);
   } catch (error) {
     if (error instanceof ConfigError) return [...error.problems];
     throw error;
@@ -36,8 +37,8 @@ function problemsOf(input: RawConfig): string[] {
 
 describe("defaults", () => {
   it("come from the seed, per stack", () => {
-    const staging = parseConfig(raw());
-    const production = parseConfig(raw(PRODUCTION_VALUES, "production"));
+    const staging = parseConfig(raw(), RELEASE_FEATURES);
+    const production = parseConfig(raw(PRODUCTION_VALUES, "production"), RELEASE_FEATURES);
     expect([staging, production].map((cfg) => [cfg.appNamespace, cfg.appDeployment, cfg.appContainer])).toEqual([
       ["rsolv-staging", "staging-rsolv-platform", "rsolv-platform"],
       ["rsolv-production", "rsolv-platform", "rsolv-platform"],
@@ -71,14 +72,14 @@ describe("defaults", () => {
   });
 
   it("accept a list of recipients as JSON, as `pulumi config set --path` stores it", () => {
-    const config = parseConfig(raw({ emailRecipients: JSON.stringify({ critical: ["a@x.dev"], warning: ["b@x.dev"], info: ["c@x.dev"], default: ["d@x.dev"] }) }));
+    const config = parseConfig(raw({ emailRecipients: JSON.stringify({ critical: ["a@x.dev"], warning: ["b@x.dev"], info: ["c@x.dev"], default: ["d@x.dev"] }) }), RELEASE_FEATURES);
     expect(config.emailRecipients.critical).toEqual(["a@x.dev"]);
   });
 
   it("every committed stack file parses with only the hand-set values added", () => {
     for (const stack of ["staging", "production"]) {
       const values = Object.fromEntries(Object.entries(readStackFile(stack)).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-      expect(() => parseConfig(raw(values, stack))).not.toThrow();
+      expect(() => parseConfig(raw(values, stack), RELEASE_FEATURES)).not.toThrow();
     }
   });
 
@@ -92,7 +93,7 @@ describe("defaults", () => {
 
 describe("business hours", () => {
   it("can run all week to midnight, as Alertmanager reads it", () => {
-    const cfg = parseConfig(raw({ businessDays: "sunday:saturday", businessHoursStart: "00:00", businessHoursEnd: "24:00" }));
+    const cfg = parseConfig(raw({ businessDays: "sunday:saturday", businessHoursStart: "00:00", businessHoursEnd: "24:00" }), RELEASE_FEATURES);
     expect([cfg.businessHoursTimezone, cfg.businessHoursStart, cfg.businessHoursEnd, cfg.businessDays]).toEqual(["UTC", "00:00", "24:00", "sunday:saturday"]);
   });
 });
@@ -108,7 +109,7 @@ describe("bad input", () => {
 
   it("takes a per-severity key left out from its default: the README's --path example changes one severity", () => {
     // What `pulumi config set --path 'emailRecipients.critical[0]' oncall@rsolv.dev` stores.
-    const cfg = parseConfig(raw({ emailRecipients: JSON.stringify({ critical: ["oncall@rsolv.dev"] }) }));
+    const cfg = parseConfig(raw({ emailRecipients: JSON.stringify({ critical: ["oncall@rsolv.dev"] }) }), RELEASE_FEATURES);
     expect(cfg.emailRecipients).toEqual({ critical: ["oncall@rsolv.dev"], warning: ["admin@rsolv.dev", "alerts@rsolv.dev"], info: ["alerts@rsolv.dev"], default: ["admin@rsolv.dev"] });
   });
 
@@ -153,7 +154,7 @@ describe("bad input", () => {
 });
 
 describe("image policy per environment", () => {
-  const image = (values: Record<string, string>, stack = "staging") => parseConfig(raw(values, stack)).image.reference;
+  const image = (values: Record<string, string>, stack = "staging") => parseConfig(raw(values, stack), RELEASE_FEATURES).image.reference;
 
   it("staging may run a tag alone", () => {
     expect(image({ imageTag: "v1.2.3" })).toBe("ghcr.io/rsolv-dev/rsolv-platform:v1.2.3");
@@ -170,13 +171,13 @@ describe("image policy per environment", () => {
   });
 
   it("the gate is on only where a source stack is named, and the override is recorded", () => {
-    expect(parseConfig(raw()).promotionSourceStack).toBeUndefined();
-    expect(parseConfig(raw(PRODUCTION_VALUES, "production"))).toMatchObject({ promotionSourceStack: "rsolv-dev/billing-monitoring/staging", skipPromotionGate: false });
-    expect(parseConfig(raw({ ...PRODUCTION_VALUES, skipPromotionGate: "true" }, "production"))).toMatchObject({ promotionSourceStack: "rsolv-dev/billing-monitoring/staging", skipPromotionGate: true, routedStacks: [] });
+    expect(parseConfig(raw(), RELEASE_FEATURES).promotionSourceStack).toBeUndefined();
+    expect(parseConfig(raw(PRODUCTION_VALUES, "production"), RELEASE_FEATURES)).toMatchObject({ promotionSourceStack: "rsolv-dev/billing-monitoring/staging", skipPromotionGate: false });
+    expect(parseConfig(raw({ ...PRODUCTION_VALUES, skipPromotionGate: "true" }, "production"), RELEASE_FEATURES)).toMatchObject({ promotionSourceStack: "rsolv-dev/billing-monitoring/staging", skipPromotionGate: true, routedStacks: [] });
   });
 
   it("the rollout timeout defaults to Pulumi's own ten minutes", () => {
-    expect(parseConfig(raw()).rolloutTimeout).toEqual({ text: "10m", seconds: 600 });
+    expect(parseConfig(raw(), RELEASE_FEATURES).rolloutTimeout).toEqual({ text: "10m", seconds: 600 });
   });
 });
 
@@ -191,8 +192,8 @@ describe("the schema", () => {
 
 describe("the releases a stack is written for", () => {
   it("default to the oldest supported ones, Debian 12's, and take MAJOR.MINOR as MAJOR.MINOR.0", () => {
-    expect([parseConfig(raw()).prometheusVersion, parseConfig(raw()).alertmanagerVersion]).toEqual(["2.42.0", "0.25.0"]);
-    const declared = parseConfig(raw({ prometheusVersion: "3.16", alertmanagerVersion: "0.35.1" }));
+    expect([parseConfig(raw(), RELEASE_FEATURES).prometheusVersion, parseConfig(raw(), RELEASE_FEATURES).alertmanagerVersion]).toEqual(["2.42.0", "0.25.0"]);
+    const declared = parseConfig(raw({ prometheusVersion: "3.16", alertmanagerVersion: "0.35.1" }), RELEASE_FEATURES);
     expect([declared.prometheusVersion, declared.alertmanagerVersion]).toEqual(["3.16.0", "0.35.1"]);
   });
 
@@ -221,7 +222,7 @@ describe("alertmanagerBase: the part of the shared Alertmanager's configuration 
 
   it("is read and kept when it is an Alertmanager configuration with a root receiver it defines", () => {
     const base = file("ok.yml", "route:\n  receiver: platform\nreceivers:\n  - name: platform\n");
-    expect(parseConfig(raw({ ...PRODUCTION_VALUES, alertmanagerBase: base }, "production")).alertmanagerBase).toEqual({ file: base, config: { route: { receiver: "platform" }, receivers: [{ name: "platform" }] } });
+    expect(parseConfig(raw({ ...PRODUCTION_VALUES, alertmanagerBase: base }, "production"), RELEASE_FEATURES).alertmanagerBase).toEqual({ file: base, config: { route: { receiver: "platform" }, receivers: [{ name: "platform" }] } });
   });
 
   it.each([
@@ -245,27 +246,27 @@ describe("a renamed key keeps its old name working (RENAMED_KEYS; the rename her
   const RENAMED = { paymentFailureThreshold: "paymentFailureWarningRatio" };
 
   it("GIVEN a stack file with the old name WHEN parsed THEN the value is the new key's, with a deprecation warning", () => {
-    const config = parseConfig(raw({ paymentFailureThreshold: "0.2" }), RENAMED);
+    const config = parseConfig(raw({ paymentFailureThreshold: "0.2" }), RELEASE_FEATURES, RENAMED);
     expect(config.paymentFailureWarningRatio).toBe(0.2);
     expect(config.deprecations).toEqual(["billing-monitoring:paymentFailureThreshold is deprecated; rename it to paymentFailureWarningRatio"]);
   });
 
   it("GIVEN no entry for the old name THEN the stack file is refused: the entry is what keeps it working", () => {
-    expect(() => parseConfig(raw({ paymentFailureThreshold: "0.2" }), {})).toThrow("billing-monitoring:paymentFailureThreshold is not a setting of this project");
+    expect(() => parseConfig(raw({ paymentFailureThreshold: "0.2" }), RELEASE_FEATURES, {})).toThrow("billing-monitoring:paymentFailureThreshold is not a setting of this project");
   });
 
   it("GIVEN both names THEN it is refused: which value was meant?", () => {
-    expect(() => parseConfig(raw({ paymentFailureThreshold: "0.2", paymentFailureWarningRatio: "0.15" }), RENAMED)).toThrow(
+    expect(() => parseConfig(raw({ paymentFailureThreshold: "0.2", paymentFailureWarningRatio: "0.15" }), RELEASE_FEATURES, RENAMED)).toThrow(
       "billing-monitoring:paymentFailureThreshold and billing-monitoring:paymentFailureWarningRatio are both set: paymentFailureThreshold is the deprecated name of paymentFailureWarningRatio; remove paymentFailureThreshold from Pulumi.staging.yaml",
     );
   });
 
   it("a renamed secret stays a secret under its new name", () => {
-    const config = parseConfig(raw({ slackToken: "https://hooks.slack.example/x" }, "staging", ["smtpPassword", "grafanaToken", "slackToken"]), { slackToken: "slackWebhookUrl" });
+    const config = parseConfig(raw({ slackToken: "https://hooks.slack.example/x" }, "staging", ["smtpPassword", "grafanaToken", "slackToken"]), RELEASE_FEATURES, { slackToken: "slackWebhookUrl" });
     expect(config.secretsSet).toContain("slackWebhookUrl");
   });
 
   it("GIVEN an old name that is no longer a key of the schema THEN no warning: a stack file without it parses as before", () => {
-    expect(parseConfig(raw(), RENAMED).deprecations).toBeUndefined();
+    expect(parseConfig(raw(), RELEASE_FEATURES, RENAMED).deprecations).toBeUndefined();
   });
 });

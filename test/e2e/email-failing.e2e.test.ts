@@ -1,7 +1,7 @@
 /**
  * Fault: Postmark refuses the SMTP credentials (a revoked token). Alertmanager's email notifications fail;
  * AlertmanagerNotificationsFailing fires for `integration="email"` within its bound, reaches the on-call through
- * Slack and PagerDuty (the sandbox's sinks), never email alone, and silences the Watchdog, so the heartbeat stops
+ * every integration that joins the email-failing receiver (alerts/integrations.ts; the sandbox's sinks), never email alone, and silences the Watchdog, so the heartbeat stops
  * and the heartbeat service would page by its own channel. With the credentials accepted again, it resolves and the
  * heartbeat comes back.
  */
@@ -9,6 +9,9 @@ import { EMAIL_INTEGRATION, NOTIFICATIONS_FAILING } from "../../alerts/alerting-
 import { WATCHDOG } from "../../alerts/pipeline";
 import { type Sandbox, waitFor } from "../../tools/sandbox/sandbox";
 import { EXPECTED_ALERTS } from "../../tools/sandbox/scenarios";
+import { INTEGRATIONS } from "../../alerts/integrations";
+import { atLeast } from "../../config/releases";
+import { serverVersion } from "../../tools/servers";
 import type { SinkName } from "../../tools/sandbox/webhook-sink";
 import { alertmanagerCounter, sandboxOfFile, WAIT_MS, waitForTraffic } from "./sandbox-helpers";
 
@@ -18,6 +21,10 @@ const SCENARIO = "payment-failures-critical";
 const [ALERT] = EXPECTED_ALERTS[SCENARIO];
 
 const sandboxOf = sandboxOfFile({ environments: [ENVIRONMENT] });
+
+/** The integrations told of failing email: every one that joins its receiver and that the sandbox's release runs. */
+const TOLD = INTEGRATIONS.filter((i) => i.emailFailing && (i.alertmanagerRelease === undefined || atLeast(serverVersion("alertmanager"), i.alertmanagerRelease)));
+const TOLD_NAMES = TOLD.map((i) => i.name).join(", ");
 
 const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
@@ -29,7 +36,7 @@ async function emailFailingFiring(sandbox: Sandbox): Promise<boolean> {
 /** Posts a sink received about the pipeline alert, after `since`. */
 const postsAbout = (sandbox: Sandbox, sink: SinkName, since: number) => sandbox.webhooks.received(sink).filter((post) => post.receivedAt >= since && JSON.stringify(post.body).includes(NOTIFICATIONS_FAILING));
 
-test("SMTP refusing the credentials: the email-failing alert fires within its bound, reaches Slack and PagerDuty, and stops the heartbeat", async () => {
+test(`SMTP refusing the credentials: the email-failing alert fires within its bound, reaches ${TOLD_NAMES}, and stops the heartbeat`, async () => {
   const sandbox = sandboxOf();
   const { cfg } = sandbox;
   // GIVEN traffic, the Watchdog reaching the heartbeat sink, and Postmark refusing our token
@@ -45,8 +52,8 @@ test("SMTP refusing the credentials: the email-failing alert fires within its bo
   // THEN the pipeline alert fires within for + scrape + evaluation (plus a second for the polling) of the failure
   const firedAt = await waitFor(`${NOTIFICATIONS_FAILING} firing for email`, async () => (await emailFailingFiring(sandbox)) && Date.now(), WAIT_MS, 100);
   const boundMs = (cfg.alertingPipelineFor.seconds + cfg.scrapeInterval.seconds + cfg.ruleEvaluationInterval.seconds + 1) * 1000;
-  // AND it reaches Slack and PagerDuty within the group wait (plus the posts' round trip)
-  const deliveredAt = await waitFor("Slack and PagerDuty told", () => postsAbout(sandbox, "slack", refusedAt).length > 0 && postsAbout(sandbox, "pagerduty", refusedAt).length > 0 && Date.now(), WAIT_MS, 100);
+  // AND it reaches every such integration within the group wait (plus the posts' round trip)
+  const deliveredAt = await waitFor(`${TOLD_NAMES} told`, () => TOLD.every((i) => postsAbout(sandbox, i.sandbox.sink, refusedAt).length > 0) && Date.now(), WAIT_MS, 100);
   // AND the Watchdog is inhibited by it, so the heartbeat stops: nothing for three heartbeat intervals
   const inhibitedAt = await waitFor(
     "the Watchdog inhibited",
@@ -59,11 +66,11 @@ test("SMTP refusing the credentials: the email-failing alert fires within its bo
   const lastHeartbeat = Math.max(...sandbox.webhooks.received("heartbeat").map((post) => post.receivedAt));
   process.stdout.write(
     `\nemail failing: first failed email ${seconds(failedAt - refusedAt)} s after SMTP refused; ${NOTIFICATIONS_FAILING} firing ${seconds(firedAt - failedAt)} s later (bound ${boundMs / 1000} s = for + scrape + evaluation + 1 s); ` +
-      `Slack and PagerDuty told ${seconds(deliveredAt - firedAt)} s after firing (group wait ${cfg.groupWait.seconds} s); Watchdog inhibited ${seconds(inhibitedAt - firedAt)} s after firing; last heartbeat ${seconds(lastHeartbeat - inhibitedAt)} s after the inhibition, none in the ${quietMs / 1000} s after\n`,
+      `${TOLD_NAMES} told ${seconds(deliveredAt - firedAt)} s after firing (group wait ${cfg.groupWait.seconds} s); Watchdog inhibited ${seconds(inhibitedAt - firedAt)} s after firing; last heartbeat ${seconds(lastHeartbeat - inhibitedAt)} s after the inhibition, none in the ${quietMs / 1000} s after\n`,
   );
   expect(firedAt - failedAt).toBeLessThanOrEqual(boundMs);
   expect(lastHeartbeat).toBeLessThan(inhibitedAt + 1000);
-  // No email got through: the on-call learnt of it from Slack and PagerDuty only.
+  // No email got through: the on-call learnt of it from the integrations only.
   expect(sandbox.smtp.emails).toEqual([]);
   expect(sandbox.smtp.rejections.some((r) => r.startsWith("bad credentials"))).toBe(true);
   expect(await sandbox.firing(ENVIRONMENT)).toEqual(expect.arrayContaining([ALERT, NOTIFICATIONS_FAILING, WATCHDOG]));

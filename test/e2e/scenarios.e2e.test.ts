@@ -8,8 +8,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { alertRules, buildRuleGroups } from "../../alerts";
+import { INTEGRATIONS } from "../../alerts/integrations";
 import { WATCHDOG } from "../../alerts/pipeline";
 import { durationFromSeconds } from "../../common/duration";
+import { atLeast } from "../../config/releases";
 import { billingDashboard } from "../../dashboards/billing";
 import { SYNTHETIC_METRICS } from "../../promql/metrics";
 import { select } from "../../promql/index";
@@ -17,6 +19,7 @@ import { profileConfig } from "../../tools/sandbox/profile";
 import { Sandbox, waitFor } from "../../tools/sandbox/sandbox";
 import { EXPECTED_ALERTS, NOTIFIED_ALERTS, SCENARIOS, type ScenarioName } from "../../tools/sandbox/scenarios";
 import { ROOT } from "../../tools/engine/program";
+import { serverVersion } from "../../tools/servers";
 import { emailsOf, expectedEmail, expectedNonPagingEmail, sorted, type EmailSummary } from "./expectations";
 import { firingExactly, WAIT_MS, waitForTraffic } from "./sandbox-helpers";
 
@@ -156,6 +159,11 @@ test("each scenario fires exactly its alerts and emails exactly its recipients, 
   const pagerdutyActions = sandbox.webhooks.received("pagerduty").map((post) => (post.body as { event_action: string }).event_action).sort();
   const criticalEmails = sandbox.smtp.emails.filter((email) => email.subject.includes("CRITICAL BILLING ALERT"));
   expect(pagerdutyActions).toEqual([...criticalEmails.map((email) => (email.subject.startsWith("[RESOLVED]") ? "resolve" : "trigger"))].sort());
+  // AND every integration the release runs got one post per email of its severity (alerts/integrations.ts)
+  const emailCount = { critical: criticalEmails.length, warning: warningSubjects.length, info: sandbox.smtp.emails.filter((email) => email.subject.includes("Billing Info")).length };
+  for (const integration of INTEGRATIONS.filter((i) => i.alertmanagerRelease === undefined || atLeast(serverVersion("alertmanager"), i.alertmanagerRelease))) {
+    expect({ integration: integration.name, posts: sandbox.webhooks.received(integration.sandbox.sink).length }).toEqual({ integration: integration.name, posts: emailCount[integration.severity] });
+  }
 
   reportLatencies(switchedAt, emailAt);
 });

@@ -14,6 +14,7 @@
  * is dropped unseen); the operator's own validation (e.g. that a referenced Secret exists) is this helper's
  * errors; the result is returned as an object, not written to the operator's Secret.
  */
+import { INTEGRATIONS } from "../../alerts/integrations";
 import type { AlertmanagerConfig, InhibitRule, Receiver, Route } from "../../alerts/routing";
 
 export interface SelectedObject {
@@ -25,6 +26,25 @@ export interface SelectedObject {
 }
 
 type Fields = Record<string, unknown>;
+
+/**
+ * What the operator converts each integration's CRD configs to (its convert… function for that kind): the
+ * Alertmanager key, each CRD field's Alertmanager name, and the credential's selector as the value inline (the
+ * operator writes `api_url`, not `api_url_file`). Read from the entries' field names (alerts/integrations.ts) turned
+ * around; the CRD schema (kubernetes-schema.ts) and amtool check each side's names.
+ */
+const OPERATOR_FORMS = INTEGRATIONS.flatMap(({ alertmanager, operator }) => {
+  if ("refused" in operator) return [];
+  const file = `${alertmanager.credentialField}_file`;
+  return [
+    {
+      key: operator.key,
+      configs: alertmanager.key,
+      fields: Object.fromEntries(Object.entries(operator.fields).map(([field, crdField]) => [crdField, field])),
+      credential: { from: operator.fields[file], to: alertmanager.credentialField },
+    },
+  ];
+});
 
 /** The base configuration the operator starts from, as a loose object (it may hold `null` receivers and the like). */
 export type BaseConfig = Omit<AlertmanagerConfig, "global" | "time_intervals"> & Fields;
@@ -100,7 +120,7 @@ export function operatorConfig(base: BaseConfig, objects: readonly SelectedObjec
 
     for (const [i, receiver] of ((spec.receivers ?? []) as Fields[]).entries()) {
       const where = `${key}: receivers[${i}]`;
-      const r = only(receiver, ["name", "emailConfigs", "slackConfigs", "pagerdutyConfigs", "webhookConfigs"], where) as { name: string; emailConfigs?: Fields[]; slackConfigs?: Fields[]; pagerdutyConfigs?: Fields[]; webhookConfigs?: Fields[] };
+      const r = only(receiver, ["name", "emailConfigs", "webhookConfigs", ...OPERATOR_FORMS.map((form) => form.key)], where) as { name: string; emailConfigs?: Fields[]; webhookConfigs?: Fields[] } & Record<string, Fields[] | undefined>;
       const emails = r.emailConfigs?.map((email, j) => {
         const w = `${where}.emailConfigs[${j}]`;
         const e = only(email, ["to", "from", "smarthost", "authUsername", "authPassword", "requireTLS", "sendResolved", "headers", "html", "text"], w) as Record<string, unknown> & { headers?: { key: string; value: string }[] };
@@ -117,16 +137,15 @@ export function operatorConfig(base: BaseConfig, objects: readonly SelectedObjec
           text: e.text,
         };
       });
-      const slack = r.slackConfigs?.map((s, j) => {
-        const w = `${where}.slackConfigs[${j}]`;
-        const c = only(s, ["apiURL", "channel", "sendResolved", "title", "text"], w);
-        return { api_url: secret(c.apiURL, `${w}.apiURL`), channel: c.channel, send_resolved: c.sendResolved, title: c.title, text: c.text };
-      });
-      const pagerduty = r.pagerdutyConfigs?.map((p, j) => {
-        const w = `${where}.pagerdutyConfigs[${j}]`;
-        const c = only(p, ["routingKey", "sendResolved", "severity", "description"], w);
-        return { routing_key: secret(c.routingKey, `${w}.routingKey`), send_resolved: c.sendResolved, severity: c.severity, description: c.description };
-      });
+      // Each integration's configs: its CRD field names back to Alertmanager's, its credential's selector to the value.
+      const integrations = OPERATOR_FORMS.filter((form) => r[form.key]).map((form) => [
+        form.configs,
+        r[form.key]!.map((c, j) => {
+          const w = `${where}.${form.key}[${j}]`;
+          only(c, Object.keys(form.fields), w);
+          return Object.fromEntries(Object.entries(c).map(([field, value]) => (field === form.credential.from ? [form.credential.to, secret(value, `${w}.${field}`)] : [form.fields[field], value])));
+        }),
+      ]);
       const webhooks = r.webhookConfigs?.map((h, j) => {
         const w = `${where}.webhookConfigs[${j}]`;
         const c = only(h, ["urlSecret", "sendResolved"], w);
@@ -135,8 +154,7 @@ export function operatorConfig(base: BaseConfig, objects: readonly SelectedObjec
       config.receivers.push({
         name: prefixed(r.name),
         ...(emails ? { email_configs: emails } : {}),
-        ...(slack ? { slack_configs: slack } : {}),
-        ...(pagerduty ? { pagerduty_configs: pagerduty } : {}),
+        ...Object.fromEntries(integrations),
         ...(webhooks ? { webhook_configs: webhooks } : {}),
       } as unknown as Receiver);
     }

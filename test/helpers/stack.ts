@@ -3,6 +3,8 @@
  * starts it), with test values for the settings each user sets by hand (the secrets and the Postmark access key),
  * and finds resources in the result. Runs are kept for reuse across test files (tools/engine/program.ts, RUN_CACHE).
  */
+import { INTEGRATIONS, RELEASE_FEATURES } from "../../alerts/integrations";
+import { atLeast, OLDEST_SUPPORTED } from "../../config/releases";
 import { failureOf } from "../../tools/engine/run";
 import { type BillingConfig, parseConfig } from "../../config";
 import { type Mode, readStackFile, type RecordedResource, runStack as runProgramStack, type StackRun } from "../../tools/engine/program";
@@ -50,7 +52,7 @@ export function attemptStack(stack: string, overrides: Overrides = {}): Promise<
  */
 export function stackConfig(stack: string): BillingConfig {
   const values = { ...readStackFile(stack), ...TEST_SETTINGS, ...TEST_SECRETS };
-  return parseConfig({ stack, values, secretKeys: new Set(Object.keys(TEST_SECRETS)) });
+  return parseConfig({ stack, values, secretKeys: new Set(Object.keys(TEST_SECRETS)) }, RELEASE_FEATURES);
 }
 
 /** One successful run of a stack; a failed run throws with the errors the CLI would show. */
@@ -85,3 +87,19 @@ export const TYPES = {
   dashboard: "grafana:oss/dashboard:Dashboard",
   annotation: "grafana:oss/annotation:Annotation",
 } as const;
+
+/** The newest Alertmanager release an integration needs: the one to declare with all of them on. */
+export const NEWEST_NEEDED = INTEGRATIONS.map((integration) => integration.alertmanagerRelease ?? OLDEST_SUPPORTED.alertmanager).reduce((newest, release) => (atLeast(release, newest) ? release : newest));
+
+/**
+ * Every integration an Alertmanager release has switched on, each by its secret (its render stand-in, a value of the
+ * right form), and that release declared when it is newer than the oldest supported. Tests iterate the entries
+ * (alerts/integrations.ts) this way, so a new integration is tested as it is added.
+ */
+export function integrationsOn(release: string = NEWEST_NEEDED): { secrets: Record<string, string>; config?: { alertmanagerVersion: string } } {
+  const integrations = INTEGRATIONS.filter((integration) => atLeast(release, integration.alertmanagerRelease ?? OLDEST_SUPPORTED.alertmanager));
+  return {
+    secrets: Object.fromEntries(integrations.map((integration) => [integration.secret, integration.standIn])),
+    ...(release === OLDEST_SUPPORTED.alertmanager ? {} : { config: { alertmanagerVersion: release } }),
+  };
+}

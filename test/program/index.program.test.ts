@@ -4,8 +4,11 @@
  */
 import { parse } from "yaml";
 
+import { INTEGRATIONS } from "../../alerts/integrations";
 import { declaredRuleFile, type RecordedResource, type StackRun } from "../../tools/engine/program";
-import { runStack, single, stackConfig, TYPES } from "../helpers/stack";
+import { OLDEST_SUPPORTED } from "../../config/releases";
+import { failureOf } from "../../tools/engine/run";
+import { attemptStack, integrationsOn, runStack, single, stackConfig, TYPES } from "../helpers/stack";
 
 const SEED_ALERTS = [
   "BillingPaymentFailureRateHigh",
@@ -157,7 +160,7 @@ describe.each(["staging", "production"] as const)("the %s stack", (stack) => {
     const recipients = Object.fromEntries(config.receivers.map((r: { name: string; email_configs?: { to: string }[] }) => [r.name, r.email_configs?.[0].to]));
     expect(recipients).toEqual({
       "billing-critical": "admin@rsolv.dev, billing-oncall@rsolv.dev",
-      // Email failing is also emailed to the critical recipients, beside Slack and PagerDuty when set.
+      // Email failing is also emailed to the critical recipients, beside the integrations set.
       "billing-email-failing": "admin@rsolv.dev, billing-oncall@rsolv.dev",
       "billing-warning": "admin@rsolv.dev, alerts@rsolv.dev",
       "billing-info": "alerts@rsolv.dev",
@@ -237,10 +240,22 @@ describe("stack config reaches the content", () => {
       hash: configMapMode.outputs.ruleFileHash,
     });
   });
+  it("an integration the declared Alertmanager lacks stops the stack before anything is declared, naming its key, alertmanagerVersion and the release it needs", async () => {
+    for (const integration of INTEGRATIONS.filter((i) => i.alertmanagerRelease !== undefined)) {
+      const run = await attemptStack("production", { secrets: { [integration.secret]: integration.standIn }, mode: "preview" });
+      expect({ integration: integration.name, exitCode: run.exitCode, types: run.resources.map((r) => r.type) }).toEqual({ integration: integration.name, exitCode: 32, types: ["pulumi:pulumi:Stack"] });
+      expect(failureOf(run).join("\n")).toContain(
+        `billing-monitoring:${integration.secret} (${integration.name} through ${integration.alertmanager.key}) needs Alertmanager ${integration.alertmanagerRelease} or later, but billing-monitoring:alertmanagerVersion is ${OLDEST_SUPPORTED.alertmanager}`,
+      );
+    }
+  });
+
   it("prometheusOperator: true routes through an AlertmanagerConfig with the selector's labels, its Secret holding exactly the credentials its selectors name, and writes no Alertmanager ConfigMap or patch", async () => {
-    const integrations = { slackWebhookUrl: "https://hooks.slack.example/services/test-only-slack-path", pagerdutyRoutingKey: "test-only-pagerduty-routing-key", heartbeatUrl: "https://heartbeat.example/ping/test-only-heartbeat-path" };
-    const config = { prometheusOperator: "true", alertmanagerConfigLabels: JSON.stringify({ alertmanagerConfig: "billing" }) };
-    const [production, staging] = await Promise.all([runStack("production", { config, secrets: integrations }), runStack("staging", { config, secrets: integrations })]);
+    const integrations = integrationsOn();
+    const secrets = { ...integrations.secrets, heartbeatUrl: "https://heartbeat.example/ping/test-only-heartbeat-path" };
+    const config = { ...integrations.config, prometheusOperator: "true", alertmanagerConfigLabels: JSON.stringify({ alertmanagerConfig: "billing" }) };
+    const [production, staging] = await Promise.all([runStack("production", { config, secrets }), runStack("staging", { config, secrets })]);
+    const files = ["heartbeat-url", "smtp-password", ...INTEGRATIONS.map((integration) => integration.file)].sort();
     const object = single(production, "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig");
     expect(object.inputs.metadata).toEqual({
       name: "billing-production",
@@ -254,9 +269,9 @@ describe("stack config reaches the content", () => {
       if (value && typeof value === "object" && Object.keys(value).sort().join() === "key,name" && typeof selector.key === "string") selectors.push(`${String(selector.name)}/${selector.key}`);
       return value;
     });
-    expect([...new Set(selectors)].sort()).toEqual(["heartbeat-url", "pagerduty-routing-key", "slack-webhook-url", "smtp-password"].map((key) => `alertmanager-billing-production-credentials/${key}`));
+    expect([...new Set(selectors)].sort()).toEqual(files.map((key) => `alertmanager-billing-production-credentials/${key}`));
     const secret = single(production, TYPES.secret);
-    expect({ namespace: metadata(secret).namespace, files: Object.keys(secret.inputs.stringData as object).sort() }).toEqual({ namespace: "rsolv-production", files: ["heartbeat-url", "pagerduty-routing-key", "slack-webhook-url", "smtp-password"] });
+    expect({ namespace: metadata(secret).namespace, files: Object.keys(secret.inputs.stringData as object).sort() }).toEqual({ namespace: "rsolv-production", files });
     // Staging does not page: its Secret carries the SMTP password alone, whatever else is set.
     expect(Object.keys(single(staging, TYPES.secret).inputs.stringData as object)).toEqual(["smtp-password"]);
     for (const run of [production, staging]) {

@@ -4,15 +4,14 @@
  */
 import { parse } from "yaml";
 
+import { INTEGRATIONS } from "../../alerts/integrations";
+import { OLDEST_SUPPORTED } from "../../config/releases";
 import type { StackRun } from "../../tools/engine/program";
-import { runStack, single, TEST_SECRETS, TYPES } from "../helpers/stack";
+import { integrationsOn, runStack, single, TEST_SECRETS, TYPES } from "../helpers/stack";
 
-const ALL_SECRETS = {
-  ...TEST_SECRETS,
-  slackWebhookUrl: "https://hooks.slack.example/services/test-only-slack-path",
-  pagerdutyRoutingKey: "test-only-pagerduty-routing-key",
-  heartbeatUrl: "https://heartbeat.example/ping/test-only-heartbeat-path",
-};
+/** The heartbeat and every integration the oldest release has: the heartbeat URL then sits inside the configuration. */
+const OLDEST_INTEGRATIONS = integrationsOn(OLDEST_SUPPORTED.alertmanager);
+const ALL_SECRETS = { ...TEST_SECRETS, ...OLDEST_INTEGRATIONS.secrets, heartbeatUrl: "https://heartbeat.example/ping/test-only-heartbeat-path" };
 
 /** Where each secret may appear: resource type and the input path it sits under. */
 const ALLOWED_PLACES = [TYPES.secret, TYPES.grafanaProvider];
@@ -47,7 +46,7 @@ describe("secrets of the staging stack, which writes no Alertmanager configurati
     expect(single(run, TYPES.grafanaProvider).secretPaths).toContain("auth");
     expect(run.resources.filter((r) => r.type === TYPES.secret)).toEqual([]);
     const everything = JSON.stringify([run.resources.map((r) => r.inputs), run.outputs, run.logs, run.stdout, run.stderr]);
-    for (const key of ["smtpPassword", "slackWebhookUrl", "pagerdutyRoutingKey", "heartbeatUrl"] as const) expect({ key, found: everything.includes(ALL_SECRETS[key]) }).toEqual({ key, found: false });
+    for (const [key, value] of Object.entries(ALL_SECRETS).filter(([key]) => key !== "grafanaToken")) expect({ key, found: everything.includes(value) }).toEqual({ key, found: false });
   });
 });
 
@@ -59,18 +58,26 @@ describe.each(["production"])("secrets of the %s stack", (stack) => {
     expect(single(run, TYPES.secret).secretPaths).toContain("stringData");
   });
 
-  it("with Slack, PagerDuty and a heartbeat on, every secret still lands only in the Secret", async () => {
+  it("with every integration of the oldest release and a heartbeat on, every secret still lands only in the Secret", async () => {
     const run = await runStack(stack, { secrets: ALL_SECRETS });
     expectOnlyInSecretPlaces(run, ALL_SECRETS);
     // The heartbeat URL must be inline (no url_file in Alertmanager 0.25), so the whole configuration moves to the Secret.
     const configMap = run.resources.find((r) => r.name === "billing-alertmanager-config")!;
     expect(Object.keys(configMap.inputs.data as object)).toEqual(["billing-email.tmpl"]);
     const stringData = single(run, TYPES.secret).inputs.stringData as Record<string, string>;
-    expect(Object.keys(stringData).sort()).toEqual(["alertmanager.yml", "pagerduty-routing-key", "slack-webhook-url", "smtp-password"]);
+    expect(Object.keys(stringData).sort()).toEqual(["alertmanager.yml", "smtp-password", ...INTEGRATIONS.filter((i) => i.secret in OLDEST_INTEGRATIONS.secrets).map((i) => i.file)].sort());
     const config = parse(stringData["alertmanager.yml"]);
     expect(config.receivers.find((r: { name: string }) => r.name === "heartbeat").webhook_configs[0].url).toBe(ALL_SECRETS.heartbeatUrl);
     expect(run.outputs.alertmanagerConfigFile).toBe("/etc/alertmanager/secrets/billing/alertmanager.yml");
     expect(run.secretOutputs).toContain("alertmanagerConfigHash");
+  });
+
+  it("with every integration on, on the release the newest of them needs, each secret lands only in the Secret, as its own file", async () => {
+    const all = integrationsOn();
+    const run = await runStack(stack, all);
+    expectOnlyInSecretPlaces(run, { ...TEST_SECRETS, ...all.secrets });
+    const stringData = single(run, TYPES.secret).inputs.stringData as Record<string, string>;
+    for (const integration of INTEGRATIONS) expect({ file: integration.file, value: stringData[integration.file] }).toEqual({ file: integration.file, value: all.secrets[integration.secret] });
   });
 
   it("with the server-token login, the token is username and password and the configuration lives in the Secret", async () => {

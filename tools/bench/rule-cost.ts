@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import { RELEASE_FEATURES } from "../../alerts/integrations";
 import { type BillingConfig, parseConfig } from "../../config";
 import { billingDashboard } from "../../dashboards/billing";
 import { freePort, ManagedProcess } from "../sandbox/process";
@@ -53,7 +54,7 @@ async function deployedRuleFile(): Promise<{ text: string; cfg: BillingConfig }>
   const secrets = { smtpPassword: REDACTED, grafanaToken: REDACTED };
   const run = succeeded(await runStack({ stack: STACK, settings: PLACEHOLDER_SETTINGS, config: BENCH_OVERRIDES, settingSecrets: secrets }));
   const values = { ...readStackFile(STACK), ...PLACEHOLDER_SETTINGS, ...BENCH_OVERRIDES, ...secrets };
-  const cfg = parseConfig({ stack: STACK, values, secretKeys: new Set(Object.keys(secrets)) });
+  const cfg = parseConfig({ stack: STACK, values, secretKeys: new Set(Object.keys(secrets)) }, RELEASE_FEATURES);
   return { text: declaredRuleFile(run), cfg };
 }
 

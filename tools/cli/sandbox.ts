@@ -8,6 +8,7 @@
  * sinks on free loopback ports, and a page that shows it all (tools/sandbox/page.ts). Prints their URLs, then each alert as it fires, is inhibited or resolves, and each email as it
  * arrives. Switch a scenario while it runs with `curl -X PUT <simulator>/scenario/<name>`. Ctrl-C stops everything.
  */
+import { INTEGRATIONS } from "../../alerts/integrations";
 import { KNOWN_STACKS } from "../../config";
 import { AlertLog, describeEvent } from "../sandbox/alert-log";
 import { SandboxPage } from "../sandbox/page";
@@ -18,6 +19,7 @@ import { scenarioNames } from "../sandbox/scenarios";
 /** The scenarios a simulator plays: the named ones, and each alert's own. */
 const SCENARIOS = scenarioNames(profileConfig());
 import { Sandbox } from "../sandbox/sandbox";
+import { HEARTBEAT_SINK } from "../sandbox/webhook-sink";
 import { readStackFile } from "../engine/program";
 import { type CommandSpec, type OptionSpec, type Parsed, runAsScript, runCommand, UsageError } from "./args";
 
@@ -99,7 +101,7 @@ async function runSandbox(parsed: Parsed<typeof SANDBOX.options>): Promise<numbe
   for (const name of ENVIRONMENTS) {
     say(`check ${name} as after a deploy: npm run verify -- --rendered ${sandbox.renderedDir(name)} --prometheus ${sandbox.prometheusUrl} --alertmanager ${sandbox.alertmanagerUrl} [--send-test-alert]`);
   }
-  say(`webhook sink: ${sandbox.webhooks.url("slack")}, ${sandbox.webhooks.url("pagerduty")}, ${sandbox.webhooks.url("heartbeat")}`);
+  say(`webhook sink: ${[...INTEGRATIONS.map((integration) => integration.sandbox.sink), HEARTBEAT_SINK].map((sink) => sandbox.webhooks.url(sink)).join(", ")}`);
   sandbox.smtp.onEmail((email) => say(`email: "${email.subject}" to ${email.recipients.join(", ")}`));
   // Firing, inhibited (and by what) and resolved-after-firing; pending and cleared-before-firing only on the page.
   log.onEvent((event) => {

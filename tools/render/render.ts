@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { INTEGRATIONS } from "../../alerts/integrations";
 import { CONFIG_FILE } from "../../alerts/routing";
 import { parse } from "yaml";
 
@@ -30,12 +31,11 @@ export const PLACEHOLDER_SECRETS = { smtpPassword: REDACTED, grafanaToken: REDAC
 
 /**
  * What the render gives a secret the stack file holds encrypted (`secure:`), which it cannot decrypt: a value of the
- * right form, replaced by the marker wherever it lands. So the optional receivers a stack has (Slack, PagerDuty,
+ * right form, replaced by the marker wherever it lands. So the optional receivers a stack has (each integration's,
  * the heartbeat) are in its rendered configuration, as `pulumi up` deploys them.
  */
 const SECRET_STAND_IN: Readonly<Partial<Record<SecretKey, string>>> = {
-  slackWebhookUrl: "https://pulumi-secret.invalid/slack-webhook-url",
-  pagerdutyRoutingKey: "pulumi-secret-pagerduty-routing-key",
+  ...Object.fromEntries(INTEGRATIONS.map((integration) => [integration.secret, integration.standIn])),
   heartbeatUrl: "https://pulumi-secret.invalid/heartbeat-url",
 };
 
@@ -66,7 +66,9 @@ export const EXAMPLES: Readonly<Record<string, Readonly<Record<string, string>>>
 export async function renderStack(stack: string, example: Readonly<Record<string, string>> = {}, variant: VariantOptions = {}): Promise<StackRun> {
   // The tests that render whole revisions (review) keep the render's runs on disk too (tools/engine/program.ts, RUN_CACHE).
   const cache = variant.cache ?? (process.env.BILLING_MONITORING_RUN_CACHE === "render" ? "disk" : "process");
-  const run = await runStack({ stack, settings: { ...PLACEHOLDER_SETTINGS, ...example }, settingSecrets: { ...PLACEHOLDER_SECRETS, ...encryptedStandIns(stack) }, ...variant, cache });
+  // The stand-ins are this stack's alone: the promotion source stack, run first, holds its own secrets, and one of
+  // this stack's (an integration needing a release this stack declares) could be refused there.
+  const run = await runStack({ stack, settings: { ...PLACEHOLDER_SETTINGS, ...example }, settingSecrets: PLACEHOLDER_SECRETS, secrets: encryptedStandIns(stack), ...variant, cache });
   const failure = failureOf(run);
   if (failure.length === 0) return run;
   const source = localStack(readStackFile(stack).promotionSourceStack ?? "");

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 
 import { type Dispatch, dispatches } from "../verify/route-match";
+import { INTEGRATIONS } from "../../alerts/integrations";
 import type { AlertmanagerConfig, Receiver } from "../../alerts/routing";
 import { type Expected, type ExpectedPanel, readExpected } from "../verify/expected";
 import { type Contract, IDENTITIES_FILE, partOf, readContract } from "./identities";
@@ -117,12 +118,14 @@ export function readStackModel(dir: string): StackModel {
   };
 }
 
-/** Where a receiver sends, in words: `email to a, b`, `Slack #channel`, `PagerDuty (severity)`, `webhook`. */
+/**
+ * Where a receiver sends, in words: `email to a, b`, each integration's own (`Slack #channel`, `PagerDuty (severity)`:
+ * alerts/integrations.ts), `webhook`.
+ */
 export function destinations(receiver: Receiver): string[] {
   return [
     ...(receiver.email_configs ?? []).map((email) => `email to ${email.to}${email.send_resolved ? "" : " (no resolved)"}`),
-    ...(receiver.slack_configs ?? []).map((slack) => `Slack ${slack.channel}`),
-    ...(receiver.pagerduty_configs ?? []).map((pagerduty) => `PagerDuty (${pagerduty.severity})`),
+    ...INTEGRATIONS.flatMap((integration) => (receiver[integration.alertmanager.key] ?? []).map(integration.destination)),
     ...(receiver.webhook_configs ?? []).map(() => "webhook"),
   ];
 }

@@ -5,6 +5,7 @@
  *
  * Each value is the shortest that keeps the property the production value protects (see docs/sandbox.md, "Test profile").
  */
+import { RELEASE_FEATURES } from "../../alerts/integrations";
 import { parseConfig, PROJECT, type BillingConfig } from "../../config";
 
 /** Config keys and values, as `pulumi config set` would store them. */
@@ -131,5 +132,5 @@ export function profileConfig(environment = "sandbox"): BillingConfig {
       }),
     },
     secretKeys: new Set(["smtpPassword", "grafanaToken"]),
-  });
+  }, RELEASE_FEATURES);
 }

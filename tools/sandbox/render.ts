@@ -4,14 +4,16 @@
  * Secret (credentials and, with a heartbeat URL, the configuration itself).
  *
  * The rendered Alertmanager configuration gets exactly two local additions, neither of which a stack can express:
- * `tls_config.ca_file` on every email receiver (trust the throwaway certificate; `require_tls` stays true), and
- * `global.pagerduty_url` (send PagerDuty events to the local sink instead of events.pagerduty.com).
+ * `tls_config.ca_file` on every email receiver (trust the throwaway certificate; `require_tls` stays true), and the
+ * global settings that send an integration whose secret is no URL to the local sink (`global.pagerduty_url` instead
+ * of events.pagerduty.com: alerts/integrations.ts, `sandbox.global`).
  */
 import * as path from "node:path";
 
 import { parse } from "yaml";
 
 import type { AlertmanagerConfig } from "../../alerts/routing";
+import type { SecretKey } from "../../config";
 import { toYaml } from "../../common/serialize";
 import { succeeded } from "../engine/run";
 import { declaredRuleFile, runStack, type StackRun } from "../engine/program";
@@ -20,18 +22,14 @@ import { routedStack, SANDBOX_STACK, sandboxConfigValues, type SandboxPlacement 
 import { type RenderedSidecar, renderedSidecars } from "./reloader";
 import { KubeletVolume } from "./volume";
 
-export interface SandboxSecrets {
-  readonly smtpPassword: string;
-  readonly slackWebhookUrl: string;
-  readonly pagerdutyRoutingKey: string;
-  readonly heartbeatUrl: string;
-}
+/** The SMTP password, the heartbeat URL and the secret of each integration the sandbox's Alertmanager runs. */
+export type SandboxSecrets = { readonly smtpPassword: string; readonly heartbeatUrl: string } & Readonly<Partial<Record<SecretKey, string>>>;
 
 export interface LocalOverrides {
   /** CA file Alertmanager trusts for the SMTP server's STARTTLS certificate. */
   readonly smtpCaFile: string;
-  /** Where PagerDuty events go. */
-  readonly pagerdutyUrl: string;
+  /** Global settings that send the integrations to the local sink. */
+  readonly global: Readonly<Record<string, string>>;
 }
 
 export interface RenderedEnvironment {
@@ -100,8 +98,8 @@ export async function renderEnvironment(placement: SandboxPlacement, secrets: Sa
 
 /** The deployed Alertmanager configuration plus the two local additions (see the module comment). */
 export function withLocalOverrides(alertmanagerConfig: string, local: LocalOverrides): string {
-  const document = parse(alertmanagerConfig) as AlertmanagerConfig & { global: { pagerduty_url?: string } };
-  document.global.pagerduty_url = local.pagerdutyUrl;
+  const document = parse(alertmanagerConfig) as AlertmanagerConfig;
+  Object.assign(document.global, local.global);
   for (const receiver of document.receivers) {
     for (const email of receiver.email_configs ?? []) email.tls_config = { ca_file: local.smtpCaFile };
   }

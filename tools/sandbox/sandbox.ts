@@ -22,13 +22,15 @@ import { binaryPath, type Release, serverVersion, versionVariable } from "../ser
 import { freePort, ManagedProcess } from "./process";
 import { profileConfig } from "./profile";
 import { RULE_FILE } from "../../alerts";
+import { INTEGRATIONS } from "../../alerts/integrations";
 import { CONFIG_FILE } from "../../alerts/routing";
+import { atLeast } from "../../config/releases";
 import { type LocalOverrides, type RenderedAlertmanager, renderEnvironment, type RenderedEnvironment, withLocalOverrides, writeMounts } from "./render";
 import { sandboxArgs } from "./reloader";
 import { KubeletVolume } from "./volume";
 import { BillingSimulator } from "./simulator";
 import { SmtpSink } from "./smtp-sink";
-import { WebhookSink } from "./webhook-sink";
+import { HEARTBEAT_SINK, WebhookSink } from "./webhook-sink";
 
 const PROMETHEUS_RESEND_DELAY = "5s";
 
@@ -182,11 +184,12 @@ export class Sandbox {
       this.simulators.set(environment, simulator);
     }
 
+    // Every integration the release runs, each posting to its sink; one it lacks would be refused by the stack.
+    const integrations = INTEGRATIONS.filter((integration) => integration.alertmanagerRelease === undefined || atLeast(serverVersion("alertmanager", release), integration.alertmanagerRelease));
     const secrets = {
       smtpPassword,
-      slackWebhookUrl: this.webhooks.url("slack"),
-      pagerdutyRoutingKey: randomBytes(16).toString("hex"),
-      heartbeatUrl: this.webhooks.url("heartbeat"),
+      heartbeatUrl: this.webhooks.url(HEARTBEAT_SINK),
+      ...Object.fromEntries(integrations.map((integration) => [integration.secret, integration.sandbox.secret(this.webhooks.url(integration.sandbox.sink))])),
     };
     const placement = {
       alertmanagerConfigPath: path.join(this.dir, "alertmanager", "config"),
@@ -232,7 +235,7 @@ export class Sandbox {
       }
     }
     const alertmanager = this.rendered.get(owner)!.alertmanager!;
-    this.localOverrides = { smtpCaFile: caFile, pagerdutyUrl: this.webhooks.url("pagerduty") };
+    this.localOverrides = { smtpCaFile: caFile, global: Object.assign({}, ...integrations.map((integration) => integration.sandbox.global?.(this.webhooks.url(integration.sandbox.sink)) ?? {})) };
     this.owner = owner;
     this.deployAlertmanager(alertmanager);
     await this.startAlertmanager(alertmanager.configFile);

@@ -1,13 +1,16 @@
 /**
- * Local stand-ins for the HTTP receivers Alertmanager posts to: Slack's incoming webhook, PagerDuty's Events API and
- * the heartbeat service. One server, a path per receiver; every JSON body is kept.
+ * Local stand-ins for the HTTP receivers Alertmanager posts to: each integration's service (alerts/integrations.ts:
+ * Slack's incoming webhook, PagerDuty's Events API, …) and the heartbeat service. One server, a path per receiver
+ * (`/<sink>`); every JSON body is kept.
  */
 import * as http from "node:http";
 
+import { INTEGRATIONS, type SinkAnswer } from "../../alerts/integrations";
 import { closeServer, listenLoopback } from "./process";
 
-export const SINK_PATHS = { slack: "/slack", pagerduty: "/pagerduty", heartbeat: "/heartbeat" } as const;
-export type SinkName = keyof typeof SINK_PATHS;
+/** The heartbeat's sink; every other is an integration's (its `sandbox.sink`). */
+export const HEARTBEAT_SINK = "heartbeat";
+export type SinkName = string;
 
 export interface ReceivedPost {
   readonly receivedAt: number;
@@ -15,16 +18,11 @@ export interface ReceivedPost {
   readonly body: unknown;
 }
 
-/**
- * What each real service answers a good post with. Alertmanager 0.27+ reads Slack's answer: a JSON one must say
- * `"ok": true` (the Web API's), a text one must be exactly `ok` (an incoming webhook's, `text/html`); anything else
- * fails the notification, which is then never marked sent (and never resolved). PagerDuty's Events API v2 answers 202.
- */
-const ANSWERS: Readonly<Record<SinkName, readonly [number, http.OutgoingHttpHeaders, string]>> = {
-  slack: [200, { "Content-Type": "text/html" }, "ok"],
-  pagerduty: [202, { "Content-Type": "application/json" }, '{"status":"success","message":"Event processed","dedup_key":"sandbox"}'],
-  heartbeat: [200, { "Content-Type": "text/plain" }, "OK"],
-};
+/** What each real service answers a good post with: Alertmanager reads some answers, and fails on a wrong one. */
+const ANSWERS: ReadonlyMap<SinkName, SinkAnswer> = new Map([
+  ...INTEGRATIONS.map((integration) => [integration.sandbox.sink, integration.sandbox.answer] as const),
+  [HEARTBEAT_SINK, [200, { "Content-Type": "text/plain" }, "OK"]],
+]);
 
 export class WebhookSink {
   readonly posts: ReceivedPost[] = [];
@@ -32,7 +30,8 @@ export class WebhookSink {
   private port = 0;
 
   url(sink: SinkName): string {
-    return `http://127.0.0.1:${this.port}${SINK_PATHS[sink]}`;
+    if (!ANSWERS.has(sink)) throw new Error(`the webhook sink has no ${sink}; it has ${[...ANSWERS.keys()].join(", ")}`);
+    return `http://127.0.0.1:${this.port}/${sink}`;
   }
 
   received(sink: SinkName): ReceivedPost[] {
@@ -44,8 +43,9 @@ export class WebhookSink {
       const chunks: Buffer[] = [];
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
-        const sink = (Object.keys(SINK_PATHS) as SinkName[]).find((name) => SINK_PATHS[name] === req.url);
-        if (req.method !== "POST" || !sink) {
+        const sink = req.url?.slice(1) ?? "";
+        const answer = ANSWERS.get(sink);
+        if (req.method !== "POST" || !answer) {
           res.writeHead(404).end();
           return;
         }
@@ -57,8 +57,8 @@ export class WebhookSink {
           return;
         }
         this.posts.push({ receivedAt: Date.now(), sink, body });
-        const [status, headers, answer] = ANSWERS[sink];
-        res.writeHead(status, headers).end(answer);
+        const [status, headers, reply] = answer;
+        res.writeHead(status, headers).end(reply);
       });
     });
     this.port = await listenLoopback(server);

@@ -11,6 +11,7 @@ import { atLeast, OLDEST_SUPPORTED, type ServerName, VERSION_KEY } from "../../c
 import { parseDuration } from "../../common/duration";
 import { type Labels, matchingRoutes } from "./route-match";
 import type { AlertmanagerConfig, Route } from "../../alerts/routing";
+import { INTEGRATIONS } from "../../alerts/integrations";
 import { RECEIVERS } from "../../alerts/routing";
 import { deployedText, type Expected, isPlaceholder } from "./expected";
 import { type Server, UnreachableError } from "./http";
@@ -332,8 +333,8 @@ interface AlertmanagerStatus {
   versionInfo: { version: string };
 }
 
-/** Fields that hold a secret or a credential's value: never shown in a difference. */
-const SECRET_FIELD = /(password|token|routing_key|api_url|^url|auth_username)$/;
+/** Fields that hold a secret or a credential's value (each integration's inline one among them): never shown in a difference. */
+const SECRET_FIELD = new RegExp(`(password|token|^url|auth_username|${INTEGRATIONS.map((integration) => integration.alertmanager.credentialField).join("|")})$`);
 const MATCHER_LISTS = new Set(["matchers", "source_matchers", "target_matchers"]);
 
 /**

@@ -10,8 +10,9 @@ import * as path from "node:path";
 
 import { parse } from "yaml";
 
+import { INTEGRATIONS } from "../../../alerts/integrations";
 import { ROOT } from "../../../tools/engine/program";
-import { stackConfig } from "../../helpers/stack";
+import { integrationsOn, stackConfig } from "../../helpers/stack";
 import { scratchProject, setStackConfig, tempDir } from "../../helpers/tools";
 
 let scratch: { dir: string; remove: () => void };
@@ -24,7 +25,9 @@ const git = (...args: string[]) => {
 const RENDER_CACHE = { BILLING_MONITORING_RUN_CACHE: "render" };
 const review = (...args: string[]) => spawnSync(process.execPath, ["-r", "@swc-node/register", "tools/cli/review.ts", ...args], { cwd: scratch.dir, encoding: "utf8", env: { ...process.env, ...RENDER_CACHE } });
 const append = (file: string, text: string) => fs.appendFileSync(path.join(scratch.dir, file), text);
-const SLACK_CIPHERTEXT = "v1:dGVzdC1vbmx5:c2xhY2stY2lwaGVydGV4dA==";
+/** Every integration switched on, each secret as a stack file holds it (encrypted), with the release they need. */
+const INTEGRATIONS_ON = integrationsOn();
+const ciphertext = (key: string): string => `v1:dGVzdC1vbmx5:${Buffer.from(`${key}-ciphertext`).toString("base64")}`;
 
 /** Production's settings the change moves, before → after: after is always another value than before. */
 const PRODUCTION = stackConfig("production");
@@ -50,7 +53,8 @@ beforeAll(() => {
   git("tag", "base");
 
   // One change of each kind, in one commit: each setting moved off the value production has now (its stack file's,
-  // or the default), so the expected lines below follow production's config.
+  // or the default), so the expected lines below follow production's config; every integration switched on, each
+  // secret as a stack file holds it (encrypted).
   setStackConfig(scratch.dir, "production", {
     paymentFailureWarningRatio: String(CHANGE.warningRatio[1]),
     paymentFailureWarningFor: CHANGE.warningFor[1],
@@ -58,7 +62,8 @@ beforeAll(() => {
     emailRecipients: JSON.stringify({ critical: CHANGE.criticalRecipients[1] }),
     businessHoursStart: CHANGE.businessHoursStart[1],
     sloAlerts: "false",
-    slackWebhookUrl: { secure: SLACK_CIPHERTEXT },
+    ...Object.fromEntries(Object.keys(INTEGRATIONS_ON.secrets).map((key) => [key, { secure: ciphertext(key) }])),
+    ...(INTEGRATIONS_ON.config ?? {}),
   });
   for (const stack of ["staging", "production"]) {
     const file = path.join(scratch.dir, `Pulumi.${stack}.yaml`);
@@ -113,11 +118,16 @@ describe("between a base and a revision with one change of each kind", () => {
     expect(production).toMatch(/- billing-critical \(critical\): repeated every [^:]+: `BillingPaymentFailureRateCritical`, .*`BillingMetricsAbsent`, `AlertmanagerNotificationsFailing`, `PrometheusRuleEvaluationFailures`, `PrometheusAlertmanagerUnreachable`\n/);
   });
 
-  it("receivers: recipients and the new Slack destination, never the secret", () => {
+  it("receivers: recipients and each new integration as a destination of its severity's receiver, never the secret", () => {
     const [before, after] = CHANGE.criticalRecipients;
-    expect(production).toContain(`- receiver \`billing-critical\`: now also email to ${after.join(", ")}; no longer email to ${before.join(", ")}\n`);
-    expect(production).toContain(`- receiver \`billing-warning\`: now also Slack ${PRODUCTION.slackChannel}\n`);
-    expect(summary).not.toContain(SLACK_CIPHERTEXT);
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    expect(production).toMatch(new RegExp(`- receiver \`billing-critical\`: now also [^\n]*email to ${escape(after.join(", "))}[^\n]*; no longer email to ${escape(before.join(", "))}\n`));
+    for (const integration of INTEGRATIONS) {
+      const line = production.split("\n").find((text) => text.startsWith(`- receiver \`billing-${integration.severity}\`: now also `));
+      expect({ integration: integration.name, named: line?.split("; no longer")[0].includes(integration.name) }).toEqual({ integration: integration.name, named: true });
+      expect(summary).not.toContain(ciphertext(integration.secret));
+    }
+    expect(production).toContain(`- receiver \`billing-warning\`: now also Slack ${PRODUCTION.slackChannel}`);
   });
 
   it("time intervals", () => {

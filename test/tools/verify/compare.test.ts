@@ -2,6 +2,7 @@
  * How verify compares what it reads live with the rendered stack. The live spellings below are what Prometheus
  * 2.42's /api/v1/rules and Alertmanager 0.25's /api/v2/status returned for the sandbox's stacks.
  */
+import { INTEGRATIONS } from "../../../alerts/integrations";
 import { configDifferences, leftoverAlerts, releaseCheck } from "../../../tools/verify/checks";
 import type { Expected } from "../../../tools/verify/expected";
 import { canonicalExpression } from "../../../tools/verify/expression";
@@ -38,6 +39,13 @@ describe("configDifferences", () => {
       'route.receiver: the stack has "billing-critical", Alertmanager runs "billing-warning"',
       'route.repeat_interval: the stack has "30m", Alertmanager runs "1h"',
       "receivers[0].slack_configs[0].api_url: the stack has (value not shown), Alertmanager runs (value not shown)",
+    ]);
+  });
+
+  it.each(INTEGRATIONS.map((i) => [i.name, i] as const))("never shows %s's credential given inline", (_name, integration) => {
+    const receiver = (value: string) => ({ receivers: [{ [integration.alertmanager.key]: [{ [integration.alertmanager.credentialField]: value }] }] });
+    expect(configDifferences(receiver("ours-test-only-credential"), receiver("theirs-test-only-credential"))).toEqual([
+      `receivers[0].${integration.alertmanager.key}[0].${integration.alertmanager.credentialField}: the stack has (value not shown), Alertmanager runs (value not shown)`,
     ]);
   });
 });
