@@ -5,11 +5,15 @@
  * stack that changes those fails here until cases are drawn for it. The servers' own series carry an instance too,
  * as Prometheus' self-scrape gives them.
  */
+import { INTEGRATIONS } from "../../../alerts/integrations";
 import type { BillingConfig } from "../../../config";
 import { SERVER_METRICS } from "../../../promql/metrics";
 import { type AlertCase, type Annotate, counter, gauge, type InputSeries, inWords, type Labels, series, type StackFacts, thresholdPercent } from "../../helpers/promtool-cases";
 
 const RUNBOOK = "alerting-pipeline.md";
+/** The integrations that tell of failing email, as prose lists them: "Slack, PagerDuty and Microsoft Teams". */
+const names = INTEGRATIONS.filter((integration) => integration.emailFailing).map((integration) => integration.name);
+const EMAIL_FAILING_CHANNELS = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names.join("");
 const FIRING_ALERTS_PANEL = 12;
 
 export function alertingPipelineCases(f: StackFacts, cfg: BillingConfig, annotations: Annotate): AlertCase[] {
@@ -78,7 +82,7 @@ export function alertingPipelineCases(f: StackFacts, cfg: BillingConfig, annotat
   return [
     // --- AlertmanagerNotificationsFailing: > 10 % of one integration's notifications failed over 15m, for 5m.
     fires("AlertmanagerNotificationsFailing", "every email failing for 25 minutes fires, for email only (Slack delivers)", [...notifications("email", counter([30, 2]), counter([30, 2])), ...notifications("slack", counter([30, 1]), counter([30, 0]))], "25m", "critical", { integration: "email" }, "Alertmanager notifications are failing",
-      `100% of Alertmanager's email notifications failed over the last ${window}, above ${failing} for ${holdFor}. Alerts routed only to that channel reach nobody. A failing email is told through Slack and PagerDuty when configured, and silences the Watchdog so the heartbeat service pages; any other failing channel is told by email.`),
+      `100% of Alertmanager's email notifications failed over the last ${window}, above ${failing} for ${holdFor}. Alerts routed only to that channel reach nobody. A failing email is told through ${EMAIL_FAILING_CHANNELS} when configured, and silences the Watchdog so the heartbeat service pages; any other failing channel is told by email.`),
     // 1 failed of 150 emails in the window: 0.7 %, in the window for 9 minutes, longer than `for`.
     { name: "one failed email among 150 stays quiet", kind: "quiet", alert: "AlertmanagerNotificationsFailing", minutes: 30, input: notifications("email", counter([30, 10]), counter([20, 0], [1, 1], [9, 0])), evalAt: "30m", expected: [] },
     // Failing from minute 21: 4 of 30 in the window (13 %) from minute 22, 2 minutes before the evaluation.
