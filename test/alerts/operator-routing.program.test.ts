@@ -113,7 +113,8 @@ describe("operator mode: the AlertmanagerConfig objects, converted as the operat
 
   it.each(STACKS)("GIVEN every alert of the %s rule file WHEN amtool routes it in both forms THEN it reaches the same receivers, grouped and timed alike", (stack) => {
     const alerts = alertsOf(runs[stack]);
-    expect(alerts.length).toBe(22);
+    // The seed's 22 alerts at least (an alert added since is routed too): the comparison is not over nothing.
+    expect(alerts.length).toBeGreaterThanOrEqual(22);
     const prefix = `rsolv-${stack}/billing-${stack}/`;
     // Failing email has a route of its own, by the label the expression adds: routed both ways too.
     const extraLabels = (alert: string): Record<string, string>[] => (alert === "AlertmanagerNotificationsFailing" ? [{}, { integration: "email" }] : [{}]);

@@ -85,7 +85,7 @@ export interface StackRunOptions {
 
 /**
  * Where runs are kept for reuse with `cache: "disk"`: one JSON file per run, named by a hash of the run's options and
- * of every file the run depends on (the program, the engine, the stack files, tsconfig, the lockfile). A change to
+ * of every file the run depends on (the program, the engine, its stack file, tsconfig, the lockfile). A change to
  * any of them is a new name, so a kept run is always what the program would declare now. Only the tests keep runs
  * there, with their test-only secret values, and the renders they start with BILLING_MONITORING_RUN_CACHE=render
  * (placeholders for every secret). Off when BILLING_MONITORING_RUN_CACHE=off; a clean clone (CI) has none and runs
@@ -96,10 +96,15 @@ export const RUN_CACHE = path.join(ROOT, "node_modules", ".cache", "billing-moni
 const SOURCE_DIRS = ["alerts", "common", "components", "config", "dashboards", "gates", "promql", "tools/engine"];
 const SOURCE_FILES = /^(Pulumi(\.[\w-]+)?\.yaml|tsconfig\.json|package(-lock)?\.json|[\w-]+\.ts)$/;
 
-let sourcesHash: string | undefined;
-/** One hash over the program, the engine and what configures them. */
-function sourcesFingerprint(): string {
-  if (sourcesHash) return sourcesHash;
+const sourcesHashes = new Map<string, string>();
+/**
+ * One hash over the program, the engine and what configures them, for a run of `stack`: its own stack file, not the
+ * other stacks' (a run reads only its own; what it reads of another stack, its outputs, is in the run's key), so
+ * changing one stack's file keeps every other stack's runs.
+ */
+function sourcesFingerprint(stack: string): string {
+  const known = sourcesHashes.get(stack);
+  if (known) return known;
   const hash = createHash("sha256");
   const add = (file: string): void => {
     hash.update(path.relative(ROOT, file)).update("\0").update(fs.readFileSync(file)).update("\0");
@@ -111,10 +116,12 @@ function sourcesFingerprint(): string {
       else add(full);
     }
   };
-  for (const entry of fs.readdirSync(ROOT).sort()) if (SOURCE_FILES.test(entry)) add(path.join(ROOT, entry));
+  const otherStack = (entry: string): boolean => /^Pulumi\.[\w-]+\.yaml$/.test(entry) && entry !== `Pulumi.${stack}.yaml`;
+  for (const entry of fs.readdirSync(ROOT).sort()) if (SOURCE_FILES.test(entry) && !otherStack(entry)) add(path.join(ROOT, entry));
   for (const dir of SOURCE_DIRS) walk(path.join(ROOT, dir));
-  sourcesHash = hash.digest("hex");
-  return sourcesHash;
+  const digest = hash.digest("hex");
+  sourcesHashes.set(stack, digest);
+  return digest;
 }
 
 /** At most this many programs run at once in one process: each takes a core while it loads. */
@@ -185,7 +192,7 @@ function engineRun(options: StackRunOptions, stackOutputs: Readonly<Record<strin
   let pending = inProcess.get(key);
   if (!pending) {
     const onDisk = cache === "disk" && process.env.BILLING_MONITORING_RUN_CACHE !== "off";
-    pending = onDisk ? diskCached(path.join(RUN_CACHE, `${createHash("sha256").update(sourcesFingerprint()).update(key).digest("hex")}.json`), run) : run();
+    pending = onDisk ? diskCached(path.join(RUN_CACHE, `${createHash("sha256").update(sourcesFingerprint(options.stack)).update(key).digest("hex")}.json`), run) : run();
     inProcess.set(key, pending);
   }
   return pending;
