@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 
 import { declaredRuleFile, type RecordedResource, type StackRun } from "../../tools/engine/program";
-import { runStack, single, stackConfig, TYPES } from "../helpers/stack";
+import { anotherWarningRatio, runStack, single, stackConfig, TYPES } from "../helpers/stack";
 
 const byName = (run: StackRun, name: string): RecordedResource => {
   const found = run.resources.filter((resource) => resource.name === name);
@@ -20,8 +20,8 @@ const reloadAnnotations = (run: StackRun) => ({ prometheus: podAnnotations(run, 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const ruleFileOf = declaredRuleFile;
 const RESTART = { configReload: "restart" };
-/** Another warning ratio than production's own (between it and the critical one): a change of the rules. */
-const CHANGED_WARNING = ((cfg) => String(Number(((cfg.paymentFailureWarningRatio + cfg.paymentFailureCriticalRatio) / 2).toFixed(4))))(stackConfig("production"));
+/** Another warning ratio than production's own: a change of the rules. */
+const CHANGED_WARNING = String(anotherWarningRatio(stackConfig("production")));
 /** Another group wait than production's: a change of the routing. */
 const CHANGED_GROUP_WAIT = stackConfig("production").groupWait.text === "45s" ? "50s" : "45s";
 

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { ROOT } from "../../tools/engine/program";
-import { stackConfig } from "../helpers/stack";
+import { anotherWarningRatio, stackConfig } from "../helpers/stack";
 import { scratchProject, setStackConfig, tempDir } from "../helpers/tools";
 
 const MINUTE = 60_000;
@@ -56,9 +56,7 @@ describe("a production-only threshold changed in its stack file", () => {
   it(
     "renders, regenerates its docs, and passes the rules and program suites with no test edited",
     () => {
-      // Halfway to the critical ratio: another value than production's, and still a warning below the critical.
-      const production = stackConfig("production");
-      const ratio = Number(((production.paymentFailureWarningRatio + production.paymentFailureCriticalRatio) / 2).toFixed(4));
+      const ratio = anotherWarningRatio(stackConfig("production"));
       setStackConfig(scratch.dir, "production", { paymentFailureWarningRatio: String(ratio) });
 
       for (const script of ["render", "docs"]) {

@@ -55,6 +55,14 @@ export function stackConfig(stack: string): BillingConfig {
   return parseConfig({ stack, values, secretKeys: new Set(Object.keys(TEST_SECRETS)) }, RELEASE_FEATURES);
 }
 
+/**
+ * A payment-failure warning ratio other than the stack's own, halfway to its critical one (so it stays the lower): a
+ * change of the rules that every check of them accepts.
+ */
+export function anotherWarningRatio(cfg: BillingConfig): number {
+  return Number(((cfg.paymentFailureWarningRatio + cfg.paymentFailureCriticalRatio) / 2).toFixed(4));
+}
+
 /** One successful run of a stack; a failed run throws with the errors the CLI would show. */
 export async function runStack(stack: string, overrides: Overrides = {}): Promise<StackRun> {
   const run = await attemptStack(stack, overrides);

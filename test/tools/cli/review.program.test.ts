@@ -12,7 +12,8 @@ import { parse } from "yaml";
 
 import { INTEGRATIONS } from "../../../alerts/integrations";
 import { ROOT } from "../../../tools/engine/program";
-import { integrationsOn, stackConfig } from "../../helpers/stack";
+import { thresholdPercent } from "../../helpers/promtool-cases";
+import { anotherWarningRatio, integrationsOn, stackConfig } from "../../helpers/stack";
 import { scratchProject, setStackConfig, tempDir } from "../../helpers/tools";
 
 let scratch: { dir: string; remove: () => void };
@@ -33,15 +34,13 @@ const ciphertext = (key: string): string => `v1:dGVzdC1vbmx5:${Buffer.from(`${ke
 const PRODUCTION = stackConfig("production");
 const other = <T>(before: T, after: T, otherwise: T): [T, T] => [before, before === after ? otherwise : after];
 const CHANGE = {
-  // Between the warning and the critical ratio, so the warning stays the lower.
-  warningRatio: [PRODUCTION.paymentFailureWarningRatio, Number(((PRODUCTION.paymentFailureWarningRatio + PRODUCTION.paymentFailureCriticalRatio) / 2).toFixed(4))],
+  warningRatio: [PRODUCTION.paymentFailureWarningRatio, anotherWarningRatio(PRODUCTION)],
   warningFor: other(PRODUCTION.paymentFailureWarningFor.text, "10m", "12m"),
   criticalRepeat: other(PRODUCTION.repeatIntervals.critical.text, "30m", "45m"),
   criticalRecipients: [PRODUCTION.emailRecipients.critical, ["admin@rsolv.dev", "payments-oncall@rsolv.dev"]],
   businessHoursStart: other(PRODUCTION.businessHoursStart, "08:00", "07:00"),
 } as const;
-/** A ratio as the summary states a threshold (10%), and a success step of the gauge (0.9). */
-const percentText = (ratio: number) => `${Number((ratio * 100).toPrecision(10))}%`;
+/** A success step of the gauge as the summary states it (0.9). */
 const step = (value: number) => String(Number(value.toPrecision(10)));
 
 beforeAll(() => {
@@ -104,7 +103,7 @@ describe("between a base and a revision with one change of each kind", () => {
   });
 
   it("a threshold and its for: one line saying what changed", () => {
-    const [ratio, holdFor] = [CHANGE.warningRatio.map(percentText), CHANGE.warningFor];
+    const [ratio, holdFor] = [CHANGE.warningRatio.map(thresholdPercent), CHANGE.warningFor];
     expect(production).toContain(`- \`BillingPaymentFailureRateHigh\` (warning): threshold ${ratio[0]} → ${ratio[1]}; for ${holdFor[0]} → ${holdFor[1]}; description reworded\n`);
     expect(staging).not.toContain("BillingPaymentFailureRateHigh");
   });
